@@ -1,0 +1,67 @@
+"""Soft objective `consistency`: a session done several times a week at a similar time of day.
+
+Habits stick when Tuesday's and Thursday's runs start at the same hour. Penalty: for each
+session with `times` of 2 or more, the spread between its earliest and latest start time
+of day, in started hours.
+"""
+
+from __future__ import annotations
+
+from scheduler.model import WeekModel
+from scheduler.timetext import format_minutes
+from scheduler.week import Week
+
+NAME = "consistency"
+HARD = False
+TITLE = "consistent time of day"
+
+
+def _groups(items):
+    groups: dict[int, list] = {}
+    for item in items:
+        if item.spec.times > 1:
+            groups.setdefault(item.spec_index, []).append(item)
+    return list(groups.values())
+
+
+def post(m: WeekModel):
+    terms = []
+    for group in _groups(m.items):
+        hours = m.model.new_int_var(0, 24, f"spread_hours[{group[0].spec_index}]")
+        times = [m.time_of_day(item.index) for item in group]
+        for a in times:
+            for b in times:
+                if a is not b:
+                    m.model.add(60 * hours >= a - b)
+        terms.append(hours)
+    return sum(terms)
+
+
+def _time_of_day(week: Week, placement) -> int:
+    return placement.start - week.frame.clock_anchors[placement.day]
+
+
+def spreads(week: Week) -> dict[int, int]:
+    """Minutes between the earliest and latest time of day, per repeated session."""
+    placed = week.by_occurrence()
+    result = {}
+    for group in _groups(week.plan.occurrences):
+        times = [_time_of_day(week, placed[item.index]) for item in group]
+        result[group[0].spec_index] = max(times) - min(times)
+    return result
+
+
+def penalty(week: Week) -> int:
+    return sum(-(-spread // 60) for spread in spreads(week).values())
+
+
+def reasons(week: Week) -> dict[int, list[str]]:
+    spread = spreads(week)
+    found: dict[int, list[str]] = {}
+    for p in week.placements:
+        if p.occurrence.spec_index in spread:
+            minutes = spread[p.occurrence.spec_index]
+            found[p.occurrence.index] = [
+                "same time of day as its repeats" if minutes == 0 else f"start times of its repeats vary by {format_minutes(minutes)}"
+            ]
+    return found

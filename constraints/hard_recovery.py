@@ -1,0 +1,61 @@
+"""Hard rule `hard_recovery`: hard sessions that load the same body region are `hard_recovery` apart.
+
+Default 48 h from the end of one to the start of the next. Running and cycling load the
+lower body, swimming the upper body, rowing and full-body lifting both. With
+`repeat_weekly` this also holds from Sunday into the next Monday.
+"""
+
+from __future__ import annotations
+
+from scheduler.model import WeekModel, apart_domain
+from scheduler.timetext import format_minutes
+from scheduler.week import Week, rest_between, spaced
+
+NAME = "hard_recovery"
+HARD = True
+TITLE = "recovery between hard sessions"
+
+
+def _pairs(items):
+    hard = [i for i in items if i.is_hard]
+    return [(a, b) for n, a in enumerate(hard) for b in hard[n + 1 :] if a.spec.regions & b.spec.regions]
+
+
+def post(m: WeekModel) -> None:
+    recovery = m.plan.rules.hard_recovery
+    if recovery == 0:
+        return
+    wrap = m.frame.length if m.plan.rules.repeat_weekly else None
+    literal = m.rule_literal(NAME)
+    for a, b in _pairs(m.items):
+        domain = apart_domain(a.spec.duration, b.spec.duration, recovery, None, wrap)
+        m.model.add_linear_expression_in_domain(m.start(b.index) - m.start(a.index), domain).only_enforce_if(literal)
+
+
+def check(week: Week) -> list[str]:
+    recovery = week.plan.rules.hard_recovery
+    wrap = week.frame.length if week.plan.rules.repeat_weekly else None
+    placed = week.by_occurrence()
+    return [
+        f"hard sessions {placed[a.index].occurrence.label} ({placed[a.index].when}) and "
+        f"{placed[b.index].occurrence.label} ({placed[b.index].when}) load the same region "
+        f"less than {format_minutes(recovery)} apart"
+        for a, b in _pairs(week.plan.occurrences)
+        if not spaced(placed[a.index], placed[b.index], recovery, None, wrap)
+    ]
+
+
+def reasons(week: Week) -> dict[int, list[str]]:
+    recovery = week.plan.rules.hard_recovery
+    placed = week.by_occurrence()
+    found: dict[int, list[str]] = {}
+    for a, b in _pairs(week.plan.occurrences):
+        first, second = sorted((placed[a.index], placed[b.index]), key=lambda p: p.start)
+        rest = rest_between(first, second)
+        if rest < recovery + 24 * 60:
+            region = "/".join(sorted(first.spec.regions & second.spec.regions))
+            found.setdefault(second.occurrence.index, []).append(
+                f"{format_minutes(rest)} after {first.occurrence.label}: hard {region}-body work needs "
+                f"{format_minutes(recovery)} to recover"
+            )
+    return found

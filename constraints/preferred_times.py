@@ -1,0 +1,83 @@
+"""Soft objective `preferred_times`: a session on its `prefer` days and inside its `prefer` time.
+
+Penalty: 1 for each session off its preferred days, and 1 for each session not lying
+wholly inside its preferred time of day.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from scheduler.model import WeekModel
+from scheduler.timetext import WEEKDAYS, format_clock
+from scheduler.week import Week
+
+NAME = "preferred_times"
+HARD = False
+TITLE = "preferred days and times"
+
+
+def post(m: WeekModel):
+    terms = []
+    for item in m.items:
+        prefer = item.spec.prefer
+        if prefer is None:
+            continue
+        if prefer.days:
+            wanted = {WEEKDAYS.index(day) for day in prefer.days}
+            terms.append(1 - sum(flag for day, flag in m.on_day[item.index].items() if day in wanted))
+        if prefer.time:
+            terms.append(1 - _inside_time(m, item, *prefer.time))
+    return sum(terms)
+
+
+def _inside_time(m: WeekModel, item, earliest: int, latest: int):
+    """A boolean that can be 1 only when the session lies inside [earliest, latest] local time."""
+    ranges = []
+    for day in m.on_day[item.index]:
+        first = -(-m.frame.minute(day, earliest) // m.grid)
+        last = (m.frame.minute(day, latest) - item.spec.duration) // m.grid
+        if first <= last:
+            ranges.append([first, last])
+    inside = m.model.new_bool_var(f"in_preferred_time[{item.index}]")
+    if not ranges:
+        m.model.add(inside == 0)
+    else:
+        m.model.add_linear_expression_in_domain(m.tick[item.index], cp_model.Domain.from_intervals(ranges)).only_enforce_if(inside)
+    return inside
+
+
+def misses(week: Week):
+    """(placement, 'day' | 'time') for each preference the week does not meet."""
+    for p in week.placements:
+        prefer = p.spec.prefer
+        if prefer is None:
+            continue
+        if prefer.days and WEEKDAYS[p.day] not in prefer.days:
+            yield p, "day"
+        if prefer.time:
+            start = p.local_start.hour * 60 + p.local_start.minute
+            end = start + (p.end - p.start)
+            if not (prefer.time[0] <= start and end <= prefer.time[1]):
+                yield p, "time"
+
+
+def penalty(week: Week) -> int:
+    return sum(1 for _ in misses(week))
+
+
+def reasons(week: Week) -> dict[int, list[str]]:
+    missed = {(p.occurrence.index, what) for p, what in misses(week)}
+    found: dict[int, list[str]] = {}
+    for p in week.placements:
+        prefer = p.spec.prefer
+        if prefer is None:
+            continue
+        notes = found.setdefault(p.occurrence.index, [])
+        if prefer.days:
+            days = "/".join(prefer.days)
+            notes.append(f"not on your preferred days ({days})" if (p.occurrence.index, "day") in missed else f"on a preferred day ({days})")
+        if prefer.time:
+            span = f"{format_clock(prefer.time[0])}-{format_clock(prefer.time[1])}"
+            notes.append(f"outside your preferred time {span}" if (p.occurrence.index, "time") in missed else f"inside your preferred time {span}")
+    return found

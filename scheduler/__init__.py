@@ -1,0 +1,1 @@
+"""trainweek: plan a week of running and strength training with CP-SAT."""

@@ -1,0 +1,172 @@
+"""The `trainweek` command: a thin layer over the library that turns known errors into messages.
+
+Exit status: 0 done, 2 bad input (file, option), 3 no week exists under the rules,
+4 no week found within the time limit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from scheduler.loading import PlanError, load_plan
+from scheduler.training import WEIGHT_NAMES, Goal
+
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_TIMEOUT = 4
+
+
+class UserError(click.ClickException):
+    exit_code = EXIT_BAD_INPUT
+
+
+class NoWeek(click.ClickException):
+    exit_code = EXIT_INFEASIBLE
+
+
+def _weight_option(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    parsed = []
+    for value in values:
+        name, _, number = value.partition("=")
+        name = name.strip()
+        if name not in WEIGHT_NAMES:
+            raise UserError(f"--weight {value}: unknown weight '{name}'; valid names: {', '.join(WEIGHT_NAMES)}")
+        try:
+            weight = float(number)
+        except ValueError:
+            raise UserError(f"--weight {value}: write NAME=NUMBER, e.g. fatigue_spread=5") from None
+        if weight < 0:
+            raise UserError(f"--weight {value}: a weight cannot be negative; use 0 to switch '{name}' off")
+        parsed.append((name, weight))
+    return tuple(parsed)
+
+
+def _load(path: str):
+    try:
+        return load_plan(path)
+    except PlanError as error:
+        raise UserError(str(error)) from None
+
+
+def _grid(value: str | None) -> int | None:
+    if value is None:
+        return None
+    from scheduler.plan import parse_grid
+
+    try:
+        return parse_grid(value)
+    except ValueError as error:
+        raise UserError(f"--grid {value}: {error}") from None
+
+
+solve_options = [
+    click.option("--week-start", type=click.DateTime(formats=["%Y-%m-%d"]), help="Monday the week starts (default: the file's week_start, else next Monday)."),
+    click.option("--grid", help="Start-time grid, e.g. 5m or 15m (default: the file's grid, else 5m)."),
+    click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=f"Override a weight; repeatable. Names: {', '.join(WEIGHT_NAMES)}."),
+    click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="CP-SAT search workers (1 is deterministic)."),
+    click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed."),
+    click.option("--time-limit", type=click.FloatRange(0.1), default=60.0, show_default=True, help="Seconds before giving up on proving optimality."),
+]
+
+
+def with_solve_options(command):
+    for option in reversed(solve_options):
+        command = option(command)
+    return command
+
+
+def run_solve(path: str, week_start, grid, weights, workers, seed, time_limit):
+    """Load and solve, turning every expected failure into a message and an exit status."""
+    from scheduler.solve import Infeasible, SolveOptions, solve
+    from scheduler.report import attach_reasons
+
+    plan = _load(path)
+    options = SolveOptions(
+        workers=workers,
+        seed=seed,
+        time_limit=time_limit,
+        week_start=week_start.date() if week_start else None,
+        grid=_grid(grid),
+        weights=_weight_option(weights),
+    )
+    if options.week_start is not None and options.week_start.weekday() != 0:
+        raise UserError(f"--week-start {options.week_start}: that is a {options.week_start:%A}; give a Monday")
+    try:
+        week = solve(plan, options)
+    except Infeasible as error:
+        raise NoWeek(f"{path}: {error}") from None
+    except TimeoutError as error:
+        exception = click.ClickException(f"{path}: {error}")
+        exception.exit_code = EXIT_TIMEOUT
+        raise exception from None
+    attach_reasons(week)
+    return week
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="trainweek")
+def main():
+    """Plan a week of running and lifting that respects how the two interfere."""
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the .ics (default: PLAN.ics in the current folder).")
+@click.option("--json", "as_json", is_flag=True, help="Print the week as JSON instead of a table.")
+@click.option("--no-ics", is_flag=True, help="Do not write a calendar file.")
+@click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
+@with_solve_options
+def solve(plan_file, output, as_json, no_ics, force, **solve_args):
+    """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
+    from rich.console import Console
+
+    from scheduler.files import OutputRefused, previous_output, write_atomic
+    from scheduler.ics import PRODID, week_ics
+    from scheduler.report import as_json as week_json, print_week
+
+    target = Path(output) if output else Path(Path(plan_file).stem + ".ics")
+    week = run_solve(plan_file, **solve_args)
+    if not no_ics:
+        try:
+            previous = previous_output(target, PRODID.encode(), force)
+        except OutputRefused as error:
+            raise UserError(str(error)) from None
+        write_atomic(target, week_ics(week, previous))
+    if as_json:
+        click.echo(json.dumps(week_json(week), indent=2))
+    else:
+        print_week(week, Console())
+        if not no_ics:
+            click.echo(f"Wrote {target} ({len(week.placements)} events). Import it into your calendar app.")
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+def validate(plan_file):
+    """Check PLAN_FILE for mistakes without solving."""
+    plan = _load(plan_file)
+    click.echo(f"{plan_file}: OK ({len(plan.occurrences)} sessions, goals: {', '.join(g.value for g in plan.goals)})")
+
+
+@main.command()
+@click.option("--goal", type=click.Choice([g.value for g in Goal]), default="general", show_default=True, help="Primary goal of the starter week.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="week.yaml", show_default=True, help="Where to write the starter file.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(goal, output, force):
+    """Write a commented starter availability file for a goal."""
+    from scheduler.files import write_atomic
+    from scheduler.starter import starter_text
+
+    target = Path(output)
+    if target.exists() and not force:
+        raise UserError(f"{target} already exists; pass --force to overwrite it or choose another path with -o")
+    write_atomic(target, starter_text(Goal(goal), str(target)).encode())
+    click.echo(f"Wrote {target}. Edit your windows and sessions, then run: trainweek solve {target}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The concrete week: dates, local clock times and the minutes that really pass.
+
+The solver works in real minutes since Monday 00:00 local, so gaps stay true across a
+daylight-saving change; people see local dates and clock times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from scheduler.plan import Plan
+from scheduler.timetext import WEEKDAYS, parse_clock_range
+
+UTC = dt.timezone.utc
+
+
+def next_monday(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=7 - today.weekday())
+
+
+@dataclass(frozen=True)
+class Block:
+    """A stretch of local time on one day of the week, in minutes after midnight."""
+
+    day: int
+    start: int
+    end: int
+    label: str = ""
+
+
+class WeekFrame:
+    """Maps between local (day, clock) and real minutes for one Monday-to-Sunday week."""
+
+    def __init__(self, plan: Plan, week_start: dt.date) -> None:
+        self.plan = plan
+        self.week_start = week_start
+        self.zone = plan.zone
+        self._origin = self.local_datetime(0, 0).astimezone(UTC)
+
+    def date(self, day: int) -> dt.date:
+        return self.week_start + dt.timedelta(days=day)
+
+    def local_datetime(self, day: int, clock: int) -> dt.datetime:
+        naive = dt.datetime.combine(self.date(day), dt.time()) + dt.timedelta(minutes=clock)
+        return naive.replace(tzinfo=self.zone)
+
+    def minute(self, day: int, clock: int) -> int:
+        """Real minutes from the week's start to a local clock time."""
+        delta = self.local_datetime(day, clock).astimezone(UTC) - self._origin
+        return int(delta.total_seconds() // 60)
+
+    def at(self, minute: int) -> dt.datetime:
+        """The local date and time a real minute of the week falls on."""
+        return (self._origin + dt.timedelta(minutes=minute)).astimezone(self.zone)
+
+    @cached_property
+    def day_starts(self) -> tuple[int, ...]:
+        """Real minute of each local midnight, Monday through the next Monday."""
+        return tuple(self.minute(day, 0) for day in range(8))
+
+    @property
+    def length(self) -> int:
+        return self.day_starts[7]
+
+    def day_of(self, minute: int) -> int:
+        return max(day for day in range(7) if self.day_starts[day] <= minute)
+
+    @cached_property
+    def busy_blocks(self) -> tuple[Block, ...]:
+        """The file's busy entries that fall in this week, as local blocks."""
+        blocks = []
+        for entry in self.plan.busy:
+            when, clock_range = entry.split(" ", 1)
+            start, end = parse_clock_range(clock_range)
+            if when.lower() in WEEKDAYS:
+                blocks.append(Block(WEEKDAYS.index(when.lower()), start, end, entry))
+                continue
+            day = (dt.date.fromisoformat(when) - self.week_start).days
+            if 0 <= day < 7:
+                blocks.append(Block(day, start, end, entry))
+        return tuple(blocks)
+
+    @cached_property
+    def ignored_busy(self) -> tuple[str, ...]:
+        used = {block.label for block in self.busy_blocks}
+        return tuple(entry for entry in self.plan.busy if entry not in used)
+
+    @cached_property
+    def windows(self) -> tuple[Block, ...]:
+        blocks = []
+        for day, name in enumerate(WEEKDAYS):
+            for start, end in sorted(self.plan.availability.get(name, [])):
+                blocks.append(Block(day, start, end))
+        return tuple(blocks)
+
+    def free_blocks(self, day: int) -> list[Block]:
+        """The day's windows with busy blocks cut out."""
+        pieces = [w for w in self.windows if w.day == day]
+        for busy in (b for b in self.busy_blocks if b.day == day):
+            cut = []
+            for piece in pieces:
+                if busy.end <= piece.start or busy.start >= piece.end:
+                    cut.append(piece)
+                    continue
+                if piece.start < busy.start:
+                    cut.append(Block(day, piece.start, busy.start))
+                if busy.end < piece.end:
+                    cut.append(Block(day, busy.end, piece.end))
+            pieces = cut
+        return pieces
+
+    def start_ticks(self, day: int, duration: int) -> list[tuple[int, int]]:
+        """Grid steps (real minute / grid) where a session of this length may start on a day."""
+        grid = self.plan.grid
+        ranges = []
+        for piece in self.free_blocks(day):
+            first = -(-self.minute(day, piece.start) // grid)
+            last = (self.minute(day, piece.end) - duration) // grid
+            if first <= last:
+                ranges.append((first, last))
+        return ranges
+
+    def clock(self, minute: int) -> int:
+        local = self.at(minute)
+        return local.hour * 60 + local.minute
+
+    @cached_property
+    def clock_anchors(self) -> tuple[int, ...]:
+        """Per day, the real minute that reads 00:00 on the clock after any 2-3 am DST switch.
+
+        Time of day is measured from here so that 18:00 is 18:00 on a DST Sunday too.
+        """
+        return tuple(self.minute(day, 12 * 60) - 12 * 60 for day in range(7))
+
+
+def resolve_week_start(plan: Plan, override: dt.date | None = None, today: dt.date | None = None) -> dt.date:
+    if override is not None:
+        return override
+    if plan.week_start is not None:
+        return plan.week_start
+    return next_monday(today or dt.date.today())
+

@@ -1,0 +1,179 @@
+"""Read an availability file into a Plan, or say exactly where and why it is wrong.
+
+YAML is read with ruamel.yaml so every key keeps its line number; a pydantic validation
+error's location is walked back through the parsed document to the line the person wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from scheduler.plan import Plan, Rules, SameVisit, SessionSpec, Prefer, Weights
+from scheduler.timetext import WEEKDAYS, format_minutes
+
+_KEYS = {
+    (): Plan,
+    ("rules",): Rules,
+    ("rules", "same_visit"): SameVisit,
+    ("weights",): Weights,
+    ("sessions", "*"): SessionSpec,
+    ("sessions", "*", "prefer"): Prefer,
+}
+
+
+@dataclass
+class PlanError(Exception):
+    """A mistake in the file, located for the person who made it."""
+
+    path: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+def load_plan(path: str | Path) -> Plan:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError(str(path), None, "", "no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise PlanError(str(path), None, "", f"cannot read it ({error})") from None
+    return parse_plan(text, str(path))
+
+
+def parse_plan(text: str, source: str = "<plan>") -> Plan:
+    document = _read_yaml(text, source)
+    try:
+        plan = Plan.model_validate(_plain(document))
+    except ValidationError as error:
+        raise _located(error, document, source) from None
+    _check_sizes(plan, document, source)
+    return plan
+
+
+def _read_yaml(text: str, source: str) -> CommentedMap:
+    yaml = YAML(typ="rt")
+    try:
+        document = yaml.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = (error.problem or error.context or "not valid YAML").strip()
+        raise PlanError(source, mark.line + 1 if mark else None, "", f"YAML syntax: {problem}") from None
+    except YAMLError as error:
+        raise PlanError(source, None, "", f"YAML syntax: {error}") from None
+    if not isinstance(document, CommentedMap):
+        raise PlanError(source, 1, "", "the file must be a mapping of keys (version, athlete, timezone, ...)")
+    return document
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(key) if not isinstance(key, (int, bool)) else key: _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def line_of(document: CommentedMap, loc: tuple) -> int | None:
+    """The 1-based line of the deepest part of `loc` found in the document."""
+    node: Any = document
+    line = None
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            line = node.lc.item(part)[0] + 1
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def _key_text(loc: tuple, document: CommentedMap) -> str:
+    text = ""
+    node: Any = document
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            if isinstance(node, list) and part < len(node) and isinstance(node[part], dict) and "name" in node[part]:
+                text += f" ({node[part]['name']})"
+        else:
+            text += f".{part}" if text else str(part)
+        node = node[part] if _has(node, part) else None
+    return text
+
+
+def _has(node: Any, part: Any) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and part < len(node)
+
+
+def _model_at(loc: tuple):
+    shape = tuple("*" if isinstance(part, int) else part for part in loc)
+    return _KEYS.get(shape)
+
+
+def _located(error: ValidationError, document: CommentedMap, source: str) -> PlanError:
+    first = error.errors()[0]
+    loc = tuple(part for part in first["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    kind = first["type"]
+    message = first["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        valid = ", ".join(model.model_fields) if model else ""
+        message = f"unknown key '{loc[-1]}'" + (f"; valid keys here: {valid}" if valid else "")
+    elif kind == "missing":
+        message = f"missing required key '{loc[-1]}'"
+    elif loc and loc[0] == "availability" and len(loc) >= 2 and kind == "literal_error":
+        message = f"'{loc[1]}' is not a weekday; use {', '.join(WEEKDAYS)}"
+        loc = loc[:2]
+    elif kind in ("enum", "literal_error"):
+        message = message.replace("Input should be", "must be one of").replace("Input should be", "must be")
+    line = line_of(document, loc)
+    if line is None and loc[:-1]:
+        line = line_of(document, loc[:-1])
+    return PlanError(source, line, _key_text(loc, document), message)
+
+
+def _check_sizes(plan: Plan, document: CommentedMap, source: str) -> None:
+    """Mistakes only visible across keys: sessions that fit no window, too many sessions."""
+    longest = max((end - start for windows in plan.availability.values() for start, end in windows), default=0)
+    if longest == 0:
+        raise PlanError(source, line_of(document, ("availability",)), "availability", "no time windows on any day")
+    for index, spec in enumerate(plan.sessions):
+        if spec.duration > longest:
+            raise PlanError(
+                source,
+                line_of(document, ("sessions", index, "duration")),
+                f"sessions[{index}] ({spec.name}).duration",
+                f"{format_minutes(spec.duration)} is longer than every window (the longest is "
+                f"{format_minutes(longest)}); shorten it or widen a window",
+            )
+    rules = plan.rules
+    total = len(plan.occurrences)
+    training = sum(1 for item in plan.occurrences if item.trains)
+    days = 7 - rules.rest_days
+    if total > 7 * rules.max_sessions_per_day or training > days * rules.max_sessions_per_day:
+        raise PlanError(
+            source,
+            line_of(document, ("sessions",)),
+            "sessions",
+            f"{training} training sessions cannot fit in {days} training days at {rules.max_sessions_per_day} "
+            "a day (rest_days, max_sessions_per_day); lower a session's times or raise max_sessions_per_day",
+        )

@@ -1,0 +1,278 @@
+"""The availability file as typed, validated data (pydantic), and what follows from it.
+
+Every key of the file is a field here; ``extra="forbid"`` catches typos. Values people
+write as text (``75m``, ``17:30-21:00``) are parsed by validators so that a mistake is
+reported at the key where it was made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Literal, Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from scheduler.timetext import (
+    WEEKDAYS,
+    format_clock,
+    parse_clock_range,
+    parse_minutes,
+    parse_minutes_range,
+)
+from scheduler.training import (
+    ENDURANCE_REGIONS,
+    FOCUS_REGIONS,
+    MODALITY,
+    RPE,
+    WEIGHT_NAMES,
+    Focus,
+    Goal,
+    Intensity,
+    Kind,
+    Modality,
+    default_weights,
+)
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Minutes = Annotated[int, BeforeValidator(parse_minutes)]
+MinutesOrZero = Annotated[int, BeforeValidator(lambda v: parse_minutes(v, allow_zero=True))]
+ClockRange = Annotated[tuple[int, int], BeforeValidator(parse_clock_range)]
+MINUTES_PER_DAY = 24 * 60
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Prefer(Strict):
+    days: Optional[list[Weekday]] = None
+    time: Optional[ClockRange] = None
+
+
+class SessionSpec(Strict):
+    name: str = Field(min_length=1, max_length=120)
+    kind: Kind
+    duration: Minutes
+    intensity: Intensity = Intensity.moderate
+    focus: Optional[Focus] = None
+    times: int = Field(default=1, ge=1, le=14)
+    prefer: Optional[Prefer] = None
+
+    @field_validator("duration")
+    @classmethod
+    def _fits_a_day(cls, minutes: int) -> int:
+        if minutes > 12 * 60:
+            raise ValueError(f"{minutes} minutes is longer than any training session; the limit is 12h")
+        return minutes
+
+    @model_validator(mode="after")
+    def _focus_only_for_strength(self) -> "SessionSpec":
+        if self.focus is not None and self.kind is not Kind.strength:
+            raise ValueError(
+                f"focus applies to strength sessions only; a {self.kind.value} session loads "
+                "its own regions (run and bike: lower body, swim: upper, row: full)"
+            )
+        return self
+
+    @property
+    def modality(self) -> Modality:
+        return MODALITY[self.kind]
+
+    @property
+    def regions(self) -> frozenset[str]:
+        if self.kind is Kind.strength:
+            return FOCUS_REGIONS[self.focus or Focus.full]
+        return ENDURANCE_REGIONS[self.kind]
+
+    @property
+    def load(self) -> int:
+        """Session-RPE load (minutes x RPE); mobility carries none."""
+        if self.kind is Kind.mobility:
+            return 0
+        return self.duration * RPE[self.intensity]
+
+
+class SameVisit(Strict):
+    allowed: bool = True
+    rest: Annotated[tuple[int, int], BeforeValidator(parse_minutes_range)] = (10, 20)
+
+
+class Rules(Strict):
+    separate_modalities_by: MinutesOrZero = 6 * 60
+    same_visit: SameVisit = SameVisit()
+    rest_days: int = Field(default=1, ge=0, le=6)
+    max_sessions_per_day: int = Field(default=2, ge=1, le=10)
+    hard_recovery: MinutesOrZero = 48 * 60
+    repeat_weekly: bool = True
+
+    @field_validator("separate_modalities_by", "hard_recovery")
+    @classmethod
+    def _under_a_week(cls, minutes: int) -> int:
+        if minutes >= 7 * MINUTES_PER_DAY:
+            raise ValueError("must be shorter than a week")
+        return minutes
+
+
+def _weight(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("a weight is a number, e.g. 5 or 2.5")
+    if value < 0:
+        raise ValueError("a weight cannot be negative; use 0 to switch an objective off")
+    if value > 10_000:
+        raise ValueError("a weight above 10000 is not useful; scale all weights down instead")
+    if round(value * 100) != value * 100:
+        raise ValueError("weights take at most two decimals")
+    return float(value)
+
+
+WeightValue = Annotated[float, BeforeValidator(_weight)]
+
+
+class Weights(Strict):
+    goal_order: Optional[WeightValue] = None
+    separation: Optional[WeightValue] = None
+    fatigue_spread: Optional[WeightValue] = None
+    preferred_times: Optional[WeightValue] = None
+    consistency: Optional[WeightValue] = None
+
+
+_DATED_BUSY = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})\s+(?P<range>\S+)$")
+_WEEKLY_BUSY = re.compile(r"^(?P<day>[a-z]{3})\s+(?P<range>\S+)$")
+
+
+def _busy_entry(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a busy block is text like '2026-12-02 18:00-19:30' or 'wed 18:00-19:30'")
+    text = " ".join(value.split())
+    if match := _DATED_BUSY.match(text):
+        try:
+            dt.date.fromisoformat(match["date"])
+        except ValueError:
+            raise ValueError(f"'{match['date']}' is not a calendar date (YYYY-MM-DD)") from None
+        parse_clock_range(match["range"])
+    elif match := _WEEKLY_BUSY.match(text.lower()):
+        if match["day"] not in WEEKDAYS:
+            raise ValueError(f"'{match['day']}' is not a weekday; use one of {', '.join(WEEKDAYS)}")
+        parse_clock_range(match["range"])
+    else:
+        raise ValueError(
+            f"'{value}' is not a busy block; write '2026-12-02 18:00-19:30' (one date) "
+            "or 'wed 18:00-19:30' (every week)"
+        )
+    return text
+
+
+def parse_grid(value: object) -> int:
+    minutes = parse_minutes(value)
+    if 60 % minutes:
+        raise ValueError(f"a grid of {minutes} minutes does not divide an hour; use 5m, 10m, 15m, 30m or 60m")
+    return minutes
+
+
+class Plan(Strict):
+    version: Literal[1]
+    athlete: str = Field(min_length=1, max_length=80)
+    timezone: str
+    week_start: Optional[dt.date] = None
+    grid: Annotated[int, BeforeValidator(parse_grid)] = 5
+    goals: list[Goal] = Field(min_length=1)
+    availability: dict[Weekday, list[ClockRange]]
+    busy: list[Annotated[str, BeforeValidator(_busy_entry)]] = []
+    sessions: list[SessionSpec] = Field(min_length=1)
+    rules: Rules = Rules()
+    weights: Weights = Weights()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            close = sorted(z for z in available_timezones() if z.lower().endswith(name.lower().split("/")[-1]))
+            hint = f" (did you mean {close[0]}?)" if close else " such as Europe/Berlin or America/New_York"
+            raise ValueError(f"'{name}' is not an IANA time zone name{hint}") from None
+        return name
+
+    @field_validator("week_start")
+    @classmethod
+    def _monday(cls, day: Optional[dt.date]) -> Optional[dt.date]:
+        if day is not None and day.weekday() != 0:
+            raise ValueError(f"{day} is a {day.strftime('%A')}; week_start must be a Monday")
+        return day
+
+    @field_validator("goals")
+    @classmethod
+    def _distinct_goals(cls, goals: list[Goal]) -> list[Goal]:
+        if len(set(goals)) != len(goals):
+            raise ValueError("each goal may appear once; list them in priority order")
+        return goals
+
+    @field_validator("availability")
+    @classmethod
+    def _windows_apart(cls, availability: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
+        for day, windows in availability.items():
+            ordered = sorted(windows)
+            for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
+                if s2 < e1:
+                    raise ValueError(
+                        f"windows on {day} overlap ({format_clock(s1)}-{format_clock(e1)} and "
+                        f"{format_clock(s2)}-{format_clock(e2)}); merge them into one"
+                    )
+        return availability
+
+    @field_validator("sessions")
+    @classmethod
+    def _distinct_names(cls, sessions: list[SessionSpec]) -> list[SessionSpec]:
+        seen: set[str] = set()
+        for spec in sessions:
+            if spec.name.casefold() in seen:
+                raise ValueError(f"two sessions are named '{spec.name}'; use 'times' for a repeated session")
+            seen.add(spec.name.casefold())
+        return sessions
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def effective_weights(self, overrides: Optional[dict[str, float]] = None) -> dict[str, float]:
+        """Weights from the goal defaults, then the file, then the command line."""
+        weights = default_weights(self.goals)
+        weights.update({k: v for k, v in self.weights.model_dump().items() if v is not None})
+        weights.update(overrides or {})
+        return {name: weights[name] for name in WEIGHT_NAMES}
+
+    @cached_property
+    def occurrences(self) -> tuple["Occurrence", ...]:
+        """Each session as many times as it is wanted, numbered in file order."""
+        items = []
+        for spec_index, spec in enumerate(self.sessions):
+            for repeat in range(spec.times):
+                items.append(Occurrence(len(items), spec_index, repeat, spec))
+        return tuple(items)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One session to place: the n-th time a session of the file happens this week."""
+
+    index: int
+    spec_index: int
+    repeat: int
+    spec: SessionSpec
+
+    @property
+    def label(self) -> str:
+        return self.spec.name if self.spec.times == 1 else f"{self.spec.name} ({self.repeat + 1}/{self.spec.times})"
+
+    @property
+    def is_hard(self) -> bool:
+        return self.spec.intensity is Intensity.hard and bool(self.spec.regions)
+
+    @property
+    def trains(self) -> bool:
+        """Whether the session rules a day out as a rest day (mobility does not)."""
+        return self.spec.kind is not Kind.mobility

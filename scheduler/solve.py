@@ -1,0 +1,125 @@
+"""Solve a plan: build the CP-SAT model from the rule modules, solve it, check the answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from constraints import HARD_RULES, SOFT_OBJECTIVES
+from scheduler.frame import WeekFrame, resolve_week_start
+from scheduler.model import NoRoom, WeekModel
+from scheduler.plan import Plan
+from scheduler.week import Week
+
+# Weights take two decimals; the solver sees them times 100 as integers.
+WEIGHT_SCALE = 100
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    workers: int = 1
+    seed: int = 0
+    time_limit: float = 60.0
+    week_start: dt.date | None = None
+    grid: int | None = None
+    weights: tuple[tuple[str, float], ...] = ()
+
+
+class Infeasible(Exception):
+    """No week satisfies the hard rules; `culprits` names what conflicts."""
+
+    def __init__(self, message: str, culprits: list[str]) -> None:
+        super().__init__(message)
+        self.culprits = culprits
+
+
+class RuleBroken(AssertionError):
+    """The solver returned a week a checker rejects: a bug in a rule's model."""
+
+
+def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], *, relaxable: bool = False) -> WeekModel:
+    m = WeekModel(plan, frame, relaxable=relaxable)
+    for rule in HARD_RULES:
+        rule.post(m)
+    objective = 0
+    for objective_rule in SOFT_OBJECTIVES:
+        scaled = round(weights[objective_rule.NAME] * WEIGHT_SCALE)
+        if scaled:
+            objective += scaled * objective_rule.post(m)
+    m.model.minimize(objective)
+    _break_symmetry(m)
+    return m
+
+
+def _break_symmetry(m: WeekModel) -> None:
+    """Repeats of one session are interchangeable: keep them in time order."""
+    for earlier, later in zip(m.items, m.items[1:]):
+        if earlier.spec_index == later.spec_index:
+            m.model.add(m.start(earlier.index) + earlier.spec.duration <= m.start(later.index))
+
+
+def evaluate(week: Week) -> None:
+    """Recompute each objective part in plain Python and check every hard rule."""
+    week.parts = {rule.NAME: rule.penalty(week) for rule in SOFT_OBJECTIVES}
+    problems = [f"{rule.NAME}: {problem}" for rule in HARD_RULES for problem in rule.check(week)]
+    if problems:
+        raise RuleBroken("; ".join(problems))
+
+
+def frame_for(plan: Plan, options: SolveOptions) -> tuple[Plan, WeekFrame]:
+    if options.grid is not None:
+        plan = plan.model_copy(update={"grid": options.grid})
+    return plan, WeekFrame(plan, resolve_week_start(plan, options.week_start))
+
+
+def solve(plan: Plan, options: SolveOptions = SolveOptions()) -> Week:
+    plan, frame = frame_for(plan, options)
+    weights = plan.effective_weights(dict(options.weights))
+    try:
+        m = build(plan, frame, weights)
+    except NoRoom as error:
+        raise Infeasible(no_room_message(frame, error.item), ["availability"]) from None
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    solver.parameters.max_time_in_seconds = options.time_limit
+    started = time.perf_counter()
+    status = solver.solve(m.model)
+    elapsed = time.perf_counter() - started
+    if status == cp_model.INFEASIBLE:
+        from scheduler.diagnose import diagnose
+
+        raise diagnose(plan, frame)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise TimeoutError(f"no week found within {options.time_limit:g} s; raise --time-limit")
+    starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}
+    week = Week.from_starts(plan, frame, starts, weights)
+    week.status = solver.status_name(status)
+    week.bound = solver.best_objective_bound / WEIGHT_SCALE
+    week.solve_seconds = elapsed
+    evaluate(week)
+    week.objective = round(sum(week.weighted_parts().values()), 2)
+    if status == cp_model.OPTIMAL and abs(week.objective - solver.objective_value / WEIGHT_SCALE) > 1e-6:
+        raise RuleBroken(f"objective parts add up to {week.objective}, solver proved {solver.objective_value / WEIGHT_SCALE}")
+    return week
+
+
+def no_room_message(frame: WeekFrame, item) -> str:
+    from scheduler.timetext import WEEKDAY_NAMES, format_clock, format_minutes
+
+    longest = max(
+        ((b.end - b.start, b) for day in range(7) for b in frame.free_blocks(day)),
+        default=None,
+        key=lambda pair: pair[0],
+    )
+    if longest is None:
+        return f"{item.label} has nowhere to go: the week has no free window at all."
+    span, block = longest
+    return (
+        f"{item.label} ({format_minutes(item.spec.duration)}) fits in no free window: the longest is "
+        f"{format_minutes(span)} ({WEEKDAY_NAMES[block.day]} {format_clock(block.start)}-{format_clock(block.end)}"
+        f"{', after busy blocks' if frame.busy_blocks else ''}). Shorten the session or widen a window."
+    )

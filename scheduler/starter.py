@@ -1,0 +1,111 @@
+"""Commented starter files for `trainweek init`, one per primary goal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scheduler.frame import next_monday
+from scheduler.training import Goal
+
+_SESSIONS = {
+    Goal.strength: """\
+  - name: Heavy lower body
+    kind: strength
+    focus: lower               # lower | upper | full
+    duration: 75m
+    intensity: hard            # easy | moderate | hard
+    times: 2
+  - name: Upper body
+    kind: strength
+    focus: upper
+    duration: 60m
+  - name: Easy run
+    kind: run
+    duration: 40m
+    intensity: easy
+    times: 2
+""",
+    Goal.endurance: """\
+  - name: Long run
+    kind: run
+    duration: 1h45m
+    intensity: hard
+    prefer: {days: [sat, sun]}
+  - name: Intervals
+    kind: run
+    duration: 60m
+    intensity: hard
+  - name: Easy run
+    kind: run
+    duration: 45m
+    intensity: easy
+    times: 2
+  - name: Full-body strength
+    kind: strength
+    focus: full
+    duration: 45m
+    times: 2
+""",
+    Goal.fat_loss: """\
+  - name: Full-body circuit
+    kind: strength
+    focus: full
+    duration: 45m
+    times: 3
+  - name: Brisk walk-run
+    kind: run
+    duration: 40m
+    intensity: easy
+    times: 2
+  - name: Mobility
+    kind: mobility
+    duration: 20m
+    intensity: easy
+""",
+    Goal.general: """\
+  - name: Full-body strength
+    kind: strength
+    focus: full
+    duration: 50m
+    times: 2
+  - name: Run
+    kind: run
+    duration: 35m
+    times: 2
+""",
+}
+_SESSIONS[Goal.hypertrophy] = _SESSIONS[Goal.strength]
+_SESSIONS[Goal.power] = _SESSIONS[Goal.strength]
+
+TEMPLATE = """\
+# trainweek availability file. Solve it with: trainweek solve {path}
+version: 1
+athlete: You
+timezone: Europe/Berlin          # your IANA time zone name
+week_start: {monday}           # a Monday; leave out for next Monday
+goals: [{goal}]                  # priority order: strength, hypertrophy, power, endurance, fat_loss, general
+grid: 5m                         # start times on a 5-minute grid
+availability:                    # when you are free, per weekday; a missing day means not available
+  mon: ["06:00-08:00", "17:30-21:00"]
+  tue: ["17:30-21:00"]
+  wed: ["06:00-08:00", "17:30-21:00"]
+  thu: ["17:30-21:00"]
+  fri: ["17:00-20:00"]
+  sat: ["08:00-13:00"]
+  sun: ["09:00-12:00"]
+busy: []                         # e.g. ["2026-12-02 18:00-19:30", "wed 12:00-13:00"]
+sessions:                        # kind: strength | run | bike | swim | row | mobility
+{sessions}rules:                           # hard rules; these are the defaults
+  separate_modalities_by: 6h     # end of a lift to start of a run, or the other way round
+  same_visit: {{allowed: true, rest: 10m-20m}}
+  rest_days: 1
+  max_sessions_per_day: 2
+  hard_recovery: 48h             # between hard sessions loading the same body region
+  repeat_weekly: true            # Sunday's sessions also respect next Monday's
+# weights: {{goal_order: 10, separation: 6, fatigue_spread: 3, preferred_times: 2, consistency: 1}}
+"""
+
+
+def starter_text(goal: Goal, path: str, today: dt.date | None = None) -> str:
+    monday = next_monday(today or dt.date.today())
+    return TEMPLATE.format(path=path, monday=monday.isoformat(), goal=goal.value, sessions=_SESSIONS[goal])

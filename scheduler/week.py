@@ -1,0 +1,113 @@
+"""A finished week: where each session sits, in plain Python, for checkers and output."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from scheduler.frame import WeekFrame
+from scheduler.plan import Occurrence, Plan
+from scheduler.timetext import WEEKDAY_NAMES, format_clock
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One session placed at a real minute of the week."""
+
+    occurrence: Occurrence
+    start: int
+    end: int
+    day: int
+    local_start: dt.datetime
+    local_end: dt.datetime
+
+    @property
+    def spec(self):
+        return self.occurrence.spec
+
+    @property
+    def clock_range(self) -> str:
+        return f"{self.local_start:%H:%M}-{self.local_end:%H:%M}"
+
+    @property
+    def when(self) -> str:
+        return f"{WEEKDAY_NAMES[self.day]} {self.clock_range}"
+
+
+@dataclass
+class Week:
+    plan: Plan
+    frame: WeekFrame
+    placements: list[Placement]
+    weights: dict[str, float]
+    status: str = "UNKNOWN"
+    objective: float | None = None
+    bound: float | None = None
+    parts: dict[str, int] = field(default_factory=dict)
+    solve_seconds: float = 0.0
+    reasons: dict[int, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_starts(cls, plan: Plan, frame: WeekFrame, starts: dict[int, int], weights: dict[str, float]) -> "Week":
+        placements = []
+        for occurrence in plan.occurrences:
+            start = starts[occurrence.index]
+            end = start + occurrence.spec.duration
+            local_start = frame.at(start)
+            placements.append(
+                Placement(
+                    occurrence=occurrence,
+                    start=start,
+                    end=end,
+                    day=(local_start.date() - frame.week_start).days,
+                    local_start=local_start,
+                    local_end=frame.at(end),
+                )
+            )
+        placements.sort(key=lambda p: (p.start, p.occurrence.index))
+        return cls(plan=plan, frame=frame, placements=placements, weights=weights)
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.status == "OPTIMAL"
+
+    def on_day(self, day: int) -> list[Placement]:
+        return [p for p in self.placements if p.day == day]
+
+    def by_occurrence(self) -> dict[int, Placement]:
+        return {p.occurrence.index: p for p in self.placements}
+
+    def weighted_parts(self) -> dict[str, float]:
+        return {name: self.weights[name] * raw for name, raw in self.parts.items()}
+
+    def starts(self) -> dict[int, int]:
+        return {p.occurrence.index: p.start for p in self.placements}
+
+    def signature(self) -> tuple[tuple[str, int, str], ...]:
+        """Which session sits where, for comparing weeks."""
+        return tuple((p.occurrence.label, p.day, format_clock(p.local_start.hour * 60 + p.local_start.minute)) for p in self.placements)
+
+
+def spaced(a: Placement, b: Placement, gap: int, pair_rest: tuple[int, int] | None, week_length: int | None) -> bool:
+    """Whether two placed sessions are `gap` apart (end to start), or one paired visit.
+
+    Independent of the solver's domains: it measures the gaps directly, including to the
+    copies of `b` in the weeks before and after when the week repeats.
+    """
+    def far(shift: int) -> bool:
+        return b.start + shift >= a.end + gap or a.start >= b.end + shift + gap
+
+    if week_length is not None and not (far(week_length) and far(-week_length)):
+        return False
+    if far(0):
+        return True
+    if pair_rest is None:
+        return False
+    low, high = pair_rest
+    return low <= b.start - a.end <= high or low <= a.start - b.end <= high
+
+
+def rest_between(a: Placement, b: Placement) -> int:
+    """Minutes from the end of the earlier session to the start of the later one."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    return second.start - first.end

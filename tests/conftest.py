@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scheduler.loading import parse_plan
+from scheduler.solve import SolveOptions, solve
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+MONDAY = dt.date(2026, 11, 30)
+
+BASE = {
+    "version": 1,
+    "athlete": "Test",
+    "timezone": "Europe/Berlin",
+    "week_start": MONDAY.isoformat(),
+    "goals": ["strength"],
+    "availability": {day: ["06:00-08:00", "17:00-21:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+    "sessions": [],
+}
+
+
+def plan_from(data: dict):
+    return parse_plan(yaml.safe_dump(data, sort_keys=False), "test.yaml")
+
+
+def make_plan(sessions: list[dict], **overrides):
+    data = copy.deepcopy(BASE)
+    data["sessions"] = sessions
+    for key, value in overrides.items():
+        data[key] = value
+    return plan_from(data)
+
+
+def solve_plan(plan, **options):
+    return solve(plan, SolveOptions(**options))
+
+
+@pytest.fixture(params=EXAMPLES, ids=lambda p: p.stem)
+def example_path(request) -> Path:
+    return request.param
