@@ -75,7 +75,12 @@ def frame_for(plan: Plan, options: SolveOptions) -> tuple[Plan, WeekFrame]:
     return plan, WeekFrame(plan, resolve_week_start(plan, options.week_start))
 
 
-def solve(plan: Plan, options: SolveOptions = SolveOptions()) -> Week:
+def solve(
+    plan: Plan,
+    options: SolveOptions = SolveOptions(),
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> Week:
+    """The best week; `callback` sees each improving solution (the benchmarks time the first)."""
     plan, frame = frame_for(plan, options)
     weights = plan.effective_weights(dict(options.weights))
     try:
@@ -87,7 +92,7 @@ def solve(plan: Plan, options: SolveOptions = SolveOptions()) -> Week:
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = options.time_limit
     started = time.perf_counter()
-    status = solver.solve(m.model)
+    status = solver.solve(m.model, callback)
     elapsed = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
         from scheduler.diagnose import diagnose

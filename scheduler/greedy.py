@@ -1,0 +1,87 @@
+"""A greedy week: first fit in priority order, the way simple planners place workouts.
+
+It is the baseline the optimiser is measured against (see benchmarks/), and a week it
+finds can serve as a solver hint. Sessions are taken in priority order: the primary
+goal's modality first, then the other modality, then mobility; longer sessions first
+within a modality, file order last. Each goes to the earliest free grid start of the
+week that keeps every hard rule, judged by the rules' own plain-Python checkers on the
+sessions placed so far. Nothing already placed is ever moved, so greedy can fail to find
+a week that exists; it then returns None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from constraints import HARD_RULES
+from scheduler.frame import WeekFrame
+from scheduler.plan import Occurrence, Plan
+from scheduler.training import Modality, first_modality
+from scheduler.week import Placement, Week
+
+
+def priority_order(plan: Plan) -> list[Occurrence]:
+    """Occurrences in the order greedy places them."""
+    primary, _ = first_modality(plan.goals)
+    secondary = Modality.endurance if primary is Modality.strength else Modality.strength
+    rank = {primary: 0, secondary: 1, Modality.neither: 2}
+    return sorted(plan.occurrences, key=lambda item: (rank[item.spec.modality], -item.spec.duration, item.index))
+
+
+def candidate_starts(frame: WeekFrame, item: Occurrence) -> Iterator[int]:
+    """Every free grid start of the week for this session, earliest first (real minutes)."""
+    grid = frame.plan.grid
+    for day in range(7):
+        for first, last in frame.start_ticks(day, item.spec.duration):
+            for tick in range(first, last + 1):
+                yield tick * grid
+
+
+class _PartialPlan:
+    """The plan seen with only some of its sessions, so the checkers judge a partial week."""
+
+    def __init__(self, plan: Plan, occurrences: tuple[Occurrence, ...]) -> None:
+        self._plan = plan
+        self.occurrences = occurrences
+
+    def __getattr__(self, name: str):
+        return getattr(self._plan, name)
+
+
+def _placement(frame: WeekFrame, item: Occurrence, start: int) -> Placement:
+    # The same construction Week.from_starts uses, for one session.
+    return Week.from_starts(_PartialPlan(frame.plan, (item,)), frame, {item.index: start}, {}).placements[0]
+
+
+def _fits(plan: Plan, frame: WeekFrame, placed: list[Placement], candidate: Placement) -> bool:
+    # Cheap necessary condition first: a start that overlaps a placed session fails no_overlap.
+    if any(candidate.start < p.end and p.start < candidate.end for p in placed):
+        return False
+    trial = placed + [candidate]
+    partial = _PartialPlan(plan, tuple(sorted((p.occurrence for p in trial), key=lambda o: o.index)))
+    week = Week(plan=partial, frame=frame, placements=sorted(trial, key=lambda p: (p.start, p.occurrence.index)), weights={})
+    return not any(rule.check(week) for rule in HARD_RULES)
+
+
+def greedy_week(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> Week | None:
+    """The first-fit week, scored with the plain-Python penalties; None if greedy gets stuck.
+
+    The week's `status` is "GREEDY" and its `objective` the weighted sum of the
+    objectives' `penalty` functions, comparable with a solved week's objective.
+    """
+    from scheduler.solve import evaluate
+
+    placed: list[Placement] = []
+    for item in priority_order(plan):
+        for start in candidate_starts(frame, item):
+            candidate = _placement(frame, item, start)
+            if _fits(plan, frame, placed, candidate):
+                placed.append(candidate)
+                break
+        else:
+            return None
+    week = Week.from_starts(plan, frame, {p.occurrence.index: p.start for p in placed}, weights)
+    evaluate(week)
+    week.status = "GREEDY"
+    week.objective = round(sum(week.weighted_parts().values()), 2)
+    return week
