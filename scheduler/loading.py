@@ -6,6 +6,7 @@ error's location is walked back through the parsed document to the line the pers
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,9 @@ def _read_yaml(text: str, source: str) -> CommentedMap:
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = (error.problem or error.context or "not valid YAML").strip()
+        context = error.context_mark
+        if error.context and context and mark and context.line != mark.line:
+            problem += f" ({error.context.strip()} started on line {context.line + 1})"
         raise PlanError(source, mark.line + 1 if mark else None, "", f"YAML syntax: {problem}") from None
     except YAMLError as error:
         raise PlanError(source, None, "", f"YAML syntax: {error}") from None
@@ -130,14 +134,18 @@ def _model_at(loc: tuple):
 
 
 def _located(error: ValidationError, document: CommentedMap, source: str) -> PlanError:
-    first = error.errors()[0]
+    errors = error.errors()
+    # A typo'd key shows up as unknown and as missing; the unknown one is where to look.
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(part for part in first["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     kind = first["type"]
     message = first["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
-        valid = ", ".join(model.model_fields) if model else ""
-        message = f"unknown key '{loc[-1]}'" + (f"; valid keys here: {valid}" if valid else "")
+        fields = list(model.model_fields) if model else []
+        close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
+        message = f"unknown key '{loc[-1]}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+        message += f"; valid keys here: {', '.join(fields)}" if fields else ""
     elif kind == "missing":
         message = f"missing required key '{loc[-1]}'"
     elif loc and loc[0] == "availability" and len(loc) >= 2 and kind == "literal_error":
@@ -166,14 +174,18 @@ def _check_sizes(plan: Plan, document: CommentedMap, source: str) -> None:
                 f"{format_minutes(longest)}); shorten it or widen a window",
             )
     rules = plan.rules
-    total = len(plan.occurrences)
+    per_day = rules.max_sessions_per_day
+    open_days = sum(1 for windows in plan.availability.values() if windows)
+    training_days = min(7 - rules.rest_days, open_days)
     training = sum(1 for item in plan.occurrences if item.trains)
-    days = 7 - rules.rest_days
-    if total > 7 * rules.max_sessions_per_day or training > days * rules.max_sessions_per_day:
+    total = len(plan.occurrences)
+    if training > training_days * per_day or total > open_days * per_day:
         raise PlanError(
             source,
             line_of(document, ("sessions",)),
             "sessions",
-            f"{training} training sessions cannot fit in {days} training days at {rules.max_sessions_per_day} "
-            "a day (rest_days, max_sessions_per_day); lower a session's times or raise max_sessions_per_day",
+            f"{training} training sessions ({total} in all) cannot fit: {open_days} days have windows, "
+            f"rest_days: {rules.rest_days} leaves {7 - rules.rest_days} for training, and "
+            f"max_sessions_per_day is {per_day}; lower a session's times, add windows or raise "
+            "max_sessions_per_day",
         )

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Annotated, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from scheduler.timetext import (
     WEEKDAYS,
@@ -42,6 +42,20 @@ Minutes = Annotated[int, BeforeValidator(parse_minutes)]
 MinutesOrZero = Annotated[int, BeforeValidator(lambda v: parse_minutes(v, allow_zero=True))]
 ClockRange = Annotated[tuple[int, int], BeforeValidator(parse_clock_range)]
 MINUTES_PER_DAY = 24 * 60
+
+
+def _apart(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    ordered = sorted(windows)
+    for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
+        if s2 < e1:
+            raise ValueError(
+                f"windows overlap ({format_clock(s1)}-{format_clock(e1)} and "
+                f"{format_clock(s2)}-{format_clock(e2)}); merge them into one"
+            )
+    return windows
+
+
+DayWindows = Annotated[list[ClockRange], AfterValidator(_apart)]
 
 
 class Strict(BaseModel):
@@ -180,7 +194,7 @@ class Plan(Strict):
     week_start: Optional[dt.date] = None
     grid: Annotated[int, BeforeValidator(parse_grid)] = 5
     goals: list[Goal] = Field(min_length=1)
-    availability: dict[Weekday, list[ClockRange]]
+    availability: dict[Weekday, DayWindows]
     busy: list[Annotated[str, BeforeValidator(_busy_entry)]] = []
     sessions: list[SessionSpec] = Field(min_length=1)
     rules: Rules = Rules()
@@ -210,19 +224,6 @@ class Plan(Strict):
         if len(set(goals)) != len(goals):
             raise ValueError("each goal may appear once; list them in priority order")
         return goals
-
-    @field_validator("availability")
-    @classmethod
-    def _windows_apart(cls, availability: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
-        for day, windows in availability.items():
-            ordered = sorted(windows)
-            for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
-                if s2 < e1:
-                    raise ValueError(
-                        f"windows on {day} overlap ({format_clock(s1)}-{format_clock(e1)} and "
-                        f"{format_clock(s2)}-{format_clock(e2)}); merge them into one"
-                    )
-        return availability
 
     @field_validator("sessions")
     @classmethod
