@@ -240,3 +240,20 @@ def test_consistency():
     assert consistency.penalty(week_at(plan, "mon 06:00", "wed 18:00")) == 12
     assert consistency.penalty(week_at(plan, "mon 06:00", "wed 06:05")) == 1
     assert consistency.penalty(solve_plan(plan)) == 0
+
+
+def test_gaps_are_real_time_across_a_daylight_saving_change():
+    # Berlin springs forward at 02:00 on Sunday 28 March 2027: 21:00 Saturday to 04:00
+    # Sunday reads as 7 h on the clock but only 6 h pass.
+    plan = make_plan(
+        [LIFT, RUN],
+        week_start="2027-03-22",
+        availability={"sat": ["17:00-22:00"], "sun": ["03:00-09:00"]},
+        rules={"separate_modalities_by": "6h30m"},
+    )
+    assert modality_gap.check(week_at(plan, "sat 20:00", "sun 04:00"))
+    assert not modality_gap.check(week_at(plan, "sat 20:00", "sun 04:30"))
+    week = solve_plan(plan)
+    first, second = week.placements
+    assert second.start - first.end >= 390
+    assert violations(week) == {}
