@@ -107,6 +107,22 @@ def run_solve(path: str, week_start, grid, weights, workers, seed, time_limit):
     return week
 
 
+def calendar_options(command):
+    command = click.option("--weeks", type=click.IntRange(1, 52), default=1, show_default=True, help="Write the week this many times, one week after another.")(command)
+    return click.option("--remind", metavar="DURATION", help="Add a reminder this long before each session, e.g. 30m.")(command)
+
+
+def _calendar_choice(remind: str | None, weeks: int):
+    from scheduler.ics import CalendarOptions
+    from scheduler.timetext import parse_minutes
+
+    try:
+        minutes = None if remind is None else parse_minutes(remind, allow_zero=True)
+    except ValueError as error:
+        raise UserError(f"--remind {remind}: {error}") from None
+    return CalendarOptions(remind=minutes, weeks=weeks)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="trainweek")
 def main():
@@ -119,8 +135,9 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="Print the week as JSON instead of a table.")
 @click.option("--no-ics", is_flag=True, help="Do not write a calendar file.")
 @click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
+@calendar_options
 @with_solve_options
-def solve(plan_file, output, as_json, no_ics, force, **solve_args):
+def solve(plan_file, output, as_json, no_ics, force, remind, weeks, **solve_args):
     """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
     from rich.console import Console
 
@@ -129,19 +146,20 @@ def solve(plan_file, output, as_json, no_ics, force, **solve_args):
     from scheduler.report import as_json as week_json, print_week
 
     target = Path(output) if output else Path(Path(plan_file).stem + ".ics")
+    choice = _calendar_choice(remind, weeks)
     week = run_solve(plan_file, **solve_args)
     if not no_ics:
         try:
             previous = previous_output(target, PRODID.encode(), force)
         except OutputRefused as error:
             raise UserError(str(error)) from None
-        write_atomic(target, week_ics(week, previous))
+        write_atomic(target, week_ics(week, previous, choice))
     if as_json:
         click.echo(json.dumps(week_json(week), indent=2))
     else:
         print_week(week, Console())
         if not no_ics:
-            click.echo(f"Wrote {target} ({len(week.placements)} events). Import it into your calendar app.")
+            click.echo(f"Wrote {target} ({len(week.placements) * weeks} events). Import it into your calendar app.")
 
 
 @main.command()

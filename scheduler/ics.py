@@ -1,27 +1,46 @@
 """Write a week as an iCalendar file that calendar apps import cleanly.
 
-Times are local with a TZID and a VTIMEZONE for the user's zone, so a 07:00 run stays at
-07:00 across a daylight-saving change. UIDs are derived from the athlete, the week and
-the session slot, so importing a re-solved week updates events instead of duplicating
-them; SEQUENCE rises for each event a re-solve moved.
+Times are local with a TZID and one RRULE-style VTIMEZONE for the user's zone
+(scheduler.vtimezone), so a 07:00 run stays at 07:00 across a daylight-saving change.
+UIDs are derived from the athlete, the week and the session slot, so importing a
+re-solved week updates events instead of duplicating them; SEQUENCE rises for each event
+a re-solve moved. METHOD is PUBLISH: with REQUEST Outlook treats the file as invitations.
+
+`--weeks N` writes N concrete copies of the week rather than one RRULE series: each copy
+has the UID a later solve of that very week would give it, so re-solving week 3 alone
+updates week 3 in the calendar, and no app has to apply a moved occurrence
+(RECURRENCE-ID) to a series it imported earlier.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import uuid
+from dataclasses import dataclass
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
+from scheduler.vtimezone import vtimezone
 from scheduler.week import Placement, Week
 
 PRODID = "-//trainweek//trainweek week planner//EN"
 UID_NAMESPACE = uuid.UUID("6f1c3a52-8a53-4d5e-9b1e-2f4a8c0f7d11")
 
 
-def event_uid(week: Week, placement: Placement) -> str:
+@dataclass(frozen=True)
+class CalendarOptions:
+    """What the person chose for the file: a reminder before each session, how many weeks."""
+
+    remind: int | None = None  # minutes before the start
+    weeks: int = 1
+
+
+def event_uid(week: Week, placement: Placement, copy: int = 0) -> str:
+    """Stable identity of a session slot in the week `copy` weeks after the solved one."""
     occurrence = placement.occurrence
-    key = f"{week.plan.athlete}|{week.frame.week_start.isoformat()}|{occurrence.spec.name}|{occurrence.repeat}"
+    week_start = week.frame.week_start + dt.timedelta(weeks=copy)
+    key = f"{week.plan.athlete}|{week_start.isoformat()}|{occurrence.spec.name}|{occurrence.repeat}"
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@trainweek"
 
 
@@ -32,7 +51,7 @@ def _stamp(week: Week, sequence: int) -> dt.datetime:
 
 
 def previous_events(existing: bytes | None) -> dict[str, tuple[int, str, str]]:
-    """UID -> (SEQUENCE, DTSTART, DTEND) from an earlier trainweek file."""
+    """UID -> (SEQUENCE, DTSTART, DTEND) from an earlier trainweek file or server copy."""
     if not existing:
         return {}
     try:
@@ -49,6 +68,16 @@ def previous_events(existing: bytes | None) -> dict[str, tuple[int, str, str]]:
     return found
 
 
+def one_line(text: str) -> str:
+    """Text with control characters and line breaks turned into single spaces.
+
+    calcurse rejects a SUMMARY with a newline, and no TEXT value may hold a control
+    character; the escaping of ; , and \\ is icalendar's.
+    """
+    cleaned = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    return " ".join(cleaned.split())
+
+
 def description(week: Week, placement: Placement) -> str:
     spec = placement.spec
     lines = [f"{spec.kind.value}, {spec.intensity.value}, {spec.duration} min"]
@@ -56,44 +85,76 @@ def description(week: Week, placement: Placement) -> str:
     if spec.kind.value == "strength":
         lines.append("Eat protein after lifting.")
     lines.append("Planned by trainweek.")
-    return "\n".join(lines)
+    return "\n".join(one_line(line) for line in lines)
 
 
-def week_calendar(week: Week, previous: bytes | None = None) -> Calendar:
+def categories(placement: Placement) -> list[str]:
+    """Training, the kind, and the modality where it says more (Run, Endurance)."""
+    names = ["Training", placement.spec.kind.value.capitalize(), placement.spec.modality.value.capitalize()]
+    return list(dict.fromkeys(names))
+
+
+def _shifted(moment: dt.datetime, copy: int) -> dt.datetime:
+    """The same local clock time `copy` weeks later, whatever DST does in between."""
+    return (moment.replace(tzinfo=None) + dt.timedelta(weeks=copy)).replace(tzinfo=moment.tzinfo)
+
+
+def _alarm(summary: str, minutes: int) -> Alarm:
+    alarm = Alarm()
+    alarm.add("ACTION", "DISPLAY")
+    alarm.add("TRIGGER", -dt.timedelta(minutes=minutes))
+    alarm.add("DESCRIPTION", summary)
+    return alarm
+
+
+def _calendar_name(week: Week, weeks: int) -> str:
+    first = f"{week.frame.week_start:%d %b %Y}"
+    span = f"Training week of {first}" if weeks == 1 else f"Training, {weeks} weeks from {first}"
+    return one_line(f"{span} ({week.plan.athlete})")
+
+
+def week_calendar(week: Week, previous: bytes | None = None, options: CalendarOptions = CalendarOptions()) -> Calendar:
     earlier = previous_events(previous)
     calendar = Calendar.new(
         uid=uuid.uuid5(UID_NAMESPACE, f"{week.plan.athlete}|{week.frame.week_start.isoformat()}"),
         prodid=PRODID,
         method="PUBLISH",
         calscale="GREGORIAN",
-        name=f"Training week of {week.frame.week_start:%d %b %Y} ({week.plan.athlete})",
+        name=_calendar_name(week, options.weeks),
     )
-    for placement in week.placements:
-        uid = event_uid(week, placement)
-        start, end = placement.local_start, placement.local_end
-        sequence = 0
-        if uid in earlier:
-            old_sequence, old_start, old_end = earlier[uid]
-            moved = (old_start, old_end) != (start.isoformat(), end.isoformat())
-            sequence = old_sequence + 1 if moved else old_sequence
-        spec = placement.spec
-        calendar.add_component(
-            Event.new(
-                uid=uid,
-                stamp=_stamp(week, sequence),
-                start=start,
-                end=end,
-                summary=" ".join(placement.occurrence.label.split()),
-                description=description(week, placement),
-                categories=["Training", spec.kind.value.capitalize(), spec.modality.value.capitalize()],
-                sequence=sequence,
-                transparency="OPAQUE",
-            )
-        )
-    first = week.frame.week_start - dt.timedelta(days=7)
-    calendar.add_missing_timezones(first_date=first, last_date=week.frame.week_start + dt.timedelta(days=14))
+    first = week.frame.week_start - dt.timedelta(days=1)
+    last = week.frame.week_start + dt.timedelta(weeks=options.weeks, days=1)
+    calendar.add_component(vtimezone(week.plan.timezone, first, last))
+    for copy in range(options.weeks):
+        for placement in week.placements:
+            calendar.add_component(_event(week, placement, copy, earlier, options))
     return calendar
 
 
-def week_ics(week: Week, previous: bytes | None = None) -> bytes:
-    return week_calendar(week, previous).to_ical()
+def _event(week: Week, placement: Placement, copy: int, earlier: dict, options: CalendarOptions) -> Event:
+    uid = event_uid(week, placement, copy)
+    start, end = _shifted(placement.local_start, copy), _shifted(placement.local_end, copy)
+    sequence = 0
+    if uid in earlier:
+        old_sequence, old_start, old_end = earlier[uid]
+        moved = (old_start, old_end) != (start.isoformat(), end.isoformat())
+        sequence = old_sequence + 1 if moved else old_sequence
+    summary = one_line(placement.occurrence.label)
+    event = Event.new(
+        uid=uid,
+        stamp=_stamp(week, sequence),
+        start=start,
+        end=end,
+        summary=summary,
+        description=description(week, placement),
+        categories=categories(placement),
+        sequence=sequence,
+        transparency="OPAQUE",
+    )
+    if options.remind is not None:
+        event.add_component(_alarm(summary, options.remind))
+    return event
+
+
+def week_ics(week: Week, previous: bytes | None = None, options: CalendarOptions = CalendarOptions()) -> bytes:
+    return week_calendar(week, previous, options).to_ical()
