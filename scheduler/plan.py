@@ -246,6 +246,12 @@ class Plan(Strict):
         weights.update(overrides or {})
         return {name: weights[name] for name in WEIGHT_NAMES}
 
+    def model_copy(self, *, update=None, deep=False) -> "Plan":
+        """A changed copy; the cached occurrences are dropped so they follow the change."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("occurrences", None)
+        return copy
+
     @cached_property
     def occurrences(self) -> tuple["Occurrence", ...]:
         """Each session as many times as it is wanted, numbered in file order."""

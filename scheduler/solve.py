@@ -29,11 +29,16 @@ class SolveOptions:
 
 
 class Infeasible(Exception):
-    """No week satisfies the hard rules; `culprits` names what conflicts."""
+    """No week satisfies the hard rules.
 
-    def __init__(self, message: str, culprits: list[str]) -> None:
+    `culprits` names the rules (or inputs) in conflict; `fixes` are single changes to the
+    plan, each checked to give a week.
+    """
+
+    def __init__(self, message: str, culprits: list[str], fixes: list | None = None) -> None:
         super().__init__(message)
         self.culprits = culprits
+        self.fixes = fixes or []
 
 
 class RuleBroken(AssertionError):
@@ -85,8 +90,10 @@ def solve(
     weights = plan.effective_weights(dict(options.weights))
     try:
         m = build(plan, frame, weights)
-    except NoRoom as error:
-        raise Infeasible(no_room_message(frame, error.item), ["availability"]) from None
+    except NoRoom:
+        from scheduler.diagnose import diagnose
+
+        raise diagnose(plan, frame) from None
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
@@ -110,21 +117,3 @@ def solve(
     if status == cp_model.OPTIMAL and abs(week.objective - solver.objective_value / WEIGHT_SCALE) > 1e-6:
         raise RuleBroken(f"objective parts add up to {week.objective}, solver proved {solver.objective_value / WEIGHT_SCALE}")
     return week
-
-
-def no_room_message(frame: WeekFrame, item) -> str:
-    from scheduler.timetext import WEEKDAY_NAMES, format_clock, format_minutes
-
-    longest = max(
-        ((b.end - b.start, b) for day in range(7) for b in frame.free_blocks(day)),
-        default=None,
-        key=lambda pair: pair[0],
-    )
-    if longest is None:
-        return f"{item.label} has nowhere to go: the week has no free window at all."
-    span, block = longest
-    return (
-        f"{item.label} ({format_minutes(item.spec.duration)}) fits in no free window: the longest is "
-        f"{format_minutes(span)} ({WEEKDAY_NAMES[block.day]} {format_clock(block.start)}-{format_clock(block.end)}"
-        f"{', after busy blocks' if frame.busy_blocks else ''}). Shorten the session or widen a window."
-    )

@@ -37,7 +37,6 @@ def _candidate_starts(plan: Plan, frame: WeekFrame, index: int) -> list[int]:
     """Grid starts where this one session alone passes the availability checker."""
     item = plan.occurrences[index]
     alone = plan.model_copy(update={"sessions": [item.spec.model_copy(update={"times": 1})]})
-    alone.__dict__.pop("occurrences", None)
     found = []
     for minute in range(0, frame.length, plan.grid):
         week = Week.from_starts(alone, WeekFrame(alone, frame.week_start), {0: minute}, {})
