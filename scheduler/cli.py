@@ -81,6 +81,7 @@ def with_solve_options(command):
 
 def run_solve(path: str, week_start, grid, weights, workers, seed, time_limit):
     """Load and solve, turning every expected failure into a message and an exit status."""
+    from scheduler.busy import BusyFileError
     from scheduler.solve import Infeasible, SolveOptions, solve
     from scheduler.report import attach_reasons
 
@@ -97,6 +98,8 @@ def run_solve(path: str, week_start, grid, weights, workers, seed, time_limit):
         raise UserError(f"--week-start {options.week_start}: that is a {options.week_start:%A}; give a Monday")
     try:
         week = solve(plan, options)
+    except BusyFileError as error:
+        raise UserError(f"{path}: busy: {error}") from None
     except Infeasible as error:
         raise NoWeek(f"{path}: {error}") from None
     except TimeoutError as error:

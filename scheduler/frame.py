@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from scheduler.busy import busy_spans, is_calendar_file
 from scheduler.plan import Plan
 from scheduler.timetext import WEEKDAYS, parse_clock_range
 
@@ -72,6 +73,9 @@ class WeekFrame:
         """The file's busy entries that fall in this week, as local blocks."""
         blocks = []
         for entry in self.plan.busy:
+            if is_calendar_file(entry):
+                blocks += self._calendar_blocks(entry)
+                continue
             when, clock_range = entry.split(" ", 1)
             start, end = parse_clock_range(clock_range)
             if when.lower() in WEEKDAYS:
@@ -81,6 +85,22 @@ class WeekFrame:
             if 0 <= day < 7:
                 blocks.append(Block(day, start, end, entry))
         return tuple(blocks)
+
+    def _calendar_blocks(self, path: str) -> list[Block]:
+        """The busy events of an .ics file, cut at local midnights into day blocks."""
+        edges = [self.local_datetime(day, 0).astimezone(UTC) for day in range(8)]
+        blocks = []
+        for first, last in busy_spans(path, self.local_datetime(0, 0), self.local_datetime(7, 0)):
+            for day in range(7):
+                start, end = max(first, edges[day]), min(last, edges[day + 1])
+                if start < end:
+                    clock_end = 24 * 60 if end == edges[day + 1] else self._clock_of(end)
+                    blocks.append(Block(day, self._clock_of(start), clock_end, path))
+        return blocks
+
+    def _clock_of(self, moment: dt.datetime) -> int:
+        local = moment.astimezone(self.zone)
+        return local.hour * 60 + local.minute
 
     @cached_property
     def ignored_busy(self) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ error's location is walked back through the parsed document to the line the pers
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from scheduler.busy import BusyFileError, is_calendar_file, read_calendar
 from scheduler.plan import Plan, Rules, SameVisit, SessionSpec, Prefer, Weights
 from scheduler.timetext import WEEKDAYS, format_minutes
 
@@ -61,7 +63,21 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
     except ValidationError as error:
         raise _located(error, document, source) from None
     _check_sizes(plan, document, source)
-    return plan
+    return _with_busy_files(plan, document, source)
+
+
+def _with_busy_files(plan: Plan, document: CommentedMap, source: str) -> Plan:
+    """Busy .ics paths made relative to the plan's folder, each checked to be readable."""
+    entries = []
+    for index, entry in enumerate(plan.busy):
+        if is_calendar_file(entry):
+            entry = os.path.normpath(Path(source).parent / Path(entry).expanduser())
+            try:
+                read_calendar(entry)
+            except BusyFileError as error:
+                raise PlanError(source, line_of(document, ("busy", index)), f"busy[{index}]", str(error)) from None
+        entries.append(entry)
+    return plan.model_copy(update={"busy": entries})
 
 
 def _read_yaml(text: str, source: str) -> CommentedMap:

@@ -161,6 +161,8 @@ _WEEKLY_BUSY = re.compile(r"^(?P<day>[a-z]{3})\s+(?P<range>\S+)$")
 def _busy_entry(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("a busy block is text like '2026-12-02 18:00-19:30' or 'wed 18:00-19:30'")
+    if value.strip().lower().endswith(".ics"):
+        return value.strip()  # a calendar file; scheduler.busy reads it
     text = " ".join(value.split())
     if match := _DATED_BUSY.match(text):
         try:
@@ -174,8 +176,8 @@ def _busy_entry(value: object) -> str:
         parse_clock_range(match["range"])
     else:
         raise ValueError(
-            f"'{value}' is not a busy block; write '2026-12-02 18:00-19:30' (one date) "
-            "or 'wed 18:00-19:30' (every week)"
+            f"'{value}' is not a busy block; write '2026-12-02 18:00-19:30' (one date), "
+            "'wed 18:00-19:30' (every week) or the path of an .ics file"
         )
     return text
 
