@@ -132,15 +132,39 @@ def main():
     """Plan a week of running and lifting that respects how the two interfere."""
 
 
+def _pictures(force: bool, **paths: str | None) -> list[tuple[str, Path]]:
+    """The pictures of the week asked for, each checked before solving as safe to write."""
+    from scheduler.files import OutputRefused, previous_output
+    from scheduler.view import MARKER
+
+    chosen = [(kind, Path(path)) for kind, path in paths.items() if path]
+    for _, target in chosen:
+        try:
+            previous_output(target, MARKER.encode(), force)
+        except OutputRefused as error:
+            raise UserError(str(error)) from None
+    return chosen
+
+
+def _draw(week, pictures: list[tuple[str, Path]]) -> None:
+    from scheduler.files import write_atomic
+    from scheduler.view import RENDERERS
+
+    for kind, target in pictures:
+        write_atomic(target, RENDERERS[kind](week).encode())
+
+
 @main.command()
 @click.argument("plan_file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the .ics (default: PLAN.ics in the current folder).")
 @click.option("--json", "as_json", is_flag=True, help="Print the week as JSON instead of a table.")
 @click.option("--no-ics", is_flag=True, help="Do not write a calendar file.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the week as one self-contained web page.")
+@click.option("--svg", "svg_path", type=click.Path(dir_okay=False), help="Also write the week's grid as an SVG image.")
 @click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
 @calendar_options
 @with_solve_options
-def solve(plan_file, output, as_json, no_ics, force, remind, weeks, **solve_args):
+def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, svg_path, **solve_args):
     """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
     from rich.console import Console
 
@@ -150,7 +174,9 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, **solve_args
 
     target = Path(output) if output else Path(Path(plan_file).stem + ".ics")
     choice = _calendar_choice(remind, weeks)
+    pictures = _pictures(force, html=html_path, svg=svg_path)
     week = run_solve(plan_file, **solve_args)
+    _draw(week, pictures)
     if not no_ics:
         try:
             previous = previous_output(target, PRODID.encode(), force)
@@ -163,6 +189,28 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, **solve_args
         print_week(week, Console())
         if not no_ics:
             click.echo(f"Wrote {target} ({len(week.placements) * weeks} events). Import it into your calendar app.")
+        for _, picture in pictures:
+            click.echo(f"Wrote {picture}.")
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the page (default: PLAN.html in the current folder).")
+@click.option("--force", is_flag=True, help="Replace a file that trainweek did not write.")
+@with_solve_options
+def show(plan_file, output, force, **solve_args):
+    """Solve the week in PLAN_FILE, write it as a web page and open it in your browser."""
+    import webbrowser
+
+    target = Path(output) if output else Path(Path(plan_file).stem + ".html")
+    pictures = _pictures(force, html=str(target))
+    _draw(run_solve(plan_file, **solve_args), pictures)
+    address = target.resolve().as_uri()
+    try:
+        opened = webbrowser.open(address)
+    except webbrowser.Error:
+        opened = False
+    click.echo(f"Wrote {target}; " + ("opened it in your browser." if opened else f"no browser to open here; open {address} to see it."))
 
 
 @main.command()
