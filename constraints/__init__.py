@@ -14,11 +14,12 @@ from constraints import (
     modality_gap,
     no_overlap,
     preferred_times,
+    repeat_days,
     rest_days,
     separation,
     sessions_per_day,
 )
 
-HARD_RULES = (availability, no_overlap, modality_gap, rest_days, sessions_per_day, hard_recovery)
+HARD_RULES = (availability, no_overlap, modality_gap, rest_days, sessions_per_day, hard_recovery, repeat_days)
 SOFT_OBJECTIVES = (goal_order, separation, fatigue_spread, preferred_times, consistency)
 ALL_RULES = HARD_RULES + SOFT_OBJECTIVES

@@ -195,6 +195,17 @@ def _check_sizes(plan: Plan, document: CommentedMap, source: str) -> None:
     training_days = min(7 - rules.rest_days, open_days)
     training = sum(1 for item in plan.occurrences if item.trains)
     total = len(plan.occurrences)
+    for index, spec in enumerate(plan.sessions):
+        days = open_days if spec.kind.value == "mobility" else training_days
+        if spec.times > days:
+            raise PlanError(
+                source,
+                line_of(document, ("sessions", index, "times")),
+                f"sessions[{index}] ({spec.name}).times",
+                f"{spec.times} times a week needs {spec.times} different days, but only {days} are open "
+                f"for it ({open_days} days have windows, rest_days: {rules.rest_days}); a double on one "
+                "day is two sessions with their own names",
+            )
     if training > training_days * per_day or total > open_days * per_day:
         raise PlanError(
             source,

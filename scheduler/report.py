@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from constraints import ALL_RULES, SOFT_OBJECTIVES, fatigue_spread, rest_days
+from constraints import SOFT_OBJECTIVES, fatigue_spread, rest_days
+from scheduler.explain import reasons
 from scheduler.ics import event_uid
 from scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
 from scheduler.week import Week
@@ -14,16 +15,9 @@ REMINDERS = (
     "In longer blocks, take a lighter deload week every 4-6 weeks.",
     "Listen to fatigue: if you are run down, swap a hard session for an easy one.",
 )
-# The order reasons are listed in: what decided the slot first, context after.
-_REASON_ORDER = ("goal_order", "modality_gap", "hard_recovery", "separation", "preferred_times", "consistency", "fatigue_spread", "availability")
-
-
 def attach_reasons(week: Week) -> None:
-    by_rule = {rule.NAME: rule.reasons(week) for rule in ALL_RULES}
-    week.reasons = {}
-    for p in week.placements:
-        index = p.occurrence.index
-        week.reasons[index] = [text for name in _REASON_ORDER for text in by_rule.get(name, {}).get(index, [])]
+    """Fill `week.reasons` with plain sentences for the table, JSON and calendar."""
+    week.reasons = {index: [r.text for r in found] for index, found in reasons(week).items()}
 
 
 def objective_rows(week: Week) -> list[dict[str, Any]]:

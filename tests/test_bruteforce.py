@@ -60,6 +60,7 @@ session = st.fixed_dictionaries(
         "kind": st.sampled_from(KINDS),
         "duration": st.sampled_from(["30m", "45m", "60m", "90m"]),
         "intensity": st.sampled_from(["easy", "moderate", "hard"]),
+        "times": st.sampled_from([1, 1, 2]),
     },
     optional={"prefer": st.fixed_dictionaries({}, optional={"days": st.sampled_from([["mon"], ["wed", "sun"]]), "time": st.sampled_from(["06:00-09:00", "17:00-21:00"])})},
 )
@@ -69,6 +70,7 @@ window = st.sampled_from([["06:00-09:00"], ["17:00-20:00"], ["06:00-08:00", "18:
 @st.composite
 def tiny_plans(draw):
     sessions = draw(st.lists(session, min_size=2, max_size=3, unique_by=lambda s: s["name"]))
+    assume(sum(s["times"] for s in sessions) <= 4)
     days = draw(st.lists(st.sampled_from(["mon", "tue", "wed", "sun"]), min_size=1, max_size=3, unique=True))
     availability = {day: draw(window) for day in days}
     rules = {

@@ -21,7 +21,7 @@ CASES = {
         "add a window on",
     ),
     "rest days": (
-        make_plan([dict(RUN, times=3), LIFT], availability=EVENINGS, rules={"rest_days": 5, "same_visit": {"allowed": False}}),
+        make_plan([dict(RUN, times=2), LIFT], availability=EVENINGS, rules={"rest_days": 5, "same_visit": {"allowed": False}}),
         {"rest_days"},
         "rest_days to 4",
     ),

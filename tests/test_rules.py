@@ -20,6 +20,7 @@ from constraints import (
     preferred_times,
     rest_days,
     separation,
+    repeat_days,
     sessions_per_day,
 )
 from scheduler.solve import Infeasible
@@ -127,6 +128,14 @@ def test_hard_recovery_wraps_from_sunday_to_monday():
     assert not hard_recovery.check(week_at(one_off, "mon 18:00", "sun 07:00"))
 
 
+def test_repeat_days():
+    plan = make_plan([dict(RUN, times=2)])
+    assert repeat_days.check(week_at(plan, "mon 06:00", "mon 17:00"))
+    assert not repeat_days.check(week_at(plan, "mon 06:00", "tue 06:00"))
+    week = solve_plan(make_plan([dict(RUN, times=2)], availability={"mon": ["06:00-21:00"], "tue": ["20:00-21:00"]}))
+    assert [p.day for p in week.placements] == [0, 1]
+
+
 # --- hard rules: the solver obeys them where they change the answer -------------------
 
 def test_solver_pairs_or_separates_lift_and_run_on_a_single_day():
@@ -147,18 +156,15 @@ def test_solver_reports_the_modality_gap_when_no_visit_is_allowed():
 
 
 def test_solver_keeps_rest_days():
-    plan = make_plan([dict(RUN, times=3)], rules={"rest_days": 4, "max_sessions_per_day": 2})
+    plan = make_plan([dict(RUN, times=2), dict(LIFT, times=2)], rules={"rest_days": 4})
     week = solve_plan(plan)
-    assert len({p.day for p in week.placements}) <= 3
+    assert len({p.day for p in week.placements}) == 3
+    evenings = {day: ["17:00-21:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    squeezed = make_plan(
+        [dict(RUN, times=2), LIFT], availability=evenings, rules={"rest_days": 5, "same_visit": {"allowed": False}}
+    )
     with pytest.raises(Infeasible) as raised:
-        evenings = {day: ["17:00-21:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-        solve_plan(
-            make_plan(
-                [dict(RUN, times=3), LIFT],
-                availability=evenings,
-                rules={"rest_days": 5, "same_visit": {"allowed": False}},
-            )
-        )
+        solve_plan(squeezed)
     assert "rest_days" in raised.value.culprits
     assert "rest_days to 4" in str(raised.value)
 

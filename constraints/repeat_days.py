@@ -1,0 +1,50 @@
+"""Hard rule `repeat_days`: the repeats of one session fall on different days.
+
+`times: 3` means three separate days with that session; back-to-back copies on one
+day would only be one longer session. Someone who wants a double names the two parts
+as separate sessions (e.g. "AM easy run" and "PM easy run").
+"""
+
+from __future__ import annotations
+
+from scheduler.model import WeekModel
+from scheduler.timetext import WEEKDAY_NAMES
+from scheduler.week import Week
+
+NAME = "repeat_days"
+HARD = True
+TITLE = "repeats on different days"
+
+
+def _groups(items):
+    groups: dict[int, list] = {}
+    for item in items:
+        if item.spec.times > 1:
+            groups.setdefault(item.spec_index, []).append(item)
+    return list(groups.values())
+
+
+def post(m: WeekModel) -> None:
+    groups = _groups(m.items)
+    if not groups:
+        return
+    literal = m.rule_literal(NAME)
+    for group in groups:
+        for day in range(7):
+            flags = [m.on_day[item.index][day] for item in group if day in m.on_day[item.index]]
+            if len(flags) > 1:
+                m.model.add_at_most_one(flags).only_enforce_if(literal)
+
+
+def check(week: Week) -> list[str]:
+    placed = week.by_occurrence()
+    problems = []
+    for group in _groups(week.plan.occurrences):
+        days = [placed[item.index].day for item in group]
+        for day in sorted({d for d in days if days.count(d) > 1}):
+            problems.append(f"{group[0].spec.name} is on {WEEKDAY_NAMES[day]} {days.count(day)} times")
+    return problems
+
+
+def reasons(week: Week) -> dict[int, list[str]]:
+    return {}

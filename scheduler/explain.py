@@ -1,0 +1,111 @@
+"""Why each session sits where it does, and what moving it to another day would do.
+
+The reasons come from the rule modules; the alternatives are found without the solver:
+each session is tried at every free start of every other day, with the rest of the week
+left as it is, and the rules' own checkers and penalties judge each try. A day is either
+blocked (the hard rules that no start there escapes) or open at an extra cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from constraints import ALL_RULES, HARD_RULES, SOFT_OBJECTIVES
+from scheduler.timetext import WEEKDAY_NAMES
+from scheduler.week import Placement, Week
+
+# Reasons listed in this order: what decided the slot first, context after.
+REASON_ORDER = (
+    "goal_order",
+    "modality_gap",
+    "hard_recovery",
+    "separation",
+    "preferred_times",
+    "consistency",
+    "fatigue_spread",
+    "availability",
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    text: str
+
+
+@dataclass
+class Alternative:
+    """The same session on another day, the rest of the week unchanged."""
+
+    day: int
+    blocked_by: dict[str, str] = field(default_factory=dict)
+    extra_cost: float | None = None
+    extra_parts: dict[str, float] = field(default_factory=dict)
+    best_start: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        day = WEEKDAY_NAMES[self.day]
+        if self.blocked_by:
+            first_rule, message = next(iter(self.blocked_by.items()))
+            others = [name for name in self.blocked_by if name != first_rule]
+            more = f" (also {', '.join(others)})" if others else ""
+            return f"not on {day}: {first_rule}{more}: {message}"
+        parts = ", ".join(f"{name} {value:+g}" for name, value in self.extra_parts.items() if value)
+        return f"{day} at {self.best_start} would cost {self.extra_cost:+g}" + (f" ({parts})" if parts else "")
+
+
+def reasons(week: Week) -> dict[int, list[Reason]]:
+    """Each rule's sentences about each session, in REASON_ORDER."""
+    by_rule = {rule.NAME: rule.reasons(week) for rule in ALL_RULES}
+    return {
+        p.occurrence.index: [
+            Reason(name, text) for name in REASON_ORDER for text in by_rule.get(name, {}).get(p.occurrence.index, [])
+        ]
+        for p in week.placements
+    }
+
+
+def _moved(week: Week, placement: Placement, start: int) -> Week:
+    starts = week.starts() | {placement.occurrence.index: start}
+    return Week.from_starts(week.plan, week.frame, starts, week.weights)
+
+
+def _weighted_parts(week: Week) -> dict[str, float]:
+    return {rule.NAME: week.weights[rule.NAME] * rule.penalty(week) for rule in SOFT_OBJECTIVES}
+
+
+def alternatives(week: Week) -> dict[int, list[Alternative]]:
+    """Per session, what each other day with free time would mean."""
+    frame, grid = week.frame, week.plan.grid
+    current = _weighted_parts(week)
+    found: dict[int, list[Alternative]] = {}
+    for placement in week.placements:
+        options = []
+        for day in range(7):
+            if day == placement.day:
+                continue
+            ranges = frame.start_ticks(day, placement.spec.duration)
+            if not ranges:
+                continue
+            option = Alternative(day)
+            fewest: dict[str, str] | None = None
+            for first, last in ranges:
+                for tick in range(first, last + 1):
+                    trial = _moved(week, placement, tick * grid)
+                    broken = {rule.NAME: problems[0] for rule in HARD_RULES if (problems := rule.check(trial))}
+                    if broken:
+                        if fewest is None or len(broken) < len(fewest):
+                            fewest = broken
+                        continue
+                    parts = _weighted_parts(trial)
+                    extra = round(sum(parts.values()) - sum(current.values()), 2)
+                    if option.extra_cost is None or extra < option.extra_cost:
+                        option.extra_cost = extra
+                        option.extra_parts = {name: round(parts[name] - current[name], 2) for name in parts}
+                        option.best_start = f"{trial.by_occurrence()[placement.occurrence.index].local_start:%H:%M}"
+            if option.extra_cost is None:
+                option.blocked_by = fewest or {}
+            options.append(option)
+        found[placement.occurrence.index] = options
+    return found
