@@ -25,6 +25,10 @@ HOUR_PX = 72
 BREAK_PX = 20
 MIN_HIDDEN = 120  # empty stretches of the day shorter than this stay on the axis
 DAY_MINUTES = 24 * 60
+# Text in a session block at desktop width: about this many characters of name per line.
+NAME_CHARS = 17
+NAME_LINE_PX = 17
+DETAIL_LINE_PX = 16
 
 # Fill, ink and a grayscale pattern per kind; fills differ in lightness as well as hue.
 KIND_STYLE = {
@@ -237,8 +241,8 @@ header p{margin:0 0 .6rem;color:var(--muted)}
 .day{min-width:0}
 .day-head{height:var(--head);padding:2px 2px 6px;display:flex;flex-direction:column;justify-content:flex-end;gap:3px}
 .day h2{font-size:1rem;margin:0}
-.rest{flex:1;text-align:center;font-size:.8rem;color:var(--ink);font-weight:600;padding:0 .4rem;border:1.5px solid var(--ink);border-radius:1rem}
-.load{display:flex;align-items:center;gap:.35rem;font-size:.8rem;color:var(--muted)}
+.rest{flex:1;text-align:center;font-size:.8rem;line-height:1.2;color:var(--ink);font-weight:600;padding:0 .4rem;border:1.5px solid var(--ink);border-radius:1rem}
+.load{display:flex;align-items:center;gap:.35rem;height:22px;font-size:.8rem;color:var(--muted)}
 .load-bar{flex:1;height:8px;border:1px solid #888;border-radius:4px;overflow:hidden;background:#fff}
 .load-bar span{display:block;height:100%;background:#444;width:var(--w)}
 .free{display:none;margin:0;font-size:.875rem;color:var(--muted)}
@@ -269,6 +273,12 @@ header p{margin:0 0 .6rem;color:var(--muted)}
 .reasons ul{margin:.15rem 0 0;padding-left:1.2rem}
 .reasons .meta{color:var(--muted);font-size:.875rem}
 footer{margin-top:2rem;font-size:.8rem;color:var(--muted)}
+@media (min-width:601px),print{
+ .session strong{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:var(--name);overflow:hidden}
+ .meta-0 .meta,.meta-1 .tag{display:none}
+ .session:hover strong,.session:focus strong{-webkit-line-clamp:none}
+ .session:hover .meta,.session:focus .meta{display:block}
+}
 @media (max-width:600px){
  body{padding:10px}
  .week{display:block}
@@ -304,14 +314,26 @@ def _style(**values: int) -> str:
     return ";".join(f"--{name}:{value}px" for name, value in values.items())
 
 
+def _fit(slot: Slot, height: int) -> tuple[int, int]:
+    """Lines of name and of details that fit the block at desktop width, so none is cut in half.
+
+    The name comes first; the clock time and the kind follow where there is room (the
+    grid shows the time too, and the colour, pattern and border show the kind).
+    """
+    room = height - 8
+    name = min(-(-len(slot.label) // NAME_CHARS), 3, max(1, room // NAME_LINE_PX))
+    return name, min(2, max(0, room - name * NAME_LINE_PX) // DETAIL_LINE_PX)
+
+
 def _session_html(slot: Slot, top: int, axis: Axis) -> str:
     y = axis.y(slot.start) - top
     h = axis.y(slot.end) - axis.y(slot.start)
+    name, details = _fit(slot, h)
     return (
-        f'<a class="session k-{slot.kind.value} i-{slot.intensity.value}" href="#{slot.anchor}" '
-        f'style="{_style(y=y, h=h)}" title="{escape(slot.tooltip())}" data-label="{escape(slot.label)}">'
+        f'<a class="session k-{slot.kind.value} i-{slot.intensity.value} meta-{details}" href="#{slot.anchor}" '
+        f'style="{_style(y=y, h=h)};--name:{name}" title="{escape(slot.tooltip())}" data-label="{escape(slot.label)}">'
         f"<strong>{escape(slot.label)}</strong>"
-        f'<span class="meta">{slot.times}</span><span class="meta">{escape(slot.tag)}</span></a>'
+        f'<span class="meta">{slot.times}</span><span class="meta tag">{escape(slot.tag)}</span></a>'
     )
 
 
