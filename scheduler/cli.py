@@ -237,5 +237,31 @@ def init(goal, output, force):
     click.echo(f"Wrote {target}. Edit your windows and sessions, then run: trainweek solve {target}")
 
 
+
+@main.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("--caldav", "url", required=True, metavar="URL", help="Address of the CalDAV calendar (the collection itself).")
+@click.option("--user", required=True, help="User name on the CalDAV server.")
+@calendar_options
+@with_solve_options
+def publish(plan_file, url, user, remind, weeks, **solve_args):
+    """Solve the week in PLAN_FILE and put it into a CalDAV calendar.
+
+    The password comes from the environment variable TRAINWEEK_CALDAV_PASSWORD, or a prompt.
+    """
+    import os
+
+    from scheduler.publish import PASSWORD_VARIABLE, PublishError, publish as publish_week
+
+    choice = _calendar_choice(remind, weeks)
+    week = run_solve(plan_file, **solve_args)
+    password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(f"Password for {user}", hide_input=True)
+    try:
+        done = publish_week(week, url, user, password, choice)
+    except PublishError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
