@@ -52,7 +52,7 @@ class Axis:
     def around(cls, spans: list[tuple[int, int]]) -> "Axis":
         hours = sorted((start // 60 * 60, min(DAY_MINUTES, -(-end // 60) * 60)) for start, end in spans)
         merged: list[list[int]] = []
-        for start, end in hours or [(6 * 60, 22 * 60)]:
+        for start, end in hours:
             if merged and start - merged[-1][1] < MIN_HIDDEN:
                 merged[-1][1] = max(merged[-1][1], end)
             else:
@@ -148,10 +148,6 @@ class Layout:
     days: tuple[Day, ...]
     kinds: tuple[Kind, ...]
 
-    @property
-    def slots(self) -> list[Slot]:
-        return [slot for day in self.days for group in day.groups for slot in group]
-
 
 def _clock(placement: Placement) -> tuple[int, int]:
     start = placement.local_start.hour * 60 + placement.local_start.minute
@@ -177,7 +173,7 @@ def _groups(week: Week, day: int, slots: dict[int, Slot]) -> tuple[tuple[Slot, .
 
 
 def layout(week: Week) -> Layout:
-    """Where everything in the week goes, in clock minutes and pixels."""
+    """What the week shows, day by day, in clock minutes; the axis turns them into pixels."""
     frame = week.frame
     slots = {}
     for p in week.placements:
