@@ -1,0 +1,142 @@
+"""Real calendar software reads our files and lands every session on the instant we meant.
+
+ical.js (Thunderbird's and Nextcloud's parser, run with node), calcurse (a terminal
+calendar), the strict `ical` package and vobject with validation. Each test skips when its
+program is missing on a developer's machine, and fails instead under CI, where .ci/run
+installs them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from scheduler.ics import CalendarOptions, week_ics
+from scheduler.loading import load_plan, parse_plan
+from scheduler.report import attach_reasons
+from scheduler.solve import SolveOptions, solve
+
+ROOT = Path(__file__).resolve().parent.parent
+JS = ROOT / "tests" / "js"
+HOSTILE = 'Legs; heavy, "A"\nBEGIN:VEVENT'
+
+
+def need(available: bool, missing: str) -> None:
+    """Skip on a developer's machine without the program; under CI that is a failure."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{missing}, but CI must run this test (.ci/run installs it)")
+    pytest.skip(missing)
+
+
+def dst_week(zone: str, monday: str):
+    """Two sessions a day around a DST change, including a 07:00 run on the switch Sunday."""
+    data = {
+        "version": 1,
+        "athlete": "Robin",
+        "timezone": zone,
+        "week_start": monday,
+        "goals": ["endurance"],
+        "availability": {day: ["06:00-09:00", "17:00-21:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+        "sessions": [
+            {"name": "Long run", "kind": "run", "duration": "90m", "prefer": {"days": ["sun"], "time": "07:00-08:30"}},
+            {"name": HOSTILE, "kind": "strength", "duration": "60m", "intensity": "hard", "focus": "upper"},
+            {"name": "Easy spin", "kind": "bike", "duration": "45m", "intensity": "easy", "times": 2},
+        ],
+    }
+    return solve(parse_plan(yaml.safe_dump(data), f"{zone}.yaml"), SolveOptions())
+
+
+CASES = {
+    **{path.stem: (lambda path=path: solve(load_plan(path))) for path in sorted((ROOT / "examples").glob("*.yaml"))},
+    "berlin-dst-march-2027": lambda: dst_week("Europe/Berlin", "2027-03-22"),
+    "new-york-dst-november-2026": lambda: dst_week("America/New_York", "2026-10-26"),
+}
+OPTIONS = CalendarOptions(remind=30, weeks=2)
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def written(request, tmp_path_factory):
+    """(week, path of its .ics with a reminder and two weeks, expected events)."""
+    week = CASES[request.param]()
+    attach_reasons(week)
+    path = tmp_path_factory.mktemp("ics") / f"{request.param}.ics"
+    path.write_bytes(week_ics(week, None, OPTIONS))
+    return week, path, meant(week)
+
+
+def meant(week) -> list[tuple[str, int, int]]:
+    """(one-line summary, UTC start, UTC end) in Unix seconds, the same clock time every week."""
+    zone = ZoneInfo(week.plan.timezone)
+    rows = []
+    for copy in range(OPTIONS.weeks):
+        for p in week.placements:
+            start, end = (
+                (moment.replace(tzinfo=None) + dt.timedelta(weeks=copy)).replace(tzinfo=zone)
+                for moment in (p.local_start, p.local_end)
+            )
+            rows.append((" ".join(p.occurrence.label.split()), int(start.timestamp()), int(end.timestamp())))
+    return sorted(rows)
+
+
+def test_dst_weeks_really_cross_a_change():
+    for zone, monday in (("Europe/Berlin", "2027-03-22"), ("America/New_York", "2026-10-26")):
+        first = dt.datetime.fromisoformat(monday).replace(tzinfo=ZoneInfo(zone))
+        assert first.utcoffset() != (first + dt.timedelta(days=7)).utcoffset()
+
+
+def test_ical_js_registers_the_zone_and_expands_to_the_meant_instants(written):
+    week, path, expected = written
+    installed = shutil.which("node") is not None and (JS / "node_modules" / "ical.js").is_dir()
+    need(installed, "node or ical.js is missing (run: npm ci --prefix tests/js)")
+    result = subprocess.run(["node", str(JS / "read-ics.mjs"), str(path)], capture_output=True, text=True, timeout=60, check=True)
+    parsed = json.loads(result.stdout)
+    events = parsed["events"]
+    assert parsed["name"].startswith("Training, 2 weeks from")
+    assert {e["zone"] for e in events} == {week.plan.timezone}, "a TZID ical.js did not resolve is read as floating"
+    assert sorted((e["summary"], e["start"], e["end"]) for e in events) == expected
+    assert all(e["alarms"] == [{"action": "DISPLAY", "trigger": -1800}] for e in events)
+    assert all(e["categories"][0] == "Training" for e in events)
+    assert len({e["uid"] for e in events}) == len(events)
+
+
+def test_calcurse_imports_every_event_and_reads_them_back(written, tmp_path):
+    week, path, expected = written
+    need(shutil.which("calcurse") is not None, "calcurse is missing (apt-get install calcurse)")
+    environment = {**os.environ, "TZ": week.plan.timezone, "HOME": str(tmp_path)}
+    calcurse = ["calcurse", "-D", str(tmp_path / "calcurse")]
+    imported = subprocess.run([*calcurse, "-i", str(path)], capture_output=True, text=True, timeout=60, env=environment, check=True)
+    assert f"{len(expected)} apps / 0 events / 0 todos / 0 skipped" in imported.stdout
+    first = week.frame.week_start.isoformat()
+    query = [*calcurse, "-Q", "--input-datefmt", "4", "--from", first, "--days", str(7 * OPTIONS.weeks), "--format-apt", "%s|%e|%m\n"]
+    listed = subprocess.run(query, capture_output=True, text=True, timeout=60, env=environment, check=True)
+    rows = [line.split("|", 2) for line in listed.stdout.splitlines() if line.count("|") >= 2]
+    assert sorted((summary, int(start), int(end)) for start, end, summary in rows) == expected
+
+
+def test_the_strict_ical_package_accepts_the_file(written):
+    week, path, expected = written
+    calendar_stream = pytest.importorskip("ical.calendar_stream", reason="the ical package is missing (pip install -e '.[test]')")
+    calendar = calendar_stream.IcsCalendarStream.calendar_from_ics(path.read_text())
+    rows = sorted((e.summary, int(e.dtstart.timestamp()), int(e.dtend.timestamp())) for e in calendar.events)
+    assert rows == expected
+    assert [tz.tz_id for tz in calendar.timezones] == [week.plan.timezone]
+    assert all(len(e.alarm) == 1 for e in calendar.events)
+
+
+def test_vobject_validates_the_file(written):
+    week, path, expected = written
+    vobject = pytest.importorskip("vobject", reason="vobject is missing (pip install -e '.[test]')")
+    calendar = vobject.readOne(path.read_text(), validate=True)
+    calendar.validate()
+    rows = sorted((e.summary.value, int(e.dtstart.value.timestamp()), int(e.dtend.value.timestamp())) for e in calendar.vevent_list)
+    assert rows == expected
