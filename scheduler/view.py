@@ -116,7 +116,7 @@ class Slot:
 
     @property
     def tag(self) -> str:
-        return f"{self.kind.value} · {self.intensity.value} {INTENSITY_MARK[self.intensity]}"
+        return f"{self.kind.value} {INTENSITY_MARK[self.intensity]} {self.intensity.value}"
 
     def tooltip(self) -> str:
         return "\n".join([f"{self.label}, {self.times}", self.tag, *(f"- {reason}" for reason in self.reasons)])
@@ -206,8 +206,9 @@ def layout(week: Week) -> Layout:
     )
 
 
-def _rest_text(first: Slot, second: Slot) -> str:
-    return f"{second.start - first.end} min rest"
+def _joint_text(first: Slot, second: Slot) -> str:
+    """The label between the parts of one visit; the rest comes first so a narrow column keeps it."""
+    return f"{second.start - first.end} min rest · one visit"
 
 
 # ---------------------------------------------------------------- HTML
@@ -237,7 +238,7 @@ header p{margin:0 0 .6rem;color:var(--muted)}
 .day{min-width:0}
 .day-head{height:var(--head);padding:2px 2px 6px;display:flex;flex-direction:column;justify-content:flex-end;gap:3px}
 .day h2{font-size:1rem;margin:0}
-.rest{flex:1;text-align:center;font-size:.8rem;line-height:1.2;color:var(--ink);font-weight:600;padding:0 .4rem;border:1.5px solid var(--ink);border-radius:1rem}
+.rest{flex:1;text-align:center;white-space:nowrap;font-size:.8rem;line-height:1.2;color:var(--ink);font-weight:600;padding:0 .4rem;border:1.5px solid var(--ink);border-radius:1rem}
 .load{display:flex;align-items:center;gap:.35rem;height:22px;font-size:.8rem;color:var(--muted)}
 .load-bar{flex:1;height:8px;border:1px solid #888;border-radius:4px;overflow:hidden;background:#fff}
 .load-bar span{display:block;height:100%;background:#444;width:var(--w)}
@@ -255,12 +256,12 @@ header p{margin:0 0 .6rem;color:var(--muted)}
 .session:hover,.session:focus{z-index:2;height:auto;min-height:var(--h);box-shadow:0 2px 8px rgba(0,0,0,.35);outline:2px solid var(--ink)}
 .session::before,.swatch::before{content:"";position:absolute;left:0;top:0;bottom:0;width:9px}
 .session strong{display:block;font-weight:650;overflow-wrap:anywhere}
-.session .meta{display:block;font-size:.8rem}
+.session .meta{display:block;font-size:.8rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .i-easy{border-style:dashed}
 .i-hard{border-width:3px;padding-left:12px}
 .visit{left:1px;right:1px;border:2px dashed var(--ink);border-radius:8px;margin:-3px 0;height:calc(var(--h) + 6px)}
 .visit .session{left:3px;right:3px}
-.visit .joint{position:absolute;left:50%;top:var(--y);transform:translate(-50%,-50%);z-index:1;font-size:.75rem;line-height:1.1;background:#fff;border:1.5px solid var(--ink);border-radius:1rem;padding:0 .4rem;white-space:nowrap}
+.visit .joint{position:absolute;left:50%;top:var(--y);transform:translate(-50%,-50%);z-index:1;font-size:.75rem;line-height:1.1;background:#fff;border:1.5px solid var(--ink);border-radius:1rem;padding:0 .4rem;white-space:nowrap;max-width:calc(100% - 8px);overflow:hidden;text-overflow:ellipsis}
 .reasons{margin-top:2rem;max-width:60rem}
 .reasons h2{font-size:1.2rem}
 .reasons ol{padding-left:1.4rem}
@@ -290,6 +291,7 @@ footer{margin-top:2rem;font-size:.8rem;color:var(--muted)}
  .visit{margin:.3rem 0;padding:.2rem .3rem;display:block}
  .visit .joint{position:static;display:inline-block;transform:none;margin-left:.4rem}
 }
+@page{size:A4 landscape;margin:10mm}
 @media print{
  body{padding:0}
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
@@ -341,7 +343,7 @@ def _group_html(group: tuple[Slot, ...], axis: Axis) -> str:
     for first, second in zip(group, group[1:]):
         parts.append(_session_html(first, top, axis))
         middle = (axis.y(first.end) + axis.y(second.start)) // 2 - top + 3
-        parts.append(f'<span class="joint" style="{_style(y=middle)}">one visit · {_rest_text(first, second)}</span>')
+        parts.append(f'<span class="joint" style="{_style(y=middle)}">{_joint_text(first, second)}</span>')
     parts.append(_session_html(group[-1], top, axis))
     height = axis.y(group[-1].end) - top
     names = " and ".join(slot.label for slot in group)
@@ -541,7 +543,7 @@ def week_svg(week: Week) -> str:
                 out.append(_svg_session(slot, left + 5, grid_top + top, SVG_COLUMN - 10, axis.y(slot.end) - top))
             for first, second in zip(group, group[1:]):
                 middle = grid_top + (axis.y(first.end) + axis.y(second.start)) // 2
-                text = f"one visit · {_rest_text(first, second)}"
+                text = _joint_text(first, second)
                 out.append(f'<rect x="{left + 12}" y="{middle - 8}" width="{SVG_COLUMN - 24}" height="16" rx="8" fill="#fff" stroke="#1a1a1a" stroke-width="1.5"/>')
                 out.append(f'<text x="{left + SVG_COLUMN // 2}" y="{middle + 4}" font-size="11" text-anchor="middle">{text}</text>')
     out.append("</svg>\n")

@@ -105,13 +105,13 @@ def test_lift_and_run_in_one_visit_are_joined(week):
     page = Page(week_html(week))
     (visit,) = page.having("visit")
     assert all(p.occurrence.label in visit["aria-label"] for p in monday)
-    assert f"one visit · {rest} min rest" in "".join(page.text)
-    assert f"one visit · {rest} min rest" in week_svg(week)
+    assert f"{rest} min rest · one visit" in "".join(page.text)
+    assert f"{rest} min rest · one visit" in week_svg(week)
 
 
 def test_sessions_apart_are_not_joined():
     week = solve(load_plan("examples/strength-first.yaml"))
-    assert "one visit ·" not in week_html(week)
+    assert "min rest · one visit" not in week_html(week)
     assert 'class="visit"' not in week_html(week)
 
 
