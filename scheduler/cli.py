@@ -63,29 +63,32 @@ def _grid(value: str | None) -> int | None:
         raise UserError(f"--grid {value}: {error}") from None
 
 
+_weights_option = click.option(
+    "--weight", "weights", multiple=True, metavar="NAME=VALUE", help=f"Override a weight; repeatable. Names: {', '.join(WEIGHT_NAMES)}."
+)
 solve_options = [
     click.option("--week-start", type=click.DateTime(formats=["%Y-%m-%d"]), help="Monday the week starts (default: the file's week_start, else next Monday)."),
     click.option("--grid", help="Start-time grid, e.g. 5m or 15m (default: the file's grid, else 5m)."),
-    click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=f"Override a weight; repeatable. Names: {', '.join(WEIGHT_NAMES)}."),
+    _weights_option,
     click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="CP-SAT search workers (1 is deterministic)."),
     click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed."),
     click.option("--time-limit", type=click.FloatRange(0.1), default=60.0, show_default=True, help="Seconds before giving up on proving optimality."),
 ]
 
 
-def with_solve_options(command):
+def with_solve_options(command=None, *, weights: bool = True):
+    """Add the solver options to a command (without --weight where it means something else)."""
+    if command is None:
+        return lambda later: with_solve_options(later, weights=weights)
     for option in reversed(solve_options):
-        command = option(command)
+        if weights or option is not _weights_option:
+            command = option(command)
     return command
 
 
-def run_solve(path: str, week_start, grid, weights, workers, seed, time_limit):
-    """Load and solve, turning every expected failure into a message and an exit status."""
-    from scheduler.busy import BusyFileError
-    from scheduler.solve import Infeasible, SolveOptions, solve
-    from scheduler.report import attach_reasons
+def _options(week_start, grid, weights, workers, seed, time_limit):
+    from scheduler.solve import SolveOptions
 
-    plan = _load(path)
     options = SolveOptions(
         workers=workers,
         seed=seed,
@@ -96,8 +99,16 @@ def run_solve(path: str, week_start, grid, weights, workers, seed, time_limit):
     )
     if options.week_start is not None and options.week_start.weekday() != 0:
         raise UserError(f"--week-start {options.week_start}: that is a {options.week_start:%A}; give a Monday")
+    return options
+
+
+def _solving(path: str, work):
+    """Run solver work, turning every expected failure into a message and an exit status."""
+    from scheduler.busy import BusyFileError
+    from scheduler.solve import Infeasible
+
     try:
-        week = solve(plan, options)
+        return work()
     except BusyFileError as error:
         raise UserError(f"{path}: busy: {error}") from None
     except Infeasible as error:
@@ -106,6 +117,16 @@ def run_solve(path: str, week_start, grid, weights, workers, seed, time_limit):
         exception = click.ClickException(f"{path}: {error}")
         exception.exit_code = EXIT_TIMEOUT
         raise exception from None
+
+
+def run_solve(path: str, **solve_args):
+    """Load, solve and explain one plan."""
+    from scheduler.report import attach_reasons
+    from scheduler.solve import solve
+
+    plan = _load(path)
+    options = _options(**solve_args)
+    week = _solving(path, lambda: solve(plan, options))
     attach_reasons(week)
     return week
 
@@ -261,6 +282,82 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
     except PublishError as error:
         raise UserError(str(error)) from None
     click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced.")
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@with_solve_options
+def explain(plan_file, as_json, **solve_args):
+    """Show the score part by part, and why each session sits where it does."""
+    from rich.console import Console
+
+    from scheduler.explain import alternatives, reasons
+    from scheduler.report import explanation_json, print_explanation
+
+    week = run_solve(plan_file, **solve_args)
+    found_reasons, found_alternatives = reasons(week), alternatives(week)
+    if as_json:
+        click.echo(json.dumps(explanation_json(week, found_reasons, found_alternatives), indent=2))
+    else:
+        print_explanation(week, found_reasons, found_alternatives, Console())
+
+
+def _sweep_grid(values: tuple[str, ...]) -> dict[str, list[float]]:
+    from scheduler.sweep import parse_values
+
+    grid = {}
+    for value in values:
+        name, _, numbers = value.partition("=")
+        name = name.strip()
+        if name not in WEIGHT_NAMES:
+            raise UserError(f"--weight {value}: unknown weight '{name}'; valid names: {', '.join(WEIGHT_NAMES)}")
+        try:
+            grid[name] = parse_values(numbers)
+        except ValueError as error:
+            raise UserError(f"--weight {value}: write NAME=V1,V2,..., e.g. fatigue_spread=0,2,5,20 ({error})") from None
+    return grid
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("--weight", "sweeps", multiple=True, required=True, metavar="NAME=V1,V2,...", help="A weight and the values to try; repeat for a grid of combinations.")
+@click.option("--json", "as_json", is_flag=True, help="Print the distinct weeks as JSON.")
+@with_solve_options(weights=False)
+def sweep(plan_file, sweeps, as_json, **solve_args):
+    """Solve under several weight values and show how the week changes."""
+    from rich.console import Console
+
+    from scheduler.report import print_sweep, sweep_json
+    from scheduler.sweep import sweep as run_sweep
+
+    grid = _sweep_grid(sweeps)
+    plan = _load(plan_file)
+    options = _options(weights=(), **solve_args)
+    results = _solving(plan_file, lambda: run_sweep(plan, grid, options))
+    if as_json:
+        click.echo(json.dumps(sweep_json(results, grid), indent=2))
+    else:
+        print_sweep(results, grid, Console())
+
+
+@main.command()
+@click.argument("first_file", type=click.Path(dir_okay=False))
+@click.argument("second_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print both weeks and their differences as JSON.")
+@with_solve_options
+def compare(first_file, second_file, as_json, **solve_args):
+    """Solve two setups and show side by side where their weeks differ."""
+    from rich.console import Console
+
+    from scheduler.report import compare_json, print_comparison
+
+    first = run_solve(first_file, **solve_args)
+    second = run_solve(second_file, **solve_args)
+    if as_json:
+        click.echo(json.dumps(compare_json(first, second), indent=2))
+    else:
+        print_comparison(first, second, Path(first_file).name, Path(second_file).name, Console())
 
 
 if __name__ == "__main__":  # pragma: no cover

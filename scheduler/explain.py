@@ -51,8 +51,10 @@ class Alternative:
             others = [name for name in self.blocked_by if name != first_rule]
             more = f" (also {', '.join(others)})" if others else ""
             return f"not on {day}: {first_rule}{more}: {message}"
+        if not self.extra_cost:
+            return f"{day} at {self.best_start} would score the same (a tie; the solver picked one)"
         parts = ", ".join(f"{name} {value:+g}" for name, value in self.extra_parts.items() if value)
-        return f"{day} at {self.best_start} would cost {self.extra_cost:+g}" + (f" ({parts})" if parts else "")
+        return f"{day} at {self.best_start} would cost {self.extra_cost:+g} ({parts})"
 
 
 def reasons(week: Week) -> dict[int, list[Reason]]:

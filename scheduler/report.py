@@ -102,3 +102,136 @@ def print_week(week: Week, console) -> None:
         console.print(f"[yellow]Note:[/yellow] busy block '{entry}' is outside this week and was ignored.")
     for reminder in REMINDERS:
         console.print(f"[dim]- {reminder}[/dim]")
+
+
+def explanation_json(week: Week, found_reasons, found_alternatives) -> dict[str, Any]:
+    return {
+        **as_json(week),
+        "explanations": [
+            {
+                "label": p.occurrence.label,
+                "when": p.when,
+                "reasons": [{"rule": r.rule, "text": r.text} for r in found_reasons[p.occurrence.index]],
+                "elsewhere": [
+                    {
+                        "day": WEEKDAYS[alt.day],
+                        "blocked_by": alt.blocked_by,
+                        "extra_cost": alt.extra_cost,
+                        "extra_parts": alt.extra_parts,
+                        "best_start": alt.best_start,
+                        "text": alt.sentence,
+                    }
+                    for alt in found_alternatives[p.occurrence.index]
+                ],
+            }
+            for p in week.placements
+        ],
+    }
+
+
+def print_score(week: Week, console) -> None:
+    from rich.table import Table
+
+    table = Table(title="Score: what each objective costs this week")
+    for column in ("objective", "weight", "raw penalty", "weighted", "share"):
+        table.add_column(column, justify="left" if column == "objective" else "right")
+    for row in objective_rows(week):
+        table.add_row(row["name"], f"{row['weight']:g}", str(row["raw"]), f"{row['weighted']:g}", f"{row['share']:.0%}")
+    table.add_row("[bold]total[/bold]", "", "", f"[bold]{week.objective:g}[/bold]", "100%" if week.objective else "")
+    console.print(table)
+    if week.proven_optimal:
+        console.print(f"Proven optimal: no week under these rules scores below {week.bound:g}.")
+    else:
+        console.print(f"Not proven optimal: the best possible score is at least {week.bound:g}.")
+
+
+def print_explanation(week: Week, found_reasons, found_alternatives, console) -> None:
+    print_score(week, console)
+    for p in week.placements:
+        console.print(f"\n[bold]{p.occurrence.label}[/bold]: {p.when}")
+        for reason in found_reasons[p.occurrence.index]:
+            console.print(f"  [cyan]{reason.rule}[/cyan]: {reason.text}")
+        for alt in found_alternatives[p.occurrence.index]:
+            console.print(f"  [dim]elsewhere[/dim]: {alt.sentence}")
+    rest = rest_days.rest_day_names(week)
+    if rest:
+        console.print(f"\nRest days: {', '.join(rest)}.")
+
+
+def sweep_json(results, grid) -> dict[str, Any]:
+    from scheduler.sweep import describe_settings, moves
+
+    reference = results[0].week
+    return {
+        "swept": grid,
+        "weeks": [
+            {
+                "settings": entry.settings,
+                "described": describe_settings(entry.settings, grid),
+                "raw_parts": entry.raw_parts,
+                "sessions": [{"label": p.occurrence.label, "when": p.when} for p in entry.week.placements],
+                "moved_from_first": [vars(move) for move in moves(reference, entry.week)],
+            }
+            for entry in results
+        ],
+    }
+
+
+def print_sweep(results, grid, console) -> None:
+    from rich.table import Table
+
+    from scheduler.sweep import describe_settings, moves
+
+    names = [rule.NAME for rule in SOFT_OBJECTIVES]
+    trade = Table(title=f"{len(results)} distinct week(s) from {sum(len(r.settings) for r in results)} setting(s)")
+    trade.add_column("week")
+    trade.add_column("weights that give it", no_wrap=True)
+    for name in names:
+        trade.add_column(name.replace("_", " "), justify="right")
+    for number, entry in enumerate(results):
+        trade.add_row(chr(ord("A") + number), describe_settings(entry.settings, grid), *(str(entry.raw_parts[n]) for n in names))
+    console.print(trade)
+    console.print("[dim]Columns after the weights are raw penalties: lower is better for that objective.[/dim]")
+    reference = results[0].week
+    console.print("\n[bold]Week A[/bold]")
+    for p in reference.placements:
+        console.print(f"  {p.when:<24} {p.occurrence.label}")
+    for number, entry in enumerate(results[1:], start=1):
+        console.print(f"\n[bold]Week {chr(ord('A') + number)}[/bold] differs from A:")
+        for move in moves(reference, entry.week):
+            console.print(f"  {move.label}: {move.before} -> {move.after}")
+
+
+def compare_json(first: Week, second: Week) -> dict[str, Any]:
+    from scheduler.sweep import moves
+
+    same_sessions = {p.occurrence.label for p in first.placements} == {p.occurrence.label for p in second.placements}
+    return {
+        "first": as_json(first),
+        "second": as_json(second),
+        "moved": [vars(m) for m in moves(first, second)] if same_sessions else None,
+    }
+
+
+def print_comparison(first: Week, second: Week, first_name: str, second_name: str, console) -> None:
+    from rich.table import Table
+
+    where_first = {p.occurrence.label: p.when for p in first.placements}
+    where_second = {p.occurrence.label: p.when for p in second.placements}
+    labels = list(where_first) + [label for label in where_second if label not in where_first]
+    table = Table(title="Where each session goes")
+    table.add_column("session")
+    table.add_column(first_name)
+    table.add_column(second_name)
+    for label in labels:
+        a, b = where_first.get(label, "-"), where_second.get(label, "-")
+        table.add_row(label, a, b if a == b else f"[bold]{b}[/bold]")
+    console.print(table)
+    parts = Table(title="Objective parts (raw penalty x weight)")
+    parts.add_column("objective")
+    parts.add_column(first_name, justify="right")
+    parts.add_column(second_name, justify="right")
+    for row_a, row_b in zip(objective_rows(first), objective_rows(second)):
+        parts.add_row(row_a["name"], f"{row_a['raw']} x {row_a['weight']:g}", f"{row_b['raw']} x {row_b['weight']:g}")
+    parts.add_row("total", f"{first.objective:g}", f"{second.objective:g}")
+    console.print(parts)

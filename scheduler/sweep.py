@@ -1,0 +1,96 @@
+"""Solve one plan under many weight settings and show which distinct weeks come out.
+
+People tune weights to see how the week changes; a sweep answers that in one run: each
+combination is solved to optimality, identical weeks are merged with the settings that
+produce them, and each distinct week is compared with the first one, session by session.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+
+from constraints import SOFT_OBJECTIVES
+from scheduler.plan import Plan
+from scheduler.solve import SolveOptions, solve
+from scheduler.training import WEIGHT_NAMES
+from scheduler.week import Week
+
+
+@dataclass
+class DistinctWeek:
+    week: Week
+    settings: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def raw_parts(self) -> dict[str, int]:
+        return dict(self.week.parts)
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str
+    before: str
+    after: str
+
+
+def parse_values(text: str) -> list[float]:
+    """``0,2,5`` as numbers, each a valid weight."""
+    values = []
+    for part in text.split(","):
+        value = float(part)
+        if value < 0:
+            raise ValueError(f"{part.strip()} is negative; weights are 0 or more")
+        values.append(value)
+    return values
+
+
+def combinations(grid: dict[str, list[float]]) -> list[dict[str, float]]:
+    unknown = [name for name in grid if name not in WEIGHT_NAMES]
+    if unknown:
+        raise ValueError(f"unknown weight '{unknown[0]}'; valid names: {', '.join(WEIGHT_NAMES)}")
+    names = list(grid)
+    return [dict(zip(names, values)) for values in itertools.product(*(grid[name] for name in names))]
+
+
+def sweep(plan: Plan, grid: dict[str, list[float]], options: SolveOptions = SolveOptions()) -> list[DistinctWeek]:
+    """Distinct optimal weeks, in the order the settings first produced them.
+
+    Weeks are told apart by their raw penalties: two weeks with the same penalties score
+    the same under every weighting, so a second one is only the solver breaking a tie.
+    """
+    distinct: dict[tuple, DistinctWeek] = {}
+    for setting in combinations(grid):
+        week = solve(plan, replace(options, weights=options.weights + tuple(setting.items())))
+        entry = distinct.setdefault(tuple(sorted(week.parts.items())), DistinctWeek(week))
+        entry.settings.append(setting)
+    return list(distinct.values())
+
+
+def moves(reference: Week, other: Week) -> list[Move]:
+    """Sessions that sit elsewhere in `other` than in `reference`."""
+    before = {p.occurrence.index: p for p in reference.placements}
+    found = []
+    for p in other.placements:
+        old = before[p.occurrence.index]
+        if (old.day, old.start) != (p.day, p.start):
+            found.append(Move(p.occurrence.label, old.when, p.when))
+    return found
+
+
+def objective_under(week: Week, weights: dict[str, float]) -> float:
+    """The week's objective had it been judged with other weights."""
+    return round(sum(weights[rule.NAME] * week.parts[rule.NAME] for rule in SOFT_OBJECTIVES), 2)
+
+
+def describe_settings(settings: list[dict[str, float]], grid: dict[str, list[float]]) -> str:
+    """``fatigue_spread 0 to 5`` when one swept weight gives a run of its values, else each setting."""
+    names = list(grid)
+    if len(names) == 1:
+        swept = sorted(grid[names[0]])
+        values = sorted(s[names[0]] for s in settings)
+        first, last = swept.index(values[0]), swept.index(values[-1])
+        if len(values) > 2 and swept[first : last + 1] == values:
+            return f"{names[0]} {values[0]:g} to {values[-1]:g}"
+        return f"{names[0]} " + ", ".join(f"{v:g}" for v in values)
+    return "\n".join(", ".join(f"{name}={value:g}" for name, value in s.items()) for s in settings)
