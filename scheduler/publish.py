@@ -51,7 +51,8 @@ def publish(week: Week, url: str, user: str, password: str, options: CalendarOpt
     except dav_error.NotFoundError:
         raise PublishError(f"{url}: no calendar there; give the address of the calendar itself (the collection, ending in /)") from None
     except dav_error.DAVError as error:
-        raise PublishError(f"{url}: the server refused the week ({error.reason or error})") from None
+        status = f"HTTP {error.status}" if error.status else error.reason
+        raise PublishError(f"{url}: the server refused the week ({status}); check that this is a calendar you may write to") from None
     except OSError as error:
         raise PublishError(f"{url}: cannot reach the server ({error})") from None
     return Published(created=len(uids) - len(stored), replaced=len(stored))

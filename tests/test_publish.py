@@ -186,3 +186,9 @@ def test_the_password_is_prompted_for_when_the_variable_is_unset(tmp_path, calen
     assert result.exit_code == 0, result.output
     assert "Password for alex" in result.output
     assert len(calendar.get_events()) == 4
+
+
+def test_an_address_that_is_no_calendar_is_a_clear_error(tmp_path, radicale):
+    result = publish(plan_file(tmp_path, "sat"), f"{radicale}/{USER}/no-such-calendar/")
+    assert result.exit_code == 2, result.output
+    assert "no-such-calendar/: the server refused the week (HTTP 409); check that this is a calendar" in result.output
