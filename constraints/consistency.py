@@ -27,12 +27,15 @@ def _groups(items):
 def post(m: WeekModel):
     terms = []
     for group in _groups(m.items):
-        hours = m.model.new_int_var(0, 24, f"spread_hours[{group[0].spec_index}]")
-        times = [m.time_of_day(item.index) for item in group]
-        for a in times:
-            for b in times:
-                if a is not b:
-                    m.model.add(60 * hours >= a - b)
+        key = group[0].spec_index
+        hours = m.model.new_int_var(0, 24, f"spread_hours[{key}]")
+        earliest = m.model.new_int_var(-120, 26 * 60, f"earliest[{key}]")
+        latest = m.model.new_int_var(-120, 26 * 60, f"latest[{key}]")
+        for item in group:
+            clock = m.time_of_day(item.index)
+            m.model.add(earliest <= clock)
+            m.model.add(latest >= clock)
+        m.model.add(60 * hours >= latest - earliest)
         terms.append(hours)
     return sum(terms)
 

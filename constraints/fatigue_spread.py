@@ -28,7 +28,7 @@ def pair_cost(a, b) -> int:
 
 def _loaded_pairs(items):
     loaded = [i for i in items if i.spec.load]
-    return [(a, b) for n, a in enumerate(loaded) for b in loaded[n + 1 :] if pair_cost(a, b)]
+    return [(a, b) for n, a in enumerate(loaded) for b in loaded[n + 1 :]]
 
 
 def _consecutive_days(plan):
@@ -37,11 +37,9 @@ def _consecutive_days(plan):
 
 
 def post(m: WeekModel):
-    terms = [
-        pair_cost(a, b) * m.same_day(a.index, b.index)
-        for a, b in _loaded_pairs(m.items)
-        if set(m.on_day[a.index]) & set(m.on_day[b.index])
-    ]
+    pairs = [(a, b) for a, b in _loaded_pairs(m.items) if set(m.on_day[a.index]) & set(m.on_day[b.index])]
+    terms = [pair_cost(a, b) * m.same_day(a.index, b.index) for a, b in pairs if pair_cost(a, b)]
+    _least_shared_pairs(m, pairs)
     hard_day = m.hard_day
     for day, after in _consecutive_days(m.plan):
         if day in hard_day and after in hard_day:
@@ -49,6 +47,18 @@ def post(m: WeekModel):
             m.model.add(both >= hard_day[day] + hard_day[after] - 1)
             terms.append(BACK_TO_BACK_HARD * both)
     return sum(terms)
+
+
+def _least_shared_pairs(m: WeekModel, pairs) -> None:
+    """Redundant cut: n training sessions on at most D days share a day in at least
+    sum_d C(n_d, 2) pairs with the n_d as even as possible. It only tightens the bound."""
+    loaded = [i for i in m.items if i.spec.load and i.trains]
+    days = min(7 - m.plan.rules.rest_days, sum(1 for d in range(7) if any(d in m.on_day[i.index] for i in loaded)))
+    if not loaded or not days or len(loaded) <= days:
+        return
+    base, extra = divmod(len(loaded), days)
+    least = extra * (base + 1) * base // 2 + (days - extra) * base * (base - 1) // 2
+    m.model.add(sum(m.same_day(a.index, b.index) for a, b in pairs) >= least)
 
 
 def hard_days(week: Week) -> set[int]:
