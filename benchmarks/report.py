@@ -283,7 +283,8 @@ def write_report(results: dict, path: Path, plot: Path) -> None:
         "objective and their ratio. `no week` means first fit got stuck although a week exists.",
         "- Instances: the bundled examples, and weeks drawn by `benchmarks/instances.py` from a seed: every goal, "
         "lifts by focus, easy and hard endurance work, mobility, repeats, preferences, busy blocks, sparse or generous "
-        "free time, some in a week with a daylight-saving change; a draw without any valid week is drawn again.",
+        "free time, some in a week with a daylight-saving change; a draw without any valid week is drawn again "
+        f"({sum(r.get('rejected', 0) for r in rows)} draws rejected in this run).",
         "",
     ]
     for group in ORDER:

@@ -37,6 +37,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md", help="report (default docs/performance.md)")
     parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "performance.png", help="plot (default docs/performance.png)")
     parser.add_argument("--json", type=Path, default=None, help="also write every measurement as JSON here")
+    parser.add_argument("--report-only", type=Path, metavar="JSON", help="only rewrite the report and plot from a --json file of an earlier run")
     parser.add_argument("--dump", type=Path, default=None, help="also write each instance's availability file into this folder")
     args = parser.parse_args(argv)
     args.per_group = args.per_group if args.per_group is not None else (2 if args.quick else 5)
@@ -189,6 +190,9 @@ def machine() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.report_only:
+        write(json.loads(args.report_only.read_text(encoding="utf-8")), args)
+        return 0
     started = time.perf_counter()
     host = machine()
     log("generating instances")
@@ -205,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             "sessions": instance.sessions,
             "grid": instance.grid or instance.plan.grid,
             "per_day": instance.plan.rules.max_sessions_per_day,
+            "rejected": instance.notes.get("rejected", 0),
             "greedy": run_greedy(instance),
             "solver": {},
         }
@@ -233,9 +238,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    write(results, args)
+    return 0
+
+
+def write(results: dict, args: argparse.Namespace) -> None:
     from benchmarks.report import write_plot, write_report
 
     write_plot(results, args.plot)
     write_report(results, args.out, args.plot)
-    log(f"wrote {args.out} and {args.plot} in {results['seconds']:.0f} s")
-    return 0
+    log(f"wrote {args.out} and {args.plot} ({results['seconds']:.0f} s of measuring)")
