@@ -1,12 +1,13 @@
 """Soft objective `fatigue_spread`: even daily load, and no hard day right after a hard day.
 
-Load is session RPE: minutes x effort (easy 3, moderate 5, hard 8); mobility carries none.
-The sum of squared daily loads is minimised without squaring anything: since each
-session lies on exactly one day, sum_d L_d^2 = sum_i w_i^2 + 2 sum_{i<j} w_i w_j [same
-day], and the first sum is fixed. So the penalty charges each pair of loaded sessions
-sharing a day w_i*w_j / 9000 (two moderate hours cost 10), plus 10 for each pair of
-consecutive days that both hold a hard session (Sunday to Monday too when the week
-repeats).
+Load is session RPE: minutes x effort (easy 3, moderate 5, hard 8), counted in load
+points of 100 (a moderate hour is 3 points, a hard 75 minutes 6; any loaded session at
+least 1); mobility carries none. The sum of squared daily loads is minimised without
+squaring anything: since each session lies on exactly one day, sum_d L_d^2 = sum_i p_i^2
++ 2 sum_{i<j} p_i p_j [same day], and the first sum is fixed. So the penalty charges each
+pair of sessions sharing a day p_i*p_j (two moderate hours cost 9), plus 10 for each
+pair of consecutive days that both hold a hard session (Sunday to Monday too when the
+week repeats).
 """
 
 from __future__ import annotations
@@ -18,12 +19,17 @@ from scheduler.week import Week
 NAME = "fatigue_spread"
 HARD = False
 TITLE = "fatigue spread"
-LOAD_SCALE = 9000
+LOAD_POINT = 100
 BACK_TO_BACK_HARD = 10
 
 
+def points(item) -> int:
+    load = item.spec.load
+    return max(1, round(load / LOAD_POINT)) if load else 0
+
+
 def pair_cost(a, b) -> int:
-    return round(a.spec.load * b.spec.load / LOAD_SCALE)
+    return points(a) * points(b)
 
 
 def _loaded_pairs(items):
@@ -38,7 +44,7 @@ def _consecutive_days(plan):
 
 def post(m: WeekModel):
     pairs = [(a, b) for a, b in _loaded_pairs(m.items) if set(m.on_day[a.index]) & set(m.on_day[b.index])]
-    terms = [pair_cost(a, b) * m.same_day(a.index, b.index) for a, b in pairs if pair_cost(a, b)]
+    terms = [pair_cost(a, b) * m.same_day(a.index, b.index) for a, b in pairs]
     _least_shared_pairs(m, pairs)
     hard_day = m.hard_day
     for day, after in _consecutive_days(m.plan):
@@ -50,15 +56,26 @@ def post(m: WeekModel):
 
 
 def _least_shared_pairs(m: WeekModel, pairs) -> None:
-    """Redundant cut: n training sessions on at most D days share a day in at least
-    sum_d C(n_d, 2) pairs with the n_d as even as possible. It only tightens the bound."""
-    loaded = [i for i in m.items if i.spec.load and i.trains]
-    days = min(7 - m.plan.rules.rest_days, sum(1 for d in range(7) if any(d in m.on_day[i.index] for i in loaded)))
-    if not loaded or not days or len(loaded) <= days:
+    """Redundant cuts that only tighten the bound: n loaded sessions on at most D
+    training days share a day in at least as many pairs, and at least as much load
+    product, as the most even split over D days allows (sum_d L_d^2 >= balanced)."""
+    loaded = [i for i in m.items if i.spec.load]
+    open_days = sum(1 for d in range(7) if any(d in m.on_day[i.index] for i in loaded))
+    days = min(7 - m.plan.rules.rest_days, open_days)
+    if not days or len(loaded) <= days:
         return
-    base, extra = divmod(len(loaded), days)
-    least = extra * (base + 1) * base // 2 + (days - extra) * base * (base - 1) // 2
-    m.model.add(sum(m.same_day(a.index, b.index) for a, b in pairs) >= least)
+    same = {(a.index, b.index): m.same_day(a.index, b.index) for a, b in pairs}
+    m.model.add(sum(same.values()) >= _least_square_excess([1] * len(loaded), days))
+    loads = [points(i) for i in loaded]
+    m.model.add(sum(pair_cost(a, b) * same[a.index, b.index] for a, b in pairs) >= _least_square_excess(loads, days))
+
+
+def _least_square_excess(weights: list[int], days: int) -> int:
+    """A lower bound on sum over same-day pairs of w_i*w_j for any split over `days` days."""
+    total = sum(weights)
+    base, extra = divmod(total, days)
+    least_squares = extra * (base + 1) ** 2 + (days - extra) * base**2
+    return max(0, (least_squares - sum(w * w for w in weights)) // 2)
 
 
 def hard_days(week: Week) -> set[int]:
