@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import recurring_ical_events
-from icalendar import Calendar, Component
+if TYPE_CHECKING:  # imported where used: most plans have no .ics file, so start-up skips them
+    from icalendar import Calendar, Component
 
 UTC = dt.timezone.utc
 
@@ -40,6 +41,8 @@ def read_calendar(path: str) -> Calendar:
 
 @lru_cache(maxsize=16)
 def _parse(path: str, mtime_ns: int, size: int) -> Calendar:
+    from icalendar import Calendar
+
     try:
         with open(path, "rb") as stream:
             data = stream.read()
@@ -59,6 +62,8 @@ def busy_spans(path: str, start: dt.datetime, end: dt.datetime) -> list[tuple[dt
 
     Floating times and all-day dates are read in `start`'s zone, the plan's.
     """
+    import recurring_ical_events
+
     zone = start.tzinfo
     try:
         occurrences = recurring_ical_events.of(read_calendar(path)).between(start, end)
