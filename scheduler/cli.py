@@ -153,12 +153,12 @@ def main():
     """Plan a week of running and lifting that respects how the two interfere."""
 
 
-def _pictures(force: bool, **paths: str | None) -> list[tuple[str, Path]]:
-    """The pictures of the week asked for, each checked before solving as safe to write."""
+def _pictures(force: bool, wanted: list[tuple[str, str | None]]) -> list[tuple[str, Path]]:
+    """The pictures of the week asked for as (kind, path), each checked as safe to write."""
     from scheduler.files import OutputRefused, previous_output
     from scheduler.view import MARKER
 
-    chosen = [(kind, Path(path)) for kind, path in paths.items() if path]
+    chosen = [(kind, Path(path)) for kind, path in wanted if path]
     for _, target in chosen:
         try:
             previous_output(target, MARKER.encode(), force)
@@ -195,14 +195,16 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
 
     target = Path(output) if output else Path(Path(plan_file).stem + ".ics")
     choice = _calendar_choice(remind, weeks)
-    pictures = _pictures(force, html=html_path, svg=svg_path)
-    week = run_solve(plan_file, **solve_args)
-    _draw(week, pictures)
+    pictures = _pictures(force, [("html", html_path), ("svg", svg_path)])
+    previous = None
     if not no_ics:
         try:
             previous = previous_output(target, PRODID.encode(), force)
         except OutputRefused as error:
             raise UserError(str(error)) from None
+    week = run_solve(plan_file, **solve_args)
+    _draw(week, pictures)
+    if not no_ics:
         write_atomic(target, week_ics(week, previous, choice))
     if as_json:
         click.echo(json.dumps(week_json(week), indent=2))
@@ -224,7 +226,7 @@ def show(plan_file, output, force, **solve_args):
     import webbrowser
 
     target = Path(output) if output else Path(Path(plan_file).stem + ".html")
-    pictures = _pictures(force, html=str(target))
+    pictures = _pictures(force, [("html", str(target))])
     _draw(run_solve(plan_file, **solve_args), pictures)
     address = target.resolve().as_uri()
     try:
@@ -323,18 +325,27 @@ def _sweep_grid(values: tuple[str, ...]) -> dict[str, list[float]]:
 @click.argument("plan_file", type=click.Path(dir_okay=False))
 @click.option("--weight", "sweeps", multiple=True, required=True, metavar="NAME=V1,V2,...", help="A weight and the values to try; repeat for a grid of combinations.")
 @click.option("--json", "as_json", is_flag=True, help="Print the distinct weeks as JSON.")
+@click.option("--html-dir", type=click.Path(file_okay=False), help="Write a week view of each distinct week here (week-A.html, ...).")
+@click.option("--force", is_flag=True, help="Replace view files that trainweek did not write.")
 @with_solve_options(weights=False)
-def sweep(plan_file, sweeps, as_json, **solve_args):
+def sweep(plan_file, sweeps, as_json, html_dir, force, **solve_args):
     """Solve under several weight values and show how the week changes."""
     from rich.console import Console
 
-    from scheduler.report import print_sweep, sweep_json
+    from scheduler.report import attach_reasons, print_sweep, sweep_json
     from scheduler.sweep import sweep as run_sweep
 
     grid = _sweep_grid(sweeps)
     plan = _load(plan_file)
     options = _options(weights=(), **solve_args)
     results = _solving(plan_file, lambda: run_sweep(plan, grid, options))
+    if html_dir:
+        names = [Path(html_dir) / f"week-{chr(ord('A') + n)}.html" for n in range(len(results))]
+        for entry, picture in zip(results, _pictures(force, [("html", str(name)) for name in names])):
+            attach_reasons(entry.week)
+            _draw(entry.week, [picture])
+        if not as_json:
+            click.echo(f"Wrote {len(names)} week views to {html_dir}.")
     if as_json:
         click.echo(json.dumps(sweep_json(results, grid), indent=2))
     else:

@@ -192,3 +192,13 @@ def test_every_command_has_help():
     for name, command in main.commands.items():
         assert command.help, name
         assert runner.invoke(main, [name, "--help"]).exit_code == 0
+
+
+def test_a_refused_calendar_file_stops_before_anything_is_written(tmp_path):
+    plan = write(tmp_path, GOOD)
+    precious = tmp_path / "mine.ics"
+    precious.write_text("my own calendar")
+    page = tmp_path / "week.html"
+    result, _ = run(["solve", str(plan), "-o", str(precious), "--html", str(page)], tmp_path)
+    assert result.exit_code == 2
+    assert not page.exists()

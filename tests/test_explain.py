@@ -103,3 +103,17 @@ def test_explain_and_sweep_and_compare_commands(tmp_path):
     relaxed.write_text((ROOT / "examples" / "strength-first.yaml").read_text().replace("rest_days: 1", "rest_days: 4"))
     result = runner.invoke(main, ["compare", example, str(relaxed)])
     assert result.exit_code == 0 and "relaxed.yaml" in result.output
+
+
+def test_sweep_writes_one_view_per_distinct_week(tmp_path):
+    runner = CliRunner()
+    views = tmp_path / "views"
+    example = str(ROOT / "examples" / "hybrid-athlete.yaml")
+    result = runner.invoke(main, ["sweep", example, "--weight", "fatigue_spread=0,20", "--html-dir", str(views)])
+    assert result.exit_code == 0, result.output
+    pages = sorted(p.name for p in views.iterdir())
+    assert pages == ["week-A.html", "week-B.html"]
+    assert (views / "week-A.html").read_text() != (views / "week-B.html").read_text()
+    (views / "week-A.html").write_text("my notes")
+    refused = runner.invoke(main, ["sweep", example, "--weight", "fatigue_spread=0,20", "--html-dir", str(views)])
+    assert refused.exit_code == 2 and (views / "week-A.html").read_text() == "my notes"
