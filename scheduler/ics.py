@@ -81,7 +81,11 @@ def one_line(text: str) -> str:
 def description(week: Week, placement: Placement) -> str:
     spec = placement.spec
     lines = [f"{spec.kind.value}, {spec.intensity.value}, {spec.duration} min"]
-    lines += [f"- {reason}" for reason in week.reasons.get(placement.occurrence.index, [])]
+    lines += [f"- {reason}" for reason in week.reasons.get(placement.occurrence.index, [])[:4]]
+    if week.parts:
+        parts = ", ".join(f"{name} {value:g}" for name, value in week.weighted_parts().items() if value)
+        proof = "proven optimal" if week.proven_optimal else "best found"
+        lines.append(f"Week penalty {week.objective:g}" + (f" ({parts})" if parts else "") + f", {proof}.")
     if spec.kind.value == "strength":
         lines.append("Eat protein after lifting.")
     lines.append("Planned by trainweek.")
