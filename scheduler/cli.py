@@ -260,7 +260,6 @@ def init(goal, output, force):
     click.echo(f"Wrote {target}. Edit your windows and sessions, then run: trainweek solve {target}")
 
 
-
 @main.command()
 @click.argument("plan_file", type=click.Path(dir_okay=False))
 @click.option("--caldav", "url", required=True, metavar="URL", help="Address of the CalDAV calendar (the collection itself).")
@@ -278,7 +277,12 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
 
     choice = _calendar_choice(remind, weeks)
     week = run_solve(plan_file, **solve_args)
-    password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(f"Password for {user}", hide_input=True)
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if not password:
+        try:
+            password = click.prompt(f"Password for {user}", hide_input=True)
+        except click.Abort:
+            raise UserError(f"no password: set {PASSWORD_VARIABLE} or run publish where it can ask you") from None
     try:
         done = publish_week(week, url, user, password, choice)
     except PublishError as error:

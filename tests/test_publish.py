@@ -192,3 +192,14 @@ def test_an_address_that_is_no_calendar_is_a_clear_error(tmp_path, radicale):
     result = publish(plan_file(tmp_path, "sat"), f"{radicale}/{USER}/no-such-calendar/")
     assert result.exit_code == 2, result.output
     assert "no-such-calendar/: the server refused the week (HTTP 409); check that this is a calendar" in result.output
+
+
+def test_no_password_and_nobody_to_ask_is_a_clear_error(tmp_path, calendar):
+    result = CliRunner().invoke(
+        main,
+        ["publish", str(plan_file(tmp_path, "sat")), "--caldav", str(calendar.url), "--user", USER],
+        env={"TRAINWEEK_CALDAV_PASSWORD": ""},
+        input="",
+    )
+    assert result.exit_code == 2
+    assert "no password: set TRAINWEEK_CALDAV_PASSWORD" in result.output
