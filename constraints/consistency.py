@@ -8,6 +8,7 @@ of day, in started hours.
 from __future__ import annotations
 
 from scheduler.model import WeekModel
+from scheduler.plan import repeat_groups
 from scheduler.timetext import format_minutes
 from scheduler.week import Week
 
@@ -16,17 +17,9 @@ HARD = False
 TITLE = "consistent time of day"
 
 
-def _groups(items):
-    groups: dict[int, list] = {}
-    for item in items:
-        if item.spec.times > 1:
-            groups.setdefault(item.spec_index, []).append(item)
-    return list(groups.values())
-
-
 def post(m: WeekModel):
     terms = []
-    for group in _groups(m.items):
+    for group in repeat_groups(m.items):
         key = group[0].spec_index
         hours = m.model.new_int_var(0, 24, f"spread_hours[{key}]")
         earliest = m.model.new_int_var(-120, 26 * 60, f"earliest[{key}]")
@@ -48,7 +41,7 @@ def spreads(week: Week) -> dict[int, int]:
     """Minutes between the earliest and latest time of day, per repeated session."""
     placed = week.by_occurrence()
     result = {}
-    for group in _groups(week.plan.occurrences):
+    for group in repeat_groups(week.plan.occurrences):
         times = [_time_of_day(week, placed[item.index]) for item in group]
         result[group[0].spec_index] = max(times) - min(times)
     return result

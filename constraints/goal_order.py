@@ -9,18 +9,13 @@ order decides for them. Penalty: 1 per strength/endurance pair on one day in the
 from __future__ import annotations
 
 from scheduler.model import WeekModel
+from scheduler.plan import strength_endurance_pairs
 from scheduler.training import GOAL_LABELS, Modality, first_modality
 from scheduler.week import Week
 
 NAME = "goal_order"
 HARD = False
 TITLE = "goal-priority order"
-
-
-def _pairs(items):
-    strength = [i for i in items if i.spec.modality is Modality.strength]
-    endurance = [i for i in items if i.spec.modality is Modality.endurance]
-    return [(s, e) for s in strength for e in endurance]
 
 
 def _first_and_second(plan, s, e):
@@ -30,7 +25,7 @@ def _first_and_second(plan, s, e):
 
 def post(m: WeekModel):
     terms = []
-    for s, e in _pairs(m.items):
+    for s, e in strength_endurance_pairs(m.items):
         if not set(m.on_day[s.index]) & set(m.on_day[e.index]):
             continue
         first, second = _first_and_second(m.plan, s, e)
@@ -40,9 +35,9 @@ def post(m: WeekModel):
     return sum(terms)
 
 
-def wrong_pairs(week: Week):
+def wrongstrength_endurance_pairs(week: Week):
     placed = week.by_occurrence()
-    for s, e in _pairs(week.plan.occurrences):
+    for s, e in strength_endurance_pairs(week.plan.occurrences):
         first, second = _first_and_second(week.plan, s, e)
         a, b = placed[first.index], placed[second.index]
         if a.day == b.day and b.start < a.start:
@@ -50,7 +45,7 @@ def wrong_pairs(week: Week):
 
 
 def penalty(week: Week) -> int:
-    return sum(1 for _ in wrong_pairs(week))
+    return sum(1 for _ in wrongstrength_endurance_pairs(week))
 
 
 def reasons(week: Week) -> dict[int, list[str]]:
@@ -61,8 +56,8 @@ def reasons(week: Week) -> dict[int, list[str]]:
         Modality.strength: "lifting on fresh muscles keeps the strength stimulus; running first would blunt it",
         Modality.endurance: "the run gets the fresh legs",
     }[modality]
-    wrong = {(a.occurrence.index, b.occurrence.index) for a, b in wrong_pairs(week)}
-    for s, e in _pairs(week.plan.occurrences):
+    wrong = {(a.occurrence.index, b.occurrence.index) for a, b in wrongstrength_endurance_pairs(week)}
+    for s, e in strength_endurance_pairs(week.plan.occurrences):
         first, second = _first_and_second(week.plan, s, e)
         a, b = placed[first.index], placed[second.index]
         if a.day != b.day:

@@ -10,19 +10,13 @@ instead be one visit with `same_visit.rest` (default 10-20 min) between the part
 from __future__ import annotations
 
 from scheduler.model import WeekModel, apart_domain
+from scheduler.plan import strength_endurance_pairs
 from scheduler.timetext import format_minutes
-from scheduler.training import Modality
 from scheduler.week import Week, rest_between, spaced
 
 NAME = "modality_gap"
 HARD = True
 TITLE = "strength and endurance apart"
-
-
-def _pairs(items):
-    strength = [i for i in items if i.spec.modality is Modality.strength]
-    endurance = [i for i in items if i.spec.modality is Modality.endurance]
-    return [(s, e) for s in strength for e in endurance]
 
 
 def _settings(plan):
@@ -35,7 +29,7 @@ def post(m: WeekModel) -> None:
     gap, pair_rest = _settings(m.plan)
     wrap = m.frame.length if m.plan.rules.repeat_weekly else None
     literal = m.rule_literal(NAME)
-    for s, e in _pairs(m.items):
+    for s, e in strength_endurance_pairs(m.items):
         domain = apart_domain(s.spec.duration, e.spec.duration, gap, pair_rest, wrap)
         m.model.add_linear_expression_in_domain(m.start(e.index) - m.start(s.index), domain).only_enforce_if(literal)
 
@@ -47,7 +41,7 @@ def check(week: Week) -> list[str]:
     return [
         f"{placed[s.index].occurrence.label} ({placed[s.index].when}) and {placed[e.index].occurrence.label} "
         f"({placed[e.index].when}) are closer than {format_minutes(gap)} and not one visit"
-        for s, e in _pairs(week.plan.occurrences)
+        for s, e in strength_endurance_pairs(week.plan.occurrences)
         if not spaced(placed[s.index], placed[e.index], gap, pair_rest, wrap)
     ]
 
@@ -56,7 +50,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
     gap, pair_rest = _settings(week.plan)
     placed = week.by_occurrence()
     found: dict[int, list[str]] = {}
-    for s, e in _pairs(week.plan.occurrences):
+    for s, e in strength_endurance_pairs(week.plan.occurrences):
         lift, endurance = placed[s.index], placed[e.index]
         rest = rest_between(lift, endurance)
         if pair_rest and pair_rest[0] <= rest <= pair_rest[1]:

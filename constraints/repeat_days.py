@@ -8,6 +8,7 @@ as separate sessions (e.g. "AM easy run" and "PM easy run").
 from __future__ import annotations
 
 from scheduler.model import WeekModel
+from scheduler.plan import repeat_groups
 from scheduler.timetext import WEEKDAY_NAMES
 from scheduler.week import Week
 
@@ -16,16 +17,8 @@ HARD = True
 TITLE = "repeats on different days"
 
 
-def _groups(items):
-    groups: dict[int, list] = {}
-    for item in items:
-        if item.spec.times > 1:
-            groups.setdefault(item.spec_index, []).append(item)
-    return list(groups.values())
-
-
 def post(m: WeekModel) -> None:
-    groups = _groups(m.items)
+    groups = repeat_groups(m.items)
     if not groups:
         return
     literal = m.rule_literal(NAME)
@@ -39,7 +32,7 @@ def post(m: WeekModel) -> None:
 def check(week: Week) -> list[str]:
     placed = week.by_occurrence()
     problems = []
-    for group in _groups(week.plan.occurrences):
+    for group in repeat_groups(week.plan.occurrences):
         days = [placed[item.index].day for item in group]
         for day in sorted({d for d in days if days.count(d) > 1}):
             problems.append(f"{group[0].spec.name} is on {WEEKDAY_NAMES[day]} {days.count(day)} times")

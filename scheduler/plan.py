@@ -285,3 +285,20 @@ class Occurrence:
     def trains(self) -> bool:
         """Whether the session rules a day out as a rest day (mobility does not)."""
         return self.spec.kind is not Kind.mobility
+
+
+def repeat_groups(items) -> list[list[Occurrence]]:
+    """The occurrences of each session wanted more than once a week, one list per session."""
+    groups: dict[int, list[Occurrence]] = {}
+    for item in items:
+        if item.spec.times > 1:
+            groups.setdefault(item.spec_index, []).append(item)
+    return list(groups.values())
+
+
+def strength_endurance_pairs(items) -> list[tuple[Occurrence, Occurrence]]:
+    """Every (lift, endurance session) pair: the pairs the interference rules are about."""
+    strength = [i for i in items if i.spec.modality is Modality.strength]
+    endurance = [i for i in items if i.spec.modality is Modality.endurance]
+    return [(s, e) for s in strength for e in endurance]
+
