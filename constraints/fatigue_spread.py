@@ -98,6 +98,12 @@ def reasons(week: Week) -> dict[int, list[str]]:
     hard = hard_days(week)
     found: dict[int, list[str]] = {}
     for p in week.placements:
+        notes = found.setdefault(p.occurrence.index, [])
+        sharing = [o for o in week.on_day(p.day) if o is not p and pair_cost(p.occurrence, o.occurrence)]
+        if sharing:
+            cost = sum(pair_cost(p.occurrence, o.occurrence) for o in sharing)
+            names = ", ".join(o.occurrence.label for o in sharing)
+            notes.append(f"shares the day's load with {names} (fatigue {cost:+d})")
         if not p.occurrence.is_hard:
             continue
         neighbours = [
@@ -108,7 +114,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
             if other != p.day and other in hard
         ]
         if neighbours:
-            found.setdefault(p.occurrence.index, []).append(f"hard day next to another hard day ({', '.join(neighbours)})")
+            notes.append(f"hard day next to another hard day ({', '.join(neighbours)})")
         else:
-            found.setdefault(p.occurrence.index, []).append("no hard day right before or after it")
-    return found
+            notes.append("no hard day right before or after it")
+    return {index: notes for index, notes in found.items() if notes}

@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from constraints import ALL_RULES, HARD_RULES
+from constraints import ALL_RULES, HARD_RULES, SOFT_OBJECTIVES
 from scheduler.cli import main
 from scheduler.explain import alternatives, reasons
 from scheduler.loading import load_plan
@@ -38,8 +38,26 @@ def test_every_reason_names_a_rule_whose_checker_confirms_it(example_path):
             rule = RULES[reason.rule]
             if rule.HARD:
                 assert rule.check(week) == []
-            else:
-                assert rule.NAME in week.parts
+    # A soft objective's reasons admit a cost exactly when its penalty says there is one.
+    for rule in SOFT_OBJECTIVES:
+        admitted = [
+            r.text for found in reasons(week).values() for r in found if r.rule == rule.NAME and _admits_cost(r.text)
+        ]
+        assert bool(admitted) == bool(rule.penalty(week)), (rule.NAME, admitted)
+
+
+COST_WORDS = (
+    "against",
+    "not on your preferred",
+    "outside your preferred",
+    "vary by",
+    "shares the day",
+    "next to another hard day",
+)
+
+
+def _admits_cost(text: str) -> bool:
+    return any(word in text for word in COST_WORDS)
 
 
 @pytest.mark.parametrize("example", [EXAMPLES[0], ROOT / "examples" / "strength-first.yaml"], ids=lambda p: p.stem)
