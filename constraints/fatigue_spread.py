@@ -44,8 +44,16 @@ def _consecutive_days(plan):
 
 def post(m: WeekModel):
     pairs = [(a, b) for a, b in _loaded_pairs(m.items) if set(m.on_day[a.index]) & set(m.on_day[b.index])]
-    terms = [pair_cost(a, b) * m.same_day(a.index, b.index) for a, b in pairs]
-    _least_shared_pairs(m, pairs)
+    same = [m.same_day(a.index, b.index) for a, b in pairs]
+    costs = [pair_cost(a, b) for a, b in pairs]
+    days = _most_training_days(m)
+    loaded = [points(i) for i in m.items if i.spec.load]
+    # The shared load gets its own variable whose lower bound is the most even split's:
+    # it carries the bound into the objective even without the LP relaxation.
+    shared = m.model.new_int_var(_least_square_excess(loaded, days), sum(costs), "shared_load")
+    m.model.add(shared == sum(cost * flag for cost, flag in zip(costs, same)))
+    m.model.add(sum(same) >= _least_square_excess([1] * len(loaded), days))
+    terms = [shared]
     hard_day = m.hard_day
     for day, after in _consecutive_days(m.plan):
         if day in hard_day and after in hard_day:
@@ -55,23 +63,18 @@ def post(m: WeekModel):
     return sum(terms)
 
 
-def _least_shared_pairs(m: WeekModel, pairs) -> None:
-    """Redundant cuts that only tighten the bound: n loaded sessions on at most D
-    training days share a day in at least as many pairs, and at least as much load
-    product, as the most even split over D days allows (sum_d L_d^2 >= balanced)."""
+def _most_training_days(m: WeekModel) -> int:
+    """Days loaded sessions can use: open to one of them and not needed as rest days."""
     loaded = [i for i in m.items if i.spec.load]
     open_days = sum(1 for d in range(7) if any(d in m.on_day[i.index] for i in loaded))
-    days = min(7 - m.plan.rules.rest_days, open_days)
-    if not days or len(loaded) <= days:
-        return
-    same = {(a.index, b.index): m.same_day(a.index, b.index) for a, b in pairs}
-    m.model.add(sum(same.values()) >= _least_square_excess([1] * len(loaded), days))
-    loads = [points(i) for i in loaded]
-    m.model.add(sum(pair_cost(a, b) * same[a.index, b.index] for a, b in pairs) >= _least_square_excess(loads, days))
+    return min(7 - m.plan.rules.rest_days, open_days)
 
 
 def _least_square_excess(weights: list[int], days: int) -> int:
-    """A lower bound on sum over same-day pairs of w_i*w_j for any split over `days` days."""
+    """A lower bound on sum over same-day pairs of w_i*w_j for any split over `days` days:
+    sum_d L_d^2 is at least the most even split's (Cauchy-Schwarz, in integers)."""
+    if days <= 0 or len(weights) <= days:
+        return 0
     total = sum(weights)
     base, extra = divmod(total, days)
     least_squares = extra * (base + 1) ** 2 + (days - extra) * base**2

@@ -66,6 +66,16 @@ def _break_symmetry(m: WeekModel) -> None:
             m.model.add(m.start(earlier.index) + earlier.spec.duration <= m.start(later.index))
 
 
+def linearization_level(sessions: int) -> int:
+    """Without the LP relaxation weeks of up to a dozen sessions prove optimal 2-3x faster
+    (the fatigue bound is carried by a variable, not the LP); beyond that the LP guides
+    the search to far better weeks within the time limit (docs/model.md)."""
+    return 0 if sessions <= LP_FREE_UP_TO else 1
+
+
+LP_FREE_UP_TO = 14
+
+
 def evaluate(week: Week) -> None:
     """Recompute each objective part in plain Python and check every hard rule."""
     week.parts = {rule.NAME: rule.penalty(week) for rule in SOFT_OBJECTIVES}
@@ -98,10 +108,7 @@ def solve(
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = options.time_limit
-    # Without the LP relaxation the examples and 9-15-session weeks prove optimal 2-3x
-    # faster (deterministic time, docs/performance.md); the LP of the same-day pairs is
-    # weak, and the fatigue cuts already give the bound it would.
-    solver.parameters.linearization_level = 0
+    solver.parameters.linearization_level = linearization_level(len(plan.occurrences))
     started = time.perf_counter()
     status = solver.solve(m.model, callback)
     elapsed = time.perf_counter() - started
