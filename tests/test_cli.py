@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -41,11 +43,15 @@ GOOD = textwrap.dedent(
 
 
 def run(args, cwd: Path):
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=cwd):
-        result = runner.invoke(main, args, catch_exceptions=False)
-        files = sorted(p.name for p in Path(".").iterdir())
-    return result, files
+    """Invoke the CLI from a fresh folder below `cwd`; also return what it left there."""
+    workdir = Path(tempfile.mkdtemp(dir=cwd))
+    before = os.getcwd()
+    os.chdir(workdir)
+    try:
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(before)
+    return result, sorted(p.name for p in workdir.iterdir())
 
 
 def write(tmp_path: Path, text: str, name: str = "week.yaml") -> Path:
