@@ -65,9 +65,6 @@ class WeekFrame:
     def length(self) -> int:
         return self.day_starts[7]
 
-    def day_of(self, minute: int) -> int:
-        return max(day for day in range(7) if self.day_starts[day] <= minute)
-
     @cached_property
     def busy_blocks(self) -> tuple[Block, ...]:
         """The file's busy entries that fall in this week, as local blocks."""
@@ -141,10 +138,6 @@ class WeekFrame:
             if first <= last:
                 ranges.append((first, last))
         return ranges
-
-    def clock(self, minute: int) -> int:
-        local = self.at(minute)
-        return local.hour * 60 + local.minute
 
     @cached_property
     def clock_anchors(self) -> tuple[int, ...]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from scheduler.frame import WeekFrame
 from scheduler.plan import Occurrence, Plan
-from scheduler.timetext import WEEKDAY_NAMES, format_clock
+from scheduler.timetext import WEEKDAY_NAMES
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,6 @@ class Week:
     def starts(self) -> dict[int, int]:
         return {p.occurrence.index: p.start for p in self.placements}
 
-    def signature(self) -> tuple[tuple[str, int, str], ...]:
-        """Which session sits where, for comparing weeks."""
-        return tuple((p.occurrence.label, p.day, format_clock(p.local_start.hour * 60 + p.local_start.minute)) for p in self.placements)
 
 
 def spaced(a: Placement, b: Placement, gap: int, pair_rest: tuple[int, int] | None, week_length: int | None) -> bool:
