@@ -149,6 +149,19 @@ def _model_at(loc: tuple):
     return _KEYS.get(shape)
 
 
+# pydantic's wording for the commonest type mistakes, said the way the file is written.
+_PLAIN_WORDS = {
+    "too_short": "needs at least one entry",
+    "list_type": 'must be a list in brackets, e.g. ["06:00-08:00", "17:30-21:00"]',
+    "dict_type": "must be a mapping of keys, e.g. {goal_order: 10}",
+    "model_type": "must be a mapping of keys",
+    "string_type": "must be text",
+    "bool_type": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+}
+
+
 def _located(error: ValidationError, document: CommentedMap, source: str) -> PlanError:
     errors = error.errors()
     # A typo'd key shows up as unknown and as missing; the unknown one is where to look.
@@ -168,7 +181,9 @@ def _located(error: ValidationError, document: CommentedMap, source: str) -> Pla
         message = f"'{loc[1]}' is not a weekday; use {', '.join(WEEKDAYS)}"
         loc = loc[:2]
     elif kind in ("enum", "literal_error"):
-        message = message.replace("Input should be", "must be one of").replace("Input should be", "must be")
+        message = message.replace("Input should be", "must be one of")
+    elif kind in _PLAIN_WORDS:
+        message = _PLAIN_WORDS[kind]
     line = line_of(document, loc)
     if line is None and loc[:-1]:
         line = line_of(document, loc[:-1])
