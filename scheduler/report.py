@@ -15,6 +15,8 @@ REMINDERS = (
     "In longer blocks, take a lighter deload week every 4-6 weeks.",
     "Listen to fatigue: if you are run down, swap a hard session for an easy one.",
 )
+
+
 def attach_reasons(week: Week) -> None:
     """Fill `week.reasons` with plain sentences for the table, JSON and calendar."""
     week.reasons = {index: [r.text for r in found] for index, found in reasons(week).items()}
@@ -86,12 +88,13 @@ def print_week(week: Week, console) -> None:
         sessions = week.on_day(day)
         if not sessions:
             table.add_row(f"{WEEKDAY_NAMES[day][:3]} {week.frame.date(day):%d %b}", "", "[dim]rest day[/dim]", "")
+        light_only = " (rest day)" if not any(p.occurrence.trains for p in sessions) else ""
         for p in sessions:
             spec = p.spec
             table.add_row(
                 f"{WEEKDAY_NAMES[day][:3]} {week.frame.date(day):%d %b}",
                 p.clock_range,
-                f"[bold]{p.occurrence.label}[/bold]\n{spec.kind.value}, {spec.intensity.value}",
+                f"[bold]{p.occurrence.label}[/bold]\n{spec.kind.value}, {spec.intensity.value}{light_only}",
                 "\n".join(f"- {reason}" for reason in week.reasons.get(p.occurrence.index, [])[:4]),
             )
     console.print(table)
