@@ -1,7 +1,6 @@
 """A greedy week: first fit in priority order, the way simple planners place workouts.
 
-It is the baseline the optimiser is measured against (see benchmarks/), and a week it
-finds can serve as a solver hint. Sessions are taken in priority order: the primary
+It is the baseline the optimiser is measured against (see benchmarks/). Sessions are taken in priority order: the primary
 goal's modality first, then the other modality, then mobility; longer sessions first
 within a modality, file order last. Each goes to the earliest free grid start of the
 week that keeps every hard rule, judged by the rules' own plain-Python checkers on the
