@@ -43,16 +43,19 @@ def _consecutive_days(plan):
 
 
 def post(m: WeekModel):
+    loaded = [i for i in m.items if i.spec.load]
     pairs = [(a, b) for a, b in _loaded_pairs(m.items) if set(m.on_day[a.index]) & set(m.on_day[b.index])]
-    same = [m.same_day(a.index, b.index) for a, b in pairs]
-    costs = [pair_cost(a, b) for a, b in pairs]
     days = _most_training_days(m)
-    loaded = [points(i) for i in m.items if i.spec.load]
     # The shared load gets its own variable whose lower bound is the most even split's:
     # it carries the bound into the objective even without the LP relaxation.
-    shared = m.model.new_int_var(_least_square_excess(loaded, days), sum(costs), "shared_load")
-    m.model.add(shared == sum(cost * flag for cost, flag in zip(costs, same)))
-    m.model.add(sum(same) >= _least_square_excess([1] * len(loaded), days))
+    least = _least_square_excess([points(i) for i in loaded], days)
+    shared = m.model.new_int_var(least, sum(pair_cost(a, b) for a, b in pairs), "shared_load")
+    if m.large:
+        m.model.add(shared == sum(_shared_on(m, day, loaded) for day in range(7)))
+    else:
+        same = [m.same_day(a.index, b.index) for a, b in pairs]
+        m.model.add(shared == sum(pair_cost(a, b) * flag for (a, b), flag in zip(pairs, same)))
+        m.model.add(sum(same) >= _least_square_excess([1] * len(loaded), days))
     terms = [shared]
     hard_day = m.hard_day
     for day, after in _consecutive_days(m.plan):
@@ -61,6 +64,22 @@ def post(m: WeekModel):
             m.model.add(both >= hard_day[day] + hard_day[after] - 1)
             terms.append(BACK_TO_BACK_HARD * both)
     return sum(terms)
+
+
+def _shared_on(m: WeekModel, day: int, loaded):
+    """The day's sum of p_i*p_j over pairs, as (L^2 - sum of own p_i^2) / 2 with L the day's
+    load points: the per-day form large weeks prove faster with (docs/model.md)."""
+    here = [(item, m.on_day[item.index][day]) for item in loaded if day in m.on_day[item.index]]
+    if len(here) < 2:
+        return 0
+    top = sum(points(item) for item, _ in here)
+    load = m.model.new_int_var(0, top, f"load[{day}]")
+    m.model.add(load == sum(points(item) * flag for item, flag in here))
+    square = m.model.new_int_var(0, top * top, f"load_squared[{day}]")
+    m.model.add_multiplication_equality(square, [load, load])
+    shared = m.model.new_int_var(0, top * top // 2, f"shared_load[{day}]")
+    m.model.add(2 * shared == square - sum(points(item) ** 2 * flag for item, flag in here))
+    return shared
 
 
 def _most_training_days(m: WeekModel) -> int:

@@ -17,6 +17,11 @@ from scheduler.frame import WeekFrame
 from scheduler.plan import Occurrence, Plan
 
 
+# From this many sessions a week is "large": the fatigue objective is posted per day and
+# the LP relaxation is kept on (docs/model.md has the measurements behind the switch).
+LARGE_WEEK = 15
+
+
 class WeekModel:
     def __init__(self, plan: Plan, frame: WeekFrame, *, relaxable: bool = False) -> None:
         self.model = cp_model.CpModel()
@@ -56,6 +61,10 @@ class WeekModel:
         self.interval[item.index] = self.model.new_fixed_size_interval_var(
             self.start(item.index), duration, f"session[{item.index}]"
         )
+
+    @property
+    def large(self) -> bool:
+        return len(self.items) >= LARGE_WEEK
 
     def start(self, index: int) -> cp_model.LinearExpr:
         return self.grid * self.tick[index]

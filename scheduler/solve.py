@@ -66,16 +66,6 @@ def _break_symmetry(m: WeekModel) -> None:
             m.model.add(m.start(earlier.index) + earlier.spec.duration <= m.start(later.index))
 
 
-def linearization_level(sessions: int) -> int:
-    """Without the LP relaxation weeks of up to a dozen sessions prove optimal 2-3x faster
-    (the fatigue bound is carried by a variable, not the LP); beyond that the LP guides
-    the search to far better weeks within the time limit (docs/model.md)."""
-    return 0 if sessions <= LP_FREE_UP_TO else 1
-
-
-LP_FREE_UP_TO = 14
-
-
 def evaluate(week: Week) -> None:
     """Recompute each objective part in plain Python and check every hard rule."""
     week.parts = {rule.NAME: rule.penalty(week) for rule in SOFT_OBJECTIVES}
@@ -108,7 +98,9 @@ def solve(
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = options.time_limit
-    solver.parameters.linearization_level = linearization_level(len(plan.occurrences))
+    # Up to a dozen or so sessions the LP relaxation only slows the proof (the fatigue bound
+    # is carried by a variable); larger weeks need it to steer the search (docs/model.md).
+    solver.parameters.linearization_level = 1 if m.large else 0
     started = time.perf_counter()
     status = solver.solve(m.model, callback)
     elapsed = time.perf_counter() - started

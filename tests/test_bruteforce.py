@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+import scheduler.model
 from scheduler.loading import PlanError
 from scheduler.solve import Infeasible
 from tests.conftest import make_plan, solve_plan
@@ -45,11 +48,18 @@ FIXED = [
 ]
 
 
+def fatigue_form(per_day: bool):
+    """Large weeks post fatigue per day; force either form on a tiny week to check both."""
+    return mock.patch.object(scheduler.model, "LARGE_WEEK", 1 if per_day else 10_000)
+
+
+@pytest.mark.parametrize("per_day", [False, True], ids=["pairs", "per-day"])
 @pytest.mark.parametrize("plan", FIXED, ids=["pair-or-apart", "weekly-wrap", "preferences"])
-def test_no_enumerated_week_beats_the_solver(plan):
+def test_no_enumerated_week_beats_the_solver(plan, per_day):
     best, valid = brute_force(plan)
     assert valid > 0
-    week = solve_plan(plan)
+    with fatigue_form(per_day):
+        week = solve_plan(plan)
     assert week.status == "OPTIMAL"
     assert week.objective == best
 
@@ -89,11 +99,12 @@ def tiny_plans(draw):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plan=tiny_plans())
-def test_solver_matches_brute_force_on_generated_tiny_weeks(plan):
+@given(plan=tiny_plans(), per_day=st.booleans())
+def test_solver_matches_brute_force_on_generated_tiny_weeks(plan, per_day):
     best, _ = brute_force(plan)
     try:
-        week = solve_plan(plan)
+        with fatigue_form(per_day):
+            week = solve_plan(plan)
     except Infeasible:
         assert best is None
         return
