@@ -28,13 +28,19 @@ class NoWeek(click.ClickException):
     exit_code = EXIT_INFEASIBLE
 
 
+def _weight_name(value: str) -> tuple[str, str]:
+    """NAME and what follows '=' in a --weight value, the name checked."""
+    name, _, rest = value.partition("=")
+    name = name.strip()
+    if name not in WEIGHT_NAMES:
+        raise UserError(f"--weight {value}: unknown weight '{name}'; valid names: {', '.join(WEIGHT_NAMES)}")
+    return name, rest
+
+
 def _weight_option(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     parsed = []
     for value in values:
-        name, _, number = value.partition("=")
-        name = name.strip()
-        if name not in WEIGHT_NAMES:
-            raise UserError(f"--weight {value}: unknown weight '{name}'; valid names: {', '.join(WEIGHT_NAMES)}")
+        name, number = _weight_name(value)
         try:
             weight = float(number)
         except ValueError:
@@ -314,10 +320,7 @@ def _sweep_grid(values: tuple[str, ...]) -> dict[str, list[float]]:
 
     grid = {}
     for value in values:
-        name, _, numbers = value.partition("=")
-        name = name.strip()
-        if name not in WEIGHT_NAMES:
-            raise UserError(f"--weight {value}: unknown weight '{name}'; valid names: {', '.join(WEIGHT_NAMES)}")
+        name, numbers = _weight_name(value)
         try:
             grid[name] = parse_values(numbers)
         except ValueError as error:
