@@ -84,8 +84,13 @@ def solve(
     plan: Plan,
     options: SolveOptions = SolveOptions(),
     callback: cp_model.CpSolverSolutionCallback | None = None,
+    near: Week | None = None,
 ) -> Week:
-    """The best week; `callback` sees each improving solution (the benchmarks time the first)."""
+    """The best week; `callback` sees each improving solution (the benchmarks time the first).
+
+    `near` is a week to start the search from (a hint): where several weeks score the
+    same, the solver then tends to keep sessions where they were.
+    """
     plan, frame = frame_for(plan, options)
     weights = plan.effective_weights(dict(options.weights))
     try:
@@ -94,6 +99,10 @@ def solve(
         from scheduler.diagnose import diagnose
 
         raise diagnose(plan, frame) from None
+    if near is not None:
+        for index, start in near.starts().items():
+            if index in m.tick and start % plan.grid == 0:
+                m.model.add_hint(m.tick[index], start // plan.grid)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed

@@ -60,8 +60,9 @@ def sweep(plan: Plan, grid: dict[str, list[float]], options: SolveOptions = Solv
     the same under every weighting, so a second one is only the solver breaking a tie.
     """
     distinct: dict[tuple, DistinctWeek] = {}
+    week = None
     for setting in combinations(grid):
-        week = solve(plan, replace(options, weights=options.weights + tuple(setting.items())))
+        week = solve(plan, replace(options, weights=options.weights + tuple(setting.items())), near=week)
         entry = distinct.setdefault(tuple(sorted(week.parts.items())), DistinctWeek(week))
         entry.settings.append(setting)
     return list(distinct.values())

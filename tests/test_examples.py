@@ -36,3 +36,11 @@ def test_same_input_gives_same_week_and_same_calendar(example_path):
 def test_coarser_grid_puts_starts_on_the_grid(example_path):
     week = solve(load_plan(example_path), SolveOptions(grid=30))
     assert all(p.local_start.minute % 30 == 0 for p in week.placements)
+
+
+def test_a_hint_never_changes_the_optimum(example_path):
+    plan = load_plan(example_path)
+    other_weights = SolveOptions(weights=(("consistency", 0), ("fatigue_spread", 9)))
+    hinted = solve(plan, other_weights, near=solve(plan))
+    assert hinted.status == "OPTIMAL"
+    assert hinted.objective == solve(plan, other_weights).objective
