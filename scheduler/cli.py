@@ -125,14 +125,18 @@ def _solving(path: str, work):
         raise exception from None
 
 
-def run_solve(path: str, **solve_args):
-    """Load, solve and explain one plan."""
+def run_solve(path: str, previous: bytes | None = None, **solve_args):
+    """Load, solve and explain one plan; an earlier calendar file of it is where the
+    search starts, so sessions that need not move stay put."""
+    from scheduler.frame import resolve_week_start
+    from scheduler.ics import previous_starts
     from scheduler.report import attach_reasons
     from scheduler.solve import solve
 
     plan = _load(path)
     options = _options(**solve_args)
-    week = _solving(path, lambda: solve(plan, options))
+    near = previous_starts(plan, resolve_week_start(plan, options.week_start), previous) if previous else None
+    week = _solving(path, lambda: solve(plan, options, near=near))
     attach_reasons(week)
     return week
 
@@ -208,7 +212,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
             previous = previous_output(target, PRODID.encode(), force)
         except OutputRefused as error:
             raise UserError(str(error)) from None
-    week = run_solve(plan_file, **solve_args)
+    week = run_solve(plan_file, previous, **solve_args)
     _draw(week, pictures)
     if not no_ics:
         write_atomic(target, week_ics(week, previous, choice))

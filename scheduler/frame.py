@@ -52,6 +52,10 @@ class WeekFrame:
         delta = self.local_datetime(day, clock).astimezone(UTC) - self._origin
         return int(delta.total_seconds() // 60)
 
+    def minute_at(self, moment: dt.datetime) -> int:
+        """Real minutes from the week's start to an aware moment."""
+        return int((moment.astimezone(UTC) - self._origin).total_seconds() // 60)
+
     def at(self, minute: int) -> dt.datetime:
         """The local date and time a real minute of the week falls on."""
         return (self._origin + dt.timedelta(minutes=minute)).astimezone(self.zone)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Event
 
+from scheduler.plan import Occurrence, Plan
 from scheduler.vtimezone import vtimezone
 from scheduler.week import Placement, Week
 
@@ -38,10 +39,24 @@ class CalendarOptions:
 
 def event_uid(week: Week, placement: Placement, copy: int = 0) -> str:
     """Stable identity of a session slot in the week `copy` weeks after the solved one."""
-    occurrence = placement.occurrence
-    week_start = week.frame.week_start + dt.timedelta(weeks=copy)
-    key = f"{week.plan.athlete}|{week_start.isoformat()}|{occurrence.spec.name}|{occurrence.repeat}"
+    return slot_uid(week.plan.athlete, week.frame.week_start + dt.timedelta(weeks=copy), placement.occurrence)
+
+
+def slot_uid(athlete: str, week_start: dt.date, occurrence: Occurrence) -> str:
+    key = f"{athlete}|{week_start.isoformat()}|{occurrence.spec.name}|{occurrence.repeat}"
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@trainweek"
+
+
+def previous_starts(plan: Plan, week_start: dt.date, existing: bytes | None) -> dict[int, dt.datetime]:
+    """Where an earlier file of this week put each session (occurrence index -> start),
+    so a re-solve can start from it and keep what need not move."""
+    events = previous_events(existing)
+    found = {}
+    for occurrence in plan.occurrences:
+        uid = slot_uid(plan.athlete, week_start, occurrence)
+        if uid in events:
+            found[occurrence.index] = dt.datetime.fromisoformat(events[uid][1])
+    return found
 
 
 def _stamp(week: Week, sequence: int) -> dt.datetime:

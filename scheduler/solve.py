@@ -84,12 +84,12 @@ def solve(
     plan: Plan,
     options: SolveOptions = SolveOptions(),
     callback: cp_model.CpSolverSolutionCallback | None = None,
-    near: Week | None = None,
+    near: dict[int, dt.datetime] | None = None,
 ) -> Week:
     """The best week; `callback` sees each improving solution (the benchmarks time the first).
 
-    `near` is a week to start the search from (a hint): where several weeks score the
-    same, the solver then tends to keep sessions where they were.
+    `near` maps sessions (occurrence index) to starts to begin the search from, a hint:
+    where several weeks score the same, the solver then tends to keep sessions there.
     """
     plan, frame = frame_for(plan, options)
     weights = plan.effective_weights(dict(options.weights))
@@ -99,10 +99,10 @@ def solve(
         from scheduler.diagnose import diagnose
 
         raise diagnose(plan, frame) from None
-    if near is not None:
-        for index, start in near.starts().items():
-            if index in m.tick and start % plan.grid == 0:
-                m.model.add_hint(m.tick[index], start // plan.grid)
+    for index, moment in (near or {}).items():
+        start = frame.minute_at(moment)
+        if index in m.tick and start % plan.grid == 0:
+            m.model.add_hint(m.tick[index], start // plan.grid)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed

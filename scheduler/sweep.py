@@ -60,9 +60,10 @@ def sweep(plan: Plan, grid: dict[str, list[float]], options: SolveOptions = Solv
     the same under every weighting, so a second one is only the solver breaking a tie.
     """
     distinct: dict[tuple, DistinctWeek] = {}
-    week = None
+    near = None
     for setting in combinations(grid):
-        week = solve(plan, replace(options, weights=options.weights + tuple(setting.items())), near=week)
+        week = solve(plan, replace(options, weights=options.weights + tuple(setting.items())), near=near)
+        near = {p.occurrence.index: p.local_start for p in week.placements}
         entry = distinct.setdefault(tuple(sorted(week.parts.items())), DistinctWeek(week))
         entry.settings.append(setting)
     return list(distinct.values())

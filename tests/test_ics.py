@@ -162,3 +162,20 @@ def test_berlin_and_new_york_get_rrule_observances_not_one_offs():
         parts = vtimezone(zone, dt.date(2027, 3, 22), dt.date(2027, 3, 29)).subcomponents
         assert {p.name: p["RRULE"].to_ical() for p in parts} == rules
         assert all("RDATE" not in p for p in parts)
+
+
+def test_an_earlier_file_tells_where_each_session_was():
+    import datetime as dt
+
+    from scheduler.ics import previous_starts, week_ics
+    from scheduler.loading import load_plan
+    from scheduler.report import attach_reasons
+    from scheduler.solve import solve
+    from tests.conftest import ROOT
+
+    plan = load_plan(ROOT / "examples" / "hybrid-athlete.yaml")
+    week = solve(plan)
+    attach_reasons(week)
+    found = previous_starts(plan, week.frame.week_start, week_ics(week))
+    assert found == {p.occurrence.index: p.local_start for p in week.placements}
+    assert previous_starts(plan, week.frame.week_start + dt.timedelta(weeks=1), week_ics(week)) == {}
