@@ -44,7 +44,7 @@ def _consecutive_days(plan):
 
 def post(m: WeekModel):
     loaded = [i for i in m.items if i.spec.load]
-    pairs = [(a, b) for a, b in _loaded_pairs(m.items) if set(m.on_day[a.index]) & set(m.on_day[b.index])]
+    pairs = [(a, b) for a, b in _loaded_pairs(m.items) if m.may_share_day(a.index, b.index)]
     days = _most_training_days(m)
     # The shared load gets its own variable whose lower bound is the most even split's:
     # it carries the bound into the objective even without the LP relaxation.

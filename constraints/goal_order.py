@@ -26,7 +26,7 @@ def _first_and_second(plan, s, e):
 def post(m: WeekModel):
     terms = []
     for s, e in strength_endurance_pairs(m.items):
-        if not set(m.on_day[s.index]) & set(m.on_day[e.index]):
+        if not m.may_share_day(s.index, e.index):
             continue
         first, second = _first_and_second(m.plan, s, e)
         wrong = m.model.new_bool_var(f"wrong_order[{s.index},{e.index}]")

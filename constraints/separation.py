@@ -19,7 +19,7 @@ def post(m: WeekModel):
     return sum(
         m.same_day(s.index, e.index)
         for s, e in strength_endurance_pairs(m.items)
-        if set(m.on_day[s.index]) & set(m.on_day[e.index])
+        if m.may_share_day(s.index, e.index)
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from scheduler.loading import PlanError, load_plan
+from scheduler.plan import parse_grid
 from scheduler.training import WEIGHT_NAMES, Goal
 
 EXIT_BAD_INPUT = 2
@@ -61,8 +62,6 @@ def _load(path: str):
 def _grid(value: str | None) -> int | None:
     if value is None:
         return None
-    from scheduler.plan import parse_grid
-
     try:
         return parse_grid(value)
     except ValueError as error:

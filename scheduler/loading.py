@@ -20,6 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from scheduler.busy import BusyFileError, is_calendar_file, read_calendar
 from scheduler.plan import Plan, Rules, SameVisit, SessionSpec, Prefer, Weights
 from scheduler.timetext import WEEKDAYS, format_minutes
+from scheduler.training import Kind
 
 _KEYS = {
     (): Plan,
@@ -195,12 +196,15 @@ def _check_sizes(plan: Plan, document: CommentedMap, source: str) -> None:
     longest = max((end - start for windows in plan.availability.values() for start, end in windows), default=0)
     if longest == 0:
         raise PlanError(source, line_of(document, ("availability",)), "availability", "no time windows on any day")
+    def session_error(index: int, key: str, message: str) -> PlanError:
+        where = line_of(document, ("sessions", index, key))
+        return PlanError(source, where, f"sessions[{index}] ({plan.sessions[index].name}).{key}", message)
+
     for index, spec in enumerate(plan.sessions):
         if spec.duration > longest:
-            raise PlanError(
-                source,
-                line_of(document, ("sessions", index, "duration")),
-                f"sessions[{index}] ({spec.name}).duration",
+            raise session_error(
+                index,
+                "duration",
                 f"{format_minutes(spec.duration)} is longer than every window (the longest is "
                 f"{format_minutes(longest)}); shorten it or widen a window",
             )
@@ -211,12 +215,11 @@ def _check_sizes(plan: Plan, document: CommentedMap, source: str) -> None:
     training = sum(1 for item in plan.occurrences if item.trains)
     total = len(plan.occurrences)
     for index, spec in enumerate(plan.sessions):
-        days = open_days if spec.kind.value == "mobility" else training_days
+        days = open_days if spec.kind is Kind.mobility else training_days
         if spec.times > days:
-            raise PlanError(
-                source,
-                line_of(document, ("sessions", index, "times")),
-                f"sessions[{index}] ({spec.name}).times",
+            raise session_error(
+                index,
+                "times",
                 f"{spec.times} times a week needs {spec.times} different days, but only {days} are open "
                 f"for it ({open_days} days have windows, rest_days: {rules.rest_days}); a double on one "
                 "day is two sessions with their own names",

@@ -69,10 +69,6 @@ class WeekModel:
     def start(self, index: int) -> cp_model.LinearExpr:
         return self.grid * self.tick[index]
 
-    def day_flag(self, index: int, day: int):
-        """The boolean for a session falling on a day, or 0 when it cannot."""
-        return self.on_day[index].get(day, 0)
-
     def rule_literal(self, name: str) -> cp_model.IntVar:
         """Enforcement literal of a hard rule: fixed true unless diagnosing infeasibility."""
         if name not in self.rule_literals:
@@ -82,12 +78,16 @@ class WeekModel:
             self.rule_literals[name] = literal
         return self.rule_literals[name]
 
+    def may_share_day(self, i: int, j: int) -> bool:
+        """Whether sessions i and j have a day both could fall on."""
+        return bool(self.on_day[i].keys() & self.on_day[j].keys())
+
     def same_day(self, i: int, j: int) -> cp_model.IntVar:
         """1 whenever sessions i and j share a day; only for terms where a 1 costs."""
         key = (min(i, j), max(i, j))
         if key not in self._same_day:
             var = self.model.new_bool_var(f"same_day[{key}]")
-            for day in set(self.on_day[i]) & set(self.on_day[j]):
+            for day in self.on_day[i].keys() & self.on_day[j].keys():
                 self.model.add(var >= self.on_day[i][day] + self.on_day[j][day] - 1)
             self._same_day[key] = var
         return self._same_day[key]

@@ -45,8 +45,8 @@ class RuleBroken(AssertionError):
     """The solver returned a week a checker rejects: a bug in a rule's model."""
 
 
-def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], *, relaxable: bool = False) -> WeekModel:
-    m = WeekModel(plan, frame, relaxable=relaxable)
+def build(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> WeekModel:
+    m = WeekModel(plan, frame)
     for rule in HARD_RULES:
         rule.post(m)
     objective = 0
