@@ -23,9 +23,12 @@ LOAD_POINT = 100
 BACK_TO_BACK_HARD = 10
 
 
+def spec_points(spec) -> int:
+    return max(1, round(spec.load / LOAD_POINT)) if spec.load else 0
+
+
 def points(item) -> int:
-    load = item.spec.load
-    return max(1, round(load / LOAD_POINT)) if load else 0
+    return spec_points(item.spec)
 
 
 def pair_cost(a, b) -> int:
@@ -50,8 +53,9 @@ def post(m: WeekModel):
     # it carries the bound into the objective even without the LP relaxation.
     least = _least_square_excess([points(i) for i in loaded], days)
     shared = m.model.new_int_var(least, sum(pair_cost(a, b) for a, b in pairs), "shared_load")
-    if m.large:
-        m.model.add(shared == sum(_shared_on(m, day, loaded) for day in range(7)))
+    if m.partitioned:
+        sessions = m.plan.sessions
+        m.model.add(shared == m.pattern_cost(lambda a, b: spec_points(sessions[a]) * spec_points(sessions[b])))
     else:
         same = [m.same_day(a.index, b.index) for a, b in pairs]
         m.model.add(shared == sum(pair_cost(a, b) * flag for (a, b), flag in zip(pairs, same)))
@@ -64,22 +68,6 @@ def post(m: WeekModel):
             m.model.add(both >= hard_day[day] + hard_day[after] - 1)
             terms.append(BACK_TO_BACK_HARD * both)
     return sum(terms)
-
-
-def _shared_on(m: WeekModel, day: int, loaded):
-    """The day's sum of p_i*p_j over pairs, as (L^2 - sum of own p_i^2) / 2 with L the day's
-    load points: the per-day form large weeks prove faster with (docs/model.md)."""
-    here = [(item, m.on_day[item.index][day]) for item in loaded if day in m.on_day[item.index]]
-    if len(here) < 2:
-        return 0
-    top = sum(points(item) for item, _ in here)
-    load = m.model.new_int_var(0, top, f"load[{day}]")
-    m.model.add(load == sum(points(item) * flag for item, flag in here))
-    square = m.model.new_int_var(0, top * top, f"load_squared[{day}]")
-    m.model.add_multiplication_equality(square, [load, load])
-    shared = m.model.new_int_var(0, top * top // 2, f"shared_load[{day}]")
-    m.model.add(2 * shared == square - sum(points(item) ** 2 * flag for item, flag in here))
-    return shared
 
 
 def _most_training_days(m: WeekModel) -> int:

@@ -29,7 +29,7 @@ def post(m: WeekModel) -> None:
     literal = m.rule_literal(NAME)
     for a, b in _pairs(m.items):
         domain = apart_domain(a.spec.duration, b.spec.duration, recovery, None, wrap)
-        m.model.add_linear_expression_in_domain(m.start(b.index) - m.start(a.index), domain).only_enforce_if(literal)
+        m.keep_apart(a.index, b.index, domain, literal)
 
 
 def check(week: Week) -> list[str]:

@@ -31,7 +31,7 @@ def post(m: WeekModel) -> None:
     literal = m.rule_literal(NAME)
     for s, e in strength_endurance_pairs(m.items):
         domain = apart_domain(s.spec.duration, e.spec.duration, gap, pair_rest, wrap)
-        m.model.add_linear_expression_in_domain(m.start(e.index) - m.start(s.index), domain).only_enforce_if(literal)
+        m.keep_apart(s.index, e.index, domain, literal)
 
 
 def check(week: Week) -> list[str]:

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from scheduler.model import WeekModel
 from scheduler.plan import strength_endurance_pairs
+from scheduler.training import Modality
 from scheduler.week import Week
 
 NAME = "separation"
 HARD = False
 TITLE = "modalities on separate days"
+BOTH = {Modality.strength, Modality.endurance}
 
 
 def post(m: WeekModel):
+    if m.partitioned:
+        sessions = m.plan.sessions
+        return m.pattern_cost(lambda a, b: int({sessions[a].modality, sessions[b].modality} == BOTH))
     return sum(
         m.same_day(s.index, e.index)
         for s, e in strength_endurance_pairs(m.items)

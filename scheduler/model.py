@@ -9,6 +9,10 @@ hard days) so each is made once however many rules use it.
 
 from __future__ import annotations
 
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 
 from ortools.sat.python import cp_model
@@ -17,9 +21,10 @@ from scheduler.frame import WeekFrame
 from scheduler.plan import Occurrence, Plan
 
 
-# From this many sessions a week is "large": the fatigue objective is posted per day and
-# the LP relaxation is kept on (docs/model.md has the measurements behind the switch).
-LARGE_WEEK = 15
+# From this many sessions the same-day objectives are posted on day patterns, with the LP
+# relaxation on (docs/model.md has the measurements behind the switch).
+PARTITION_FROM = 11
+MOST_PATTERNS = 20_000
 
 
 class WeekModel:
@@ -36,6 +41,7 @@ class WeekModel:
         self.interval: dict[int, cp_model.IntervalVar] = {}
         self._same_day: dict[tuple[int, int], cp_model.IntVar] = {}
         self._before: dict[tuple[int, int], cp_model.IntVar] = {}
+        self._apart: dict[tuple[int, int], cp_model.Domain] = {}
         for item in self.items:
             self._place(item)
 
@@ -62,9 +68,21 @@ class WeekModel:
             self.start(item.index), duration, f"session[{item.index}]"
         )
 
-    @property
-    def large(self) -> bool:
-        return len(self.items) >= LARGE_WEEK
+    @cached_property
+    def partitioned(self) -> bool:
+        """Whether same-day costs are posted on day patterns rather than session pairs.
+
+        Only for weeks of PARTITION_FROM sessions or more, and only while the patterns
+        stay few (a generous max_sessions_per_day over many sessions would make millions).
+        """
+        if len(self.items) < PARTITION_FROM or self.relaxable:
+            return False
+        limit = self.plan.rules.max_sessions_per_day
+        most = 0
+        for day in range(7):
+            here = len({i.spec_index for i in self.items if i.trains and day in self.on_day[i.index]})
+            most += sum(math.comb(here, size) for size in range(min(limit, here) + 1))
+        return most <= MOST_PATTERNS
 
     def start(self, index: int) -> cp_model.LinearExpr:
         return self.grid * self.tick[index]
@@ -77,6 +95,16 @@ class WeekModel:
                 self.model.add(literal == 1)
             self.rule_literals[name] = literal
         return self.rule_literals[name]
+
+    def keep_apart(self, i: int, j: int, allowed: cp_model.Domain, literal: cp_model.IntVar) -> None:
+        """Post start_j - start_i in `allowed` (real minutes) behind a rule's literal.
+
+        The domain is remembered so day patterns can leave out pairs that never fit one day.
+        """
+        self.model.add_linear_expression_in_domain(self.start(j) - self.start(i), allowed).only_enforce_if(literal)
+        key = (min(i, j), max(i, j))
+        oriented = allowed if key == (i, j) else allowed.negation()
+        self._apart[key] = self._apart[key].intersection_with(oriented) if key in self._apart else oriented
 
     def may_share_day(self, i: int, j: int) -> bool:
         """Whether sessions i and j have a day both could fall on."""
@@ -104,8 +132,18 @@ class WeekModel:
         return self._before[(i, j)]
 
     @cached_property
-    def hard_day(self) -> dict[int, cp_model.IntVar]:
-        """Per day, 1 whenever a hard session falls on it; only for terms where a 1 costs."""
+    def hard_day(self) -> dict[int, cp_model.LinearExprT]:
+        """Per day, 1 whenever a hard session falls on it; only for terms where a 1 costs.
+
+        With day patterns it is exact: the sum of the patterns holding a hard session.
+        """
+        if self.partitioned:
+            hard = {item.spec_index for item in self.items if item.is_hard}
+            flags = {}
+            for pattern in self.day_patterns:
+                if hard.intersection(pattern.specs):
+                    flags[pattern.day] = flags.get(pattern.day, 0) + pattern.chosen
+            return flags
         flags = {}
         for day in range(7):
             hard = [self.on_day[i.index][day] for i in self.items if i.is_hard and day in self.on_day[i.index]]
@@ -116,10 +154,84 @@ class WeekModel:
                 flags[day] = flag
         return flags
 
+    @cached_property
+    def day_patterns(self) -> list[DayPattern]:
+        """Which training sessions share each day, as a choice of one pattern per day.
+
+        A pattern is a set of sessions of the file (repeats fall on different days, so a
+        session is in a day's pattern or not) that the hard rules let share that day.
+        Same-day costs become linear in the pattern booleans, and the LP relaxation of
+        this set partition bounds the fatigue and separation objectives tightly where the
+        pair booleans cannot (docs/model.md). It relies on the hard rules being enforced,
+        so it exists only in a model built for solving, never in one for diagnosis.
+        """
+        assert not self.relaxable, "day patterns assume the hard rules hold"
+        copies: dict[int, list[Occurrence]] = {}
+        for item in self.items:
+            if item.trains:
+                copies.setdefault(item.spec_index, []).append(item)
+        limit = self.plan.rules.max_sessions_per_day
+        patterns = []
+        for day in range(7):
+            here = [spec for spec, items in copies.items() if day in self.on_day[items[0].index]]
+            free = sum(block.end - block.start for block in self.frame.free_blocks(day))
+            fits = {
+                pair for pair in itertools.combinations(here, 2) if self._can_share(copies[pair[0]][0], copies[pair[1]][0], day)
+            }
+            chosen_today = []
+            for size in range(min(limit, len(here)) + 1):
+                for specs in itertools.combinations(here, size):
+                    if sum(self.plan.sessions[s].duration for s in specs) > free:
+                        continue
+                    if not all(pair in fits for pair in itertools.combinations(specs, 2)):
+                        continue
+                    chosen = self.model.new_bool_var(f"pattern[{day},{','.join(map(str, specs))}]")
+                    patterns.append(DayPattern(day, specs, chosen))
+                    chosen_today.append(patterns[-1])
+            self.model.add_exactly_one(p.chosen for p in chosen_today)
+            for spec in here:
+                flags = [self.on_day[item.index][day] for item in copies[spec] if day in self.on_day[item.index]]
+                self.model.add(sum(flags) == sum(p.chosen for p in chosen_today if spec in p.specs))
+        if copies:
+            always_rest = sum(1 for day in range(7) if not any(p.day == day and p.specs for p in patterns))
+            rest = [p.chosen for p in patterns if not p.specs]
+            self.model.add(sum(rest) >= self.plan.rules.rest_days - always_rest)
+        return patterns
+
+    def _can_share(self, a: Occurrence, b: Occurrence, day: int) -> bool:
+        """Whether the spacing rules posted so far leave a way to put a and b on one day."""
+        key = (a.index, b.index)
+        if key not in self._apart:
+            return True
+        starts = [
+            cp_model.Domain.from_intervals([[first * self.grid, last * self.grid] for first, last in self.frame.start_ticks(day, item.spec.duration)])
+            for item in (a, b)
+        ]
+        differences = starts[1].addition_with(starts[0].negation())
+        return not differences.intersection_with(self._apart[key]).is_empty()
+
+    def pattern_cost(self, pair_cost: Callable[[int, int], int]) -> cp_model.LinearExpr:
+        """Sum over days of the chosen pattern's cost, with pair_cost(spec_a, spec_b) per pair."""
+        terms = []
+        for pattern in self.day_patterns:
+            cost = sum(pair_cost(a, b) for a, b in itertools.combinations(pattern.specs, 2))
+            if cost:
+                terms.append(cost * pattern.chosen)
+        return sum(terms)
+
     def time_of_day(self, index: int) -> cp_model.LinearExpr:
         """Clock minutes after local midnight (see WeekFrame.clock_anchors)."""
         anchors = self.frame.clock_anchors
         return self.start(index) - sum(anchors[day] * flag for day, flag in self.on_day[index].items())
+
+
+@dataclass(frozen=True)
+class DayPattern:
+    """One way a day can look: the file's sessions (by index) trained on it."""
+
+    day: int
+    specs: tuple[int, ...]
+    chosen: cp_model.IntVar
 
 
 class NoRoom(Exception):

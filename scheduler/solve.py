@@ -66,6 +66,22 @@ def _break_symmetry(m: WeekModel) -> None:
             m.model.add(m.start(earlier.index) + earlier.spec.duration <= m.start(later.index))
 
 
+def _tune(parameters, m: WeekModel) -> None:
+    """Search settings for the model's form (measurements in docs/model.md).
+
+    Small weeks prove fastest without the LP relaxation (the fatigue bound is carried by a
+    variable). Weeks on day patterns need the full LP, whose set-partition relaxation is
+    what proves them; probing the thousands of pattern booleans in presolve costs more than
+    it gains.
+    """
+    if m.partitioned:
+        parameters.linearization_level = 2
+        parameters.add_lp_constraints_lazily = False
+        parameters.cp_model_probing_level = 0
+    else:
+        parameters.linearization_level = 0
+
+
 def evaluate(week: Week) -> None:
     """Recompute each objective part in plain Python and check every hard rule."""
     week.parts = {rule.NAME: rule.penalty(week) for rule in SOFT_OBJECTIVES}
@@ -107,9 +123,7 @@ def solve(
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = options.time_limit
-    # Up to a dozen or so sessions the LP relaxation only slows the proof (the fatigue bound
-    # is carried by a variable); larger weeks need it to steer the search (docs/model.md).
-    solver.parameters.linearization_level = 1 if m.large else 0
+    _tune(solver.parameters, m)
     started = time.perf_counter()
     status = solver.solve(m.model, callback)
     elapsed = time.perf_counter() - started

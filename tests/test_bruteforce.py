@@ -48,17 +48,17 @@ FIXED = [
 ]
 
 
-def fatigue_form(per_day: bool):
-    """Large weeks post fatigue per day; force either form on a tiny week to check both."""
-    return mock.patch.object(scheduler.model, "LARGE_WEEK", 1 if per_day else 10_000)
+def same_day_form(patterns: bool):
+    """Larger weeks post same-day costs on day patterns; force either form on a tiny week."""
+    return mock.patch.object(scheduler.model, "PARTITION_FROM", 1 if patterns else 10_000)
 
 
-@pytest.mark.parametrize("per_day", [False, True], ids=["pairs", "per-day"])
+@pytest.mark.parametrize("patterns", [False, True], ids=["pairs", "day-patterns"])
 @pytest.mark.parametrize("plan", FIXED, ids=["pair-or-apart", "weekly-wrap", "preferences"])
-def test_no_enumerated_week_beats_the_solver(plan, per_day):
+def test_no_enumerated_week_beats_the_solver(plan, patterns):
     best, valid = brute_force(plan)
     assert valid > 0
-    with fatigue_form(per_day):
+    with same_day_form(patterns):
         week = solve_plan(plan)
     assert week.status == "OPTIMAL"
     assert week.objective == best
@@ -98,12 +98,12 @@ def tiny_plans(draw):
         assume(False)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plan=tiny_plans(), per_day=st.booleans())
-def test_solver_matches_brute_force_on_generated_tiny_weeks(plan, per_day):
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan=tiny_plans(), patterns=st.booleans())
+def test_solver_matches_brute_force_on_generated_tiny_weeks(plan, patterns):
     best, _ = brute_force(plan)
     try:
-        with fatigue_form(per_day):
+        with same_day_form(patterns):
             week = solve_plan(plan)
     except Infeasible:
         assert best is None

@@ -1,0 +1,75 @@
+"""Weeks of PARTITION_FROM sessions or more post their same-day costs on day patterns.
+
+The brute-force tests check both forms on tiny weeks; these check them on weeks of the
+size the pattern form is for, and that it stays off where it would not pay.
+"""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+import scheduler.model
+from scheduler.solve import SolveOptions, build, frame_for
+from tests.conftest import make_plan, solve_plan
+
+pytest.importorskip("benchmarks.instances", reason="run from the repository root")
+
+from benchmarks.instances import GROUPS, generate  # noqa: E402
+
+MEDIUM, DENSE = GROUPS[1], GROUPS[2]
+
+
+def model_of(plan):
+    plan, frame = frame_for(plan, SolveOptions())
+    return build(plan, frame, plan.effective_weights())
+
+
+def test_a_dense_week_is_proven_optimal_on_day_patterns():
+    plan = generate(2026, DENSE, 0).plan
+    assert model_of(plan).partitioned
+    week = solve_plan(plan, time_limit=60)  # evaluate() has run every checker on it
+    assert week.status == "OPTIMAL"
+    assert week.bound == week.objective
+
+
+def test_both_forms_find_the_same_optimum_on_a_medium_week():
+    plan = generate(2026, MEDIUM, 0).plan
+    assert len(plan.occurrences) >= scheduler.model.PARTITION_FROM
+    on_patterns = solve_plan(plan, time_limit=60)
+    with mock.patch.object(scheduler.model, "PARTITION_FROM", 10_000):
+        assert not model_of(plan).partitioned
+        on_pairs = solve_plan(plan, time_limit=60)
+    assert on_patterns.status == on_pairs.status == "OPTIMAL"
+    assert on_patterns.objective == on_pairs.objective
+
+
+def test_patterns_leave_out_pairs_the_spacing_rules_forbid_on_one_day():
+    # Two hard leg sessions can never share a day (48 h recovery); a lift and a run can
+    # only share one as a paired visit, which the 90-minute window leaves room for or not.
+    sessions = [
+        {"name": "Squats", "kind": "strength", "duration": "60m", "intensity": "hard", "focus": "lower"},
+        {"name": "Intervals", "kind": "run", "duration": "45m", "intensity": "hard"},
+        {"name": "Bench", "kind": "strength", "duration": "45m", "focus": "upper"},
+        {"name": "Easy run", "kind": "run", "duration": "30m", "intensity": "easy", "times": 5},
+        {"name": "Mobility", "kind": "mobility", "duration": "15m", "intensity": "easy", "times": 3},
+    ]
+    plan = make_plan(sessions, availability={day: ["06:00-07:30"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                     rules={"rest_days": 0, "max_sessions_per_day": 2, "same_visit": {"allowed": True, "rest": "10m-20m"}})
+    m = model_of(plan)
+    assert m.partitioned
+    together = {frozenset(plan.sessions[s].name for s in p.specs) for p in m.day_patterns if len(p.specs) == 2}
+    assert frozenset({"Squats", "Intervals"}) not in together
+    assert frozenset({"Bench", "Easy run"}) in together  # 45 + 10-20 + 30 min fits in 90
+    assert not any("Mobility" in names for names in together)  # it trains nothing
+    assert frozenset({"Squats", "Easy run"}) not in together  # 60 + 10 + 30 min does not
+    week = solve_plan(plan)
+    assert week.status == "OPTIMAL"
+
+
+def test_a_generous_sessions_per_day_keeps_the_pair_form():
+    runs = [{"name": f"Run {n}", "kind": "run", "duration": "20m", "intensity": "easy"} for n in range(16)]
+    plan = make_plan(runs, availability={day: ["06:00-22:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                     rules={"max_sessions_per_day": 10})
+    assert not model_of(plan).partitioned
