@@ -274,7 +274,7 @@ def write_report(results: dict, path: Path, plot: Path) -> None:
         "How the model is built, the measurements behind each choice, and why dense weeks miss "
         "their target: [model.md](model.md).",
         "",
-        "## Targets (issue 5)",
+        "## Targets (issue 12)",
         "",
         *_targets(results),
         "",
