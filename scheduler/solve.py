@@ -77,7 +77,6 @@ def _tune(parameters, m: WeekModel) -> None:
     """
     if m.partitioned:
         parameters.linearization_level = 2
-        parameters.add_lp_constraints_lazily = False
         parameters.cp_model_probing_level = 0
         if parameters.num_workers > 1:
             parameters.subsolvers.extend(["max_lp", "default_lp"])
