@@ -206,6 +206,14 @@ def layout(week: Week) -> Layout:
     )
 
 
+REASONS_HEADING = "Why each session sits where it does"
+
+
+def _listed(view: Layout) -> list[tuple[str, Slot]]:
+    """The sessions as the printed list below the grid gives them, day by day, each with its heading."""
+    return [(f"{day.heading}, {slot.times}: {slot.label}", slot) for day in view.days for group in day.groups for slot in group]
+
+
 def _joint_text(first: Slot, second: Slot) -> str:
     """The label between the parts of one visit; the rest comes first so a narrow column keeps it."""
     return f"{second.start - first.end} min rest · one visit"
@@ -393,14 +401,13 @@ def _legend_html(view: Layout) -> str:
 
 def _reasons_html(view: Layout) -> str:
     items = []
-    for day in view.days:
-        for slot in (slot for group in day.groups for slot in group):
-            reasons = "".join(f"<li>{escape(reason)}</li>" for reason in slot.reasons)
-            items.append(
-                f'<li id="{slot.anchor}"><h3>{day.heading}, {slot.times}: {escape(slot.label)}</h3>'
-                f'<span class="meta">{escape(slot.tag)}</span>' + (f"<ul>{reasons}</ul>" if reasons else "") + "</li>"
-            )
-    return f'<section class="reasons"><h2>Why each session sits where it does</h2><ol>{"".join(items)}</ol></section>'
+    for heading, slot in _listed(view):
+        reasons = "".join(f"<li>{escape(reason)}</li>" for reason in slot.reasons)
+        items.append(
+            f'<li id="{slot.anchor}"><h3>{escape(heading)}</h3>'
+            f'<span class="meta">{escape(slot.tag)}</span>' + (f"<ul>{reasons}</ul>" if reasons else "") + "</li>"
+        )
+    return f'<section class="reasons"><h2>{REASONS_HEADING}</h2><ol>{"".join(items)}</ol></section>'
 
 
 def week_html(week: Week) -> str:
@@ -437,6 +444,9 @@ SVG_COLUMN = 150
 SVG_TOP = 130  # title, legend and day headings
 TEXT_WEIGHT = {True: 'font-size="13" font-weight="bold"', False: 'font-size="12"'}
 SVG_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+SVG_MARGIN = 16
+# SVG does not wrap text: lines are cut by count at this generous average glyph width (in ems).
+SVG_CHAR_EM = 0.6
 
 
 def _svg_patterns() -> str:
@@ -484,12 +494,49 @@ def _svg_session(slot: Slot, x: int, y: int, width: int, height: int) -> str:
     )
 
 
+def _svg_wrap(text: str, x: int, size: int, width: int) -> list[str]:
+    """Text from x in lines that end before the right margin at SVG_CHAR_EM per character."""
+    return textwrap.wrap(text, max(1, int((width - SVG_MARGIN - x) / (SVG_CHAR_EM * size))))
+
+
+def _svg_reasons(view: Layout, top: int, width: int) -> tuple[list[str], int]:
+    """The page's printed list below the grid: each session's heading, kind and reasons; and the y below it."""
+    out = [
+        '<g id="reasons">',
+        f'<line x1="{SVG_MARGIN}" x2="{width - SVG_MARGIN}" y1="{top}" y2="{top}" stroke="#d5d5d5"/>',
+        f'<text x="{SVG_MARGIN}" y="{top + 30}" font-size="17" font-weight="bold">{REASONS_HEADING}</text>',
+    ]
+    y = top + 34
+
+    def put(text: str, x: int, size: int, attributes: str = "") -> None:
+        nonlocal y
+        for line in _svg_wrap(text, x, size, width):
+            y += size + 5
+            out.append(f'<text x="{x}" y="{y}" font-size="{size}"{attributes}>{escape(line)}</text>')
+
+    for number, (heading, slot) in enumerate(_listed(view), 1):
+        fill, ink, _ = KIND_STYLE[slot.kind]
+        y += 10
+        out.append(
+            f'<rect x="{SVG_MARGIN}" y="{y + 6}" width="14" height="14" rx="2" fill="{fill}" stroke="{ink}"/>'
+            f'<rect x="{SVG_MARGIN + 1}" y="{y + 7}" width="5" height="12" fill="url(#p-{slot.kind.value})"/>'
+        )
+        put(f"{number}. {heading}", 38, 13, ' font-weight="bold"')
+        put(slot.tag, 38, 12, ' fill="#555"')
+        for reason in slot.reasons:
+            out.append(f'<text x="42" y="{y + 18}" font-size="13">•</text>')
+            put(reason, 54, 13)
+    out.append("</g>")
+    return out, y
+
+
 def week_svg(week: Week) -> str:
-    """The week's grid as one static SVG image for sharing; reasons are in each session's tooltip."""
+    """The week's grid as one static SVG image for sharing; reasons in each session's tooltip and listed below."""
     view = layout(week)
     axis = view.axis
     width = SVG_GUTTER + 7 * SVG_COLUMN + 10
-    height = SVG_TOP + axis.height + 16
+    reasons, bottom = _svg_reasons(view, SVG_TOP + axis.height + 24, width)
+    height = bottom + 24
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'font-family="{SVG_FONT}" fill="#1a1a1a" role="img" aria-label="{escape(view.title)}">',
@@ -546,6 +593,7 @@ def week_svg(week: Week) -> str:
                 text = _joint_text(first, second)
                 out.append(f'<rect x="{left + 12}" y="{middle - 8}" width="{SVG_COLUMN - 24}" height="16" rx="8" fill="#fff" stroke="#1a1a1a" stroke-width="1.5"/>')
                 out.append(f'<text x="{left + SVG_COLUMN // 2}" y="{middle + 4}" font-size="11" text-anchor="middle">{text}</text>')
+    out += reasons
     out.append("</svg>\n")
     return "\n".join(out)
 

@@ -13,7 +13,7 @@ from scheduler.report import attach_reasons
 from scheduler.frame import WeekFrame
 from scheduler.solve import solve
 from scheduler.timetext import parse_clock
-from scheduler.view import MARKER, Axis, week_html, week_svg
+from scheduler.view import MARKER, SVG_CHAR_EM, SVG_MARGIN, Axis, week_html, week_svg
 from scheduler.week import Week
 
 PLAN = """
@@ -138,3 +138,38 @@ def test_axis_hides_long_empty_stretches_only():
     assert apart.y(8 * 60) < apart.y(17 * 60) < apart.y(18 * 60)
     close = Axis.around([(6 * 60, 8 * 60), (9 * 60 + 30, 10 * 60)])
     assert close.segments == ((360, 600),)
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_image_lists_every_session_with_its_reasons_below_the_grid_as_the_page_does():
+    # Hostile, and long enough that its heading has to wrap.
+    hostile = 'Legs <b>&"x" then squats, lunges, step-ups and Romanian deadlifts for the posterior chain, hips and lower back'
+    example = open("examples/strength-first.yaml", encoding="utf-8").read()
+    named = example.replace("name: Heavy lower body", "name: '" + hostile + "'")
+    assert named != example
+    week = solve(parse_plan(named, "hostile.yaml"))
+    attach_reasons(week)
+    svg = week_svg(week)
+
+    assert "<b>" not in svg and "Legs &lt;b&gt;&amp;&quot;x&quot;" in svg
+    image = ElementTree.fromstring(svg)  # well-formed XML despite the name
+    width, height = float(image.get("width")), float(image.get("height"))
+    (listing,) = [g for g in image.iter(SVG + "g") if g.get("id") == "reasons"]
+    lines = listing.findall(SVG + "text")
+    listed = " ".join(" ".join(line.text.split()) for line in lines)
+    page = "".join(Page(week_html(week)).text)
+    assert any(week.reasons.values())
+    for p in week.placements:
+        assert " ".join(p.occurrence.label.split()) in listed
+        for reason in week.reasons[p.occurrence.index]:
+            assert reason in page
+            assert " ".join(reason.split()) in listed
+
+    # SVG does not wrap: every line is cut to fit by its width estimate, and the image grew to hold them.
+    assert len(lines) > len(week.placements) * 2
+    for line in lines:
+        size = float(line.get("font-size"))
+        assert float(line.get("x")) + len(line.text) * SVG_CHAR_EM * size <= width - SVG_MARGIN, line.text
+        assert float(line.get("y")) <= height
