@@ -108,3 +108,15 @@ def rest_between(a: Placement, b: Placement) -> int:
     """Minutes from the end of the earlier session to the start of the later one."""
     first, second = (a, b) if a.start <= b.start else (b, a)
     return second.start - first.end
+
+
+def one_visit(a: Placement, b: Placement, pair_rest: tuple[int, int] | None) -> bool:
+    """Whether two placed sessions are one paired visit: the rest between them in `pair_rest`.
+
+    `pair_rest` is None when pairing is not allowed. Measured in real minutes, so a visit
+    may cross local midnight; the copies in other weeks are not considered.
+    """
+    if pair_rest is None:
+        return False
+    low, high = pair_rest
+    return low <= rest_between(a, b) <= high
