@@ -33,8 +33,9 @@ def post(m: WeekModel):
     return sum(terms)
 
 
-def _time_of_day(week: Week, placement) -> int:
-    return placement.start - week.frame.clock_anchors[placement.day]
+def _time_of_day(placement) -> int:
+    """Minutes after midnight on the local clock at the start, as a person reads it."""
+    return placement.local_start.hour * 60 + placement.local_start.minute
 
 
 def spreads(week: Week) -> dict[int, int]:
@@ -42,7 +43,7 @@ def spreads(week: Week) -> dict[int, int]:
     placed = week.by_occurrence()
     result = {}
     for group in repeat_groups(week.plan.occurrences):
-        times = [_time_of_day(week, placed[item.index]) for item in group]
+        times = [_time_of_day(placed[item.index]) for item in group]
         result[group[0].spec_index] = max(times) - min(times)
     return result
 

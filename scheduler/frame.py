@@ -144,12 +144,33 @@ class WeekFrame:
         return ranges
 
     @cached_property
-    def clock_anchors(self) -> tuple[int, ...]:
-        """Per day, the real minute that reads 00:00 on the clock after any 2-3 am DST switch.
+    def clock_pieces(self) -> tuple[tuple[tuple[int, int, int], ...], ...]:
+        """Per day, its stretches of real minutes on one UTC offset, as (first, end, anchor).
 
-        Time of day is measured from here so that 18:00 is 18:00 on a DST Sunday too.
+        Within a stretch the clock reads `minute - anchor` minutes after midnight, so the
+        time of day is what a person reads (the local hour and minute); on a DST day the
+        starts before and after the switch have different anchors. An ordinary day is one
+        stretch anchored at its midnight.
         """
-        return tuple(self.minute(day, 12 * 60) - 12 * 60 for day in range(7))
+        return tuple(self._day_pieces(day) for day in range(7))
+
+    def _day_pieces(self, day: int) -> tuple[tuple[int, int, int], ...]:
+        first, end = self.day_starts[day], self.day_starts[day + 1]
+        probes = list(range(first, end, 60)) + [end - 1]
+        cuts = [first]
+        for low, high in zip(probes, probes[1:]):
+            if self.at(low).utcoffset() == self.at(high).utcoffset():
+                continue
+            # The first minute on the new offset lies in (low, high].
+            while high - low > 1:
+                middle = (low + high) // 2
+                if self.at(middle).utcoffset() == self.at(low).utcoffset():
+                    low = middle
+                else:
+                    high = middle
+            cuts.append(high)
+        bounds = cuts + [end]
+        return tuple((start, stop, start - self._clock_of(self.at(start))) for start, stop in zip(bounds, bounds[1:]))
 
 
 def resolve_week_start(plan: Plan, override: dt.date | None = None, today: dt.date | None = None) -> dt.date:

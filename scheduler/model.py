@@ -220,9 +220,52 @@ class WeekModel:
         return sum(terms)
 
     def time_of_day(self, index: int) -> cp_model.LinearExpr:
-        """Clock minutes after local midnight (see WeekFrame.clock_anchors)."""
-        anchors = self.frame.clock_anchors
-        return self.start(index) - sum(anchors[day] * flag for day, flag in self.on_day[index].items())
+        """Clock minutes after local midnight, as read on the local clock at the start.
+
+        Each day's start minus the anchor of its stretch (WeekFrame.clock_pieces). On a day
+        whose UTC offset changes and where this session may start on either side of the
+        switch, a boolean per earlier stretch tells which side it is; other days add nothing.
+        """
+        if index not in self._clock_terms:
+            anchors = []
+            for day, flag in self.on_day[index].items():
+                anchors.append(self._day_anchor(index, day, flag))
+            self._clock_terms[index] = sum(anchors)
+        return self.start(index) - self._clock_terms[index]
+
+    @cached_property
+    def _clock_terms(self) -> dict[int, cp_model.LinearExprT]:
+        return {}
+
+    def _day_anchor(self, index: int, day: int, flag: cp_model.IntVar) -> cp_model.LinearExprT:
+        """The anchor of the session's start on a day, as an expression that is 0 off that day."""
+        pieces = self.frame.clock_pieces[day]
+        ticks = cp_model.Domain.from_intervals(
+            [list(r) for r in self.frame.start_ticks(day, self.items[index].spec.duration)]
+        )
+        parts = []
+        for first, end, anchor in pieces:
+            here = ticks.intersection_with(cp_model.Domain(-(-first // self.grid), -(-end // self.grid) - 1))
+            if not here.is_empty():
+                parts.append((here, anchor))
+        if len(parts) == 1:
+            return parts[0][1] * flag
+        # The last stretch is the default; each earlier one gets a boolean (before the switch).
+        last_domain, last_anchor = parts[-1]
+        switches = []
+        expression = last_anchor * flag
+        for number, (domain, anchor) in enumerate(parts[:-1]):
+            side = self.model.new_bool_var(f"before_switch[{index},{day},{number}]")
+            self.model.add_implication(side, flag)
+            self.model.add_linear_expression_in_domain(self.tick[index], domain).only_enforce_if(side)
+            switches.append(side)
+            expression += (anchor - last_anchor) * side
+        if len(switches) > 1:
+            self.model.add_at_most_one(switches)
+        self.model.add_linear_expression_in_domain(self.tick[index], last_domain).only_enforce_if(
+            [flag] + [~side for side in switches]
+        )
+        return expression
 
 
 @dataclass(frozen=True)
