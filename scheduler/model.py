@@ -42,6 +42,7 @@ class WeekModel:
         self._same_day: dict[tuple[int, int], cp_model.IntVar] = {}
         self._before: dict[tuple[int, int], cp_model.IntVar] = {}
         self._apart: dict[tuple[int, int], cp_model.Domain] = {}
+        self._clock_terms: dict[int, cp_model.LinearExprT] = {}
         for item in self.items:
             self._place(item)
 
@@ -232,10 +233,6 @@ class WeekModel:
                 anchors.append(self._day_anchor(index, day, flag))
             self._clock_terms[index] = sum(anchors)
         return self.start(index) - self._clock_terms[index]
-
-    @cached_property
-    def _clock_terms(self) -> dict[int, cp_model.LinearExprT]:
-        return {}
 
     def _day_anchor(self, index: int, day: int, flag: cp_model.IntVar) -> cp_model.LinearExprT:
         """The anchor of the session's start on a day, as an expression that is 0 off that day."""

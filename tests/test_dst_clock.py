@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from ortools.sat.python import cp_model
 
-from constraints import consistency
+from constraints import availability, consistency
 from scheduler.frame import WeekFrame
 from scheduler.model import WeekModel
 from scheduler.week import Week
@@ -180,3 +180,18 @@ def test_both_0230s_of_the_autumn_night_match_a_0230_wednesday():
         assert solver.objective_value == 0
         local = frame.at(start)
         assert (f"{local:%H:%M}", local.fold) == ("02:30", fold)
+
+
+# --- availability on a DST day is judged in real time -------------------------------------
+
+
+def test_a_window_ending_at_a_skipped_clock_time_ends_when_the_clocks_jump():
+    # 02:00 does not exist on 29 March in Berlin: the window ends at the jump (03:00 on
+    # the clock), so a 60-minute run at 01:00 fits exactly and reads 01:00-03:00.
+    run = {"name": "Run", "kind": "run", "duration": "60m", "intensity": "easy"}
+    plan = dst_plan(SPRING, {"sun": ["00:00-02:00"]}, session=run)
+    at_one = week_at(plan, "sun 01:00")
+    assert [p.clock_range for p in at_one.placements] == ["01:00-03:00"]
+    assert availability.check(at_one) == []
+    assert availability.check(week_at(plan, "sun 01:15"))
+    solved(plan)  # every start the model allows passes the checker
