@@ -271,8 +271,8 @@ def write_report(results: dict, path: Path, plot: Path) -> None:
         f"{settings['runs']} run(s) per instance and worker count (median shown; a solve over {settings['repeat_under']:g} s "
         f"is not repeated), {limit:g} s limit per solve.",
         "",
-        "How the model is built, the measurements behind each choice, and why dense weeks miss "
-        "their target: [model.md](model.md).",
+        "How the model is built, the measurements behind each choice, and where the dense-week "
+        "target stands: [model.md](model.md).",
         "",
         "## Targets (issue 12)",
         "",
