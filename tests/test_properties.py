@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+import scheduler.model
 from constraints import HARD_RULES, SOFT_OBJECTIVES
 from scheduler.loading import PlanError
 from scheduler.solve import Infeasible
@@ -56,11 +59,13 @@ def plans(draw):
         assume(False)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plan=plans())
-def test_every_solved_week_passes_every_checker(plan):
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plan=plans(), patterns=st.booleans())
+def test_every_solved_week_passes_every_checker(plan, patterns):
+    # Either form of the same-day objectives, whatever the week's size (day patterns or pairs).
     try:
-        week = solve_plan(plan, time_limit=20)
+        with mock.patch.object(scheduler.model, "PARTITION_FROM", 1 if patterns else 10_000):
+            week = solve_plan(plan, time_limit=20)
     except Infeasible as error:
         assert error.culprits
         return
