@@ -73,13 +73,14 @@ def _tune(parameters, m: WeekModel) -> None:
     variable). Weeks on day patterns need the full LP, whose set-partition relaxation is
     what proves them; probing the thousands of pattern booleans in presolve costs more than
     it gains. With several workers, CP-SAT's default portfolio spends them on neighbourhood
-    search whose bound never moves, so every worker runs a full LP search instead.
+    search whose bound never moves, so one worker runs the full LP (the bound) and the
+    other a search without LP (quick weeks).
     """
     if m.partitioned:
         parameters.linearization_level = 2
         parameters.cp_model_probing_level = 0
         if parameters.num_workers > 1:
-            parameters.subsolvers.extend(["max_lp", "default_lp"])
+            parameters.subsolvers.extend(["max_lp", "no_lp"])
             parameters.num_full_subsolvers = parameters.num_workers
     else:
         parameters.linearization_level = 0
