@@ -32,6 +32,9 @@ def test_a_dense_week_is_proven_optimal_on_day_patterns():
     week = solve_plan(plan, time_limit=60)  # evaluate() has run every checker on it
     assert week.status == "OPTIMAL"
     assert week.bound == week.objective
+    with_two = solve_plan(plan, time_limit=60, workers=2)  # an LP and a no-LP search
+    assert with_two.status == "OPTIMAL"
+    assert with_two.objective == week.objective
 
 
 def test_both_forms_find_the_same_optimum_on_a_medium_week():
