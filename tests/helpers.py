@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from unittest import mock
 
+import scheduler.model
 from constraints import HARD_RULES, SOFT_OBJECTIVES, availability
 from scheduler.frame import WeekFrame
 from scheduler.plan import Plan
@@ -59,3 +61,20 @@ def brute_force(plan: Plan, weights: dict[str, float] | None = None) -> tuple[fl
         value = objective(week)
         best = value if best is None else min(best, value)
     return best, valid
+
+
+def same_day_form(patterns: bool):
+    """Larger weeks post same-day costs on day patterns; force either form whatever the size."""
+    return mock.patch.object(scheduler.model, "PARTITION_FROM", 1 if patterns else 10_000)
+
+
+def assert_no_week_beats_the_solver(plan: Plan, patterns: bool) -> None:
+    """Enumerate every valid week: the solver's, in the given form, is proven and as good as the best."""
+    from tests.conftest import solve_plan
+
+    best, valid = brute_force(plan)
+    assert valid > 0
+    with same_day_form(patterns):
+        week = solve_plan(plan)
+    assert week.status == "OPTIMAL"
+    assert week.objective == best

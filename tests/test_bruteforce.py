@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import scheduler.model
 from scheduler.loading import PlanError
 from scheduler.solve import Infeasible
 from tests.conftest import make_plan, solve_plan
-from tests.helpers import brute_force
+from tests.helpers import assert_no_week_beats_the_solver, brute_force, same_day_form
 
 KINDS = ["strength", "run", "bike", "swim", "mobility"]
 
@@ -48,20 +45,10 @@ FIXED = [
 ]
 
 
-def same_day_form(patterns: bool):
-    """Larger weeks post same-day costs on day patterns; force either form on a tiny week."""
-    return mock.patch.object(scheduler.model, "PARTITION_FROM", 1 if patterns else 10_000)
-
-
 @pytest.mark.parametrize("patterns", [False, True], ids=["pairs", "day-patterns"])
 @pytest.mark.parametrize("plan", FIXED, ids=["pair-or-apart", "weekly-wrap", "preferences"])
 def test_no_enumerated_week_beats_the_solver(plan, patterns):
-    best, valid = brute_force(plan)
-    assert valid > 0
-    with same_day_form(patterns):
-        week = solve_plan(plan)
-    assert week.status == "OPTIMAL"
-    assert week.objective == best
+    assert_no_week_beats_the_solver(plan, patterns)
 
 
 session = st.fixed_dictionaries(

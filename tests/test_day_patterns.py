@@ -6,13 +6,12 @@ size the pattern form is for, and that it stays off where it would not pay.
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 
 import scheduler.model
 from scheduler.solve import SolveOptions, build, frame_for
 from tests.conftest import make_plan, solve_plan
+from tests.helpers import same_day_form
 
 pytest.importorskip("benchmarks.instances", reason="run from the repository root")
 
@@ -41,7 +40,7 @@ def test_both_forms_find_the_same_optimum_on_a_medium_week():
     plan = generate(2026, MEDIUM, 0).plan
     assert len(plan.occurrences) >= scheduler.model.PARTITION_FROM
     on_patterns = solve_plan(plan, time_limit=60)
-    with mock.patch.object(scheduler.model, "PARTITION_FROM", 10_000):
+    with same_day_form(patterns=False):
         assert not model_of(plan).partitioned
         on_pairs = solve_plan(plan, time_limit=60)
     assert on_patterns.status == on_pairs.status == "OPTIMAL"

@@ -13,8 +13,7 @@ from constraints import goal_order
 from scheduler.explain import reasons
 from scheduler.model import WeekModel
 from tests.conftest import make_plan, solve_plan
-from tests.helpers import brute_force, frame_of, violations, week_at
-from tests.test_bruteforce import same_day_form
+from tests.helpers import assert_no_week_beats_the_solver, frame_of, violations, week_at
 
 LIFT = {"name": "Lift", "kind": "strength", "duration": "60m", "intensity": "moderate", "focus": "upper"}
 RUN = {"name": "Run", "kind": "run", "duration": "45m", "intensity": "easy"}
@@ -128,9 +127,4 @@ BRUTE = [
 @pytest.mark.parametrize("goals, availability, rules", BRUTE)
 def test_no_enumerated_week_beats_the_solver_across_midnight(goals, availability, rules, patterns):
     plan = make_plan([LIFT, RUN], goals=goals, availability=availability, grid="15m", rules=rules)
-    best, valid = brute_force(plan)
-    assert valid > 0
-    with same_day_form(patterns):
-        week = solve_plan(plan)
-    assert week.status == "OPTIMAL"
-    assert week.objective == best
+    assert_no_week_beats_the_solver(plan, patterns)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from unittest import mock
-
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import scheduler.model
 from constraints import HARD_RULES, SOFT_OBJECTIVES
 from scheduler.loading import PlanError
 from scheduler.solve import Infeasible
 from tests.conftest import make_plan, solve_plan
+from tests.helpers import same_day_form
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WINDOWS = [["06:00-08:00"], ["17:00-21:00"], ["06:00-08:00", "17:30-21:00"], ["08:00-13:00"], ["12:00-13:30"]]
@@ -64,7 +62,7 @@ def plans(draw):
 def test_every_solved_week_passes_every_checker(plan, patterns):
     # Either form of the same-day objectives, whatever the week's size (day patterns or pairs).
     try:
-        with mock.patch.object(scheduler.model, "PARTITION_FROM", 1 if patterns else 10_000):
+        with same_day_form(patterns):
             week = solve_plan(plan, time_limit=20)
     except Infeasible as error:
         assert error.culprits
