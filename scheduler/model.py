@@ -3,8 +3,8 @@
 Each session gets a start on the time grid (in grid steps of real minutes since Monday
 00:00) whose domain already holds only the starts inside a free window, one boolean per
 day it may fall on (linked to the start by the day's part of that domain), and a fixed
-size interval. Rules ask this container for derived variables (same-day pairs, order,
-hard days) so each is made once however many rules use it.
+size interval. Rules ask this container for derived variables (same-day pairs, day patterns,
+order, hard days) so each is made once however many rules use it.
 """
 
 from __future__ import annotations
