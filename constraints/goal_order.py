@@ -39,11 +39,6 @@ def _first_and_second(plan, s, e):
     return (s, e) if first is Modality.strength else (e, s)
 
 
-def _pair_rest(plan) -> tuple[int, int] | None:
-    visit = plan.rules.same_visit
-    return visit.rest if visit.allowed else None
-
-
 def _visit_ticks(grid: int, second: Occurrence, pair_rest: tuple[int, int]) -> tuple[int, int]:
     """Range of tick(first) - tick(second) where `second` ends, then `first` starts after the rest.
 
@@ -59,23 +54,15 @@ def _wrong_visit_across_days(m: WeekModel, first: Occurrence, second: Occurrence
     if ticks[0] > ticks[1]:
         return False
     rest = cp_model.Domain(*ticks)
-    starts = {
-        item.index: {
-            day: cp_model.Domain.from_intervals([list(r) for r in ranges])
-            for day in range(7)
-            if (ranges := m.frame.start_ticks(day, item.spec.duration))
-        }
-        for item in (first, second)
-    }
-    for early, second_ticks in starts[second.index].items():
-        for late, first_ticks in starts[first.index].items():
+    for early, second_ticks in m.day_ticks[second.index].items():
+        for late, first_ticks in m.day_ticks[first.index].items():
             if late > early and not first_ticks.addition_with(second_ticks.negation()).intersection_with(rest).is_empty():
                 return True
     return False
 
 
 def post(m: WeekModel):
-    pair_rest = _pair_rest(m.plan)
+    pair_rest = m.plan.rules.same_visit.pair_rest
     terms = []
     for s, e in strength_endurance_pairs(m.items):
         first, second = _first_and_second(m.plan, s, e)
@@ -100,7 +87,7 @@ def post(m: WeekModel):
 
 def wrong_order_pairs(week: Week):
     """(first, second) placements where the goal's second modality comes first, on one day or in one visit."""
-    pair_rest = _pair_rest(week.plan)
+    pair_rest = week.plan.rules.same_visit.pair_rest
     placed = week.by_occurrence()
     for s, e in strength_endurance_pairs(week.plan.occurrences):
         first, second = _first_and_second(week.plan, s, e)
@@ -115,7 +102,7 @@ def penalty(week: Week) -> int:
 
 def reasons(week: Week) -> dict[int, list[str]]:
     modality, goal = first_modality(week.plan.goals)
-    pair_rest = _pair_rest(week.plan)
+    pair_rest = week.plan.rules.same_visit.pair_rest
     placed = week.by_occurrence()
     found: dict[int, list[str]] = {}
     why = {

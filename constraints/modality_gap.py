@@ -20,9 +20,7 @@ TITLE = "strength and endurance apart"
 
 
 def _settings(plan):
-    rules = plan.rules
-    pair_rest = rules.same_visit.rest if rules.same_visit.allowed else None
-    return rules.separate_modalities_by, pair_rest
+    return plan.rules.separate_modalities_by, plan.rules.same_visit.pair_rest
 
 
 def post(m: WeekModel) -> None:

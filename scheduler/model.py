@@ -38,11 +38,12 @@ class WeekModel:
         self.rule_literals: dict[str, cp_model.IntVar] = {}
         self.tick: dict[int, cp_model.IntVar] = {}
         self.on_day: dict[int, dict[int, cp_model.IntVar]] = {}
+        self.day_ticks: dict[int, dict[int, cp_model.Domain]] = {}
+        self._clock_terms: dict[int, cp_model.LinearExprT] = {}
         self.interval: dict[int, cp_model.IntervalVar] = {}
         self._same_day: dict[tuple[int, int], cp_model.IntVar] = {}
         self._before: dict[tuple[int, int], cp_model.IntVar] = {}
         self._apart: dict[tuple[int, int], cp_model.Domain] = {}
-        self._clock_terms: dict[int, cp_model.LinearExprT] = {}
         for item in self.items:
             self._place(item)
 
@@ -56,14 +57,15 @@ class WeekModel:
         tick = self.model.new_int_var_from_domain(domain, f"tick[{item.index}]")
         self.tick[item.index] = tick
         self.on_day[item.index] = {}
+        self.day_ticks[item.index] = {}
         for day, ranges in per_day.items():
             if not ranges:
                 continue
+            ticks = cp_model.Domain.from_intervals([list(r) for r in ranges])
             flag = self.model.new_bool_var(f"day[{item.index},{day}]")
-            self.model.add_linear_expression_in_domain(
-                tick, cp_model.Domain.from_intervals([list(r) for r in ranges])
-            ).only_enforce_if(flag)
+            self.model.add_linear_expression_in_domain(tick, ticks).only_enforce_if(flag)
             self.on_day[item.index][day] = flag
+            self.day_ticks[item.index][day] = ticks
         self.model.add_exactly_one(self.on_day[item.index].values())
         self.interval[item.index] = self.model.new_fixed_size_interval_var(
             self.start(item.index), duration, f"session[{item.index}]"
@@ -204,10 +206,8 @@ class WeekModel:
         key = (a.index, b.index)
         if key not in self._apart:
             return True
-        starts = [
-            cp_model.Domain.from_intervals([[first * self.grid, last * self.grid] for first, last in self.frame.start_ticks(day, item.spec.duration)])
-            for item in (a, b)
-        ]
+        ticks = [self.day_ticks[item.index][day].flattened_intervals() for item in (a, b)]
+        starts = [cp_model.Domain.from_flat_intervals([value * self.grid for value in flat]) for flat in ticks]
         differences = starts[1].addition_with(starts[0].negation())
         return not differences.intersection_with(self._apart[key]).is_empty()
 
@@ -228,20 +228,14 @@ class WeekModel:
         switch, a boolean per earlier stretch tells which side it is; other days add nothing.
         """
         if index not in self._clock_terms:
-            anchors = []
-            for day, flag in self.on_day[index].items():
-                anchors.append(self._day_anchor(index, day, flag))
-            self._clock_terms[index] = sum(anchors)
+            self._clock_terms[index] = sum(self._day_anchor(index, day, flag) for day, flag in self.on_day[index].items())
         return self.start(index) - self._clock_terms[index]
 
     def _day_anchor(self, index: int, day: int, flag: cp_model.IntVar) -> cp_model.LinearExprT:
         """The anchor of the session's start on a day, as an expression that is 0 off that day."""
-        pieces = self.frame.clock_pieces[day]
-        ticks = cp_model.Domain.from_intervals(
-            [list(r) for r in self.frame.start_ticks(day, self.items[index].spec.duration)]
-        )
+        ticks = self.day_ticks[index][day]
         parts = []
-        for first, end, anchor in pieces:
+        for first, end, anchor in self.frame.clock_pieces[day]:
             here = ticks.intersection_with(cp_model.Domain(-(-first // self.grid), -(-end // self.grid) - 1))
             if not here.is_empty():
                 parts.append((here, anchor))

@@ -114,6 +114,11 @@ class SameVisit(Strict):
     allowed: bool = True
     rest: Annotated[tuple[int, int], BeforeValidator(parse_minutes_range)] = (10, 20)
 
+    @property
+    def pair_rest(self) -> tuple[int, int] | None:
+        """The rest range a lift and an endurance session may have as one visit; None if not allowed."""
+        return self.rest if self.allowed else None
+
 
 class Rules(Strict):
     separate_modalities_by: MinutesOrZero = 6 * 60

@@ -16,7 +16,7 @@ from constraints.fatigue_spread import daily_loads
 from constraints.rest_days import training_days
 from scheduler.timetext import WEEKDAY_NAMES, format_clock
 from scheduler.training import Intensity, Kind, Modality
-from scheduler.week import Placement, Week, rest_between
+from scheduler.week import Placement, Week, one_visit
 
 # In every file trainweek writes, so a re-solve may replace it and nothing else.
 MARKER = "Written by trainweek"
@@ -156,13 +156,11 @@ def _clock(placement: Placement) -> tuple[int, int]:
 
 def _one_visit(a: Placement, b: Placement, rest: tuple[int, int] | None) -> bool:
     """A lift and an endurance session back to back with the allowed rest: one trip to train."""
-    modalities = {a.spec.modality, b.spec.modality}
-    return rest is not None and modalities == {Modality.strength, Modality.endurance} and rest[0] <= rest_between(a, b) <= rest[1]
+    return {a.spec.modality, b.spec.modality} == {Modality.strength, Modality.endurance} and one_visit(a, b, rest)
 
 
 def _groups(week: Week, day: int, slots: dict[int, Slot]) -> tuple[tuple[Slot, ...], ...]:
-    same_visit = week.plan.rules.same_visit
-    rest = same_visit.rest if same_visit.allowed else None
+    rest = week.plan.rules.same_visit.pair_rest
     groups: list[list[Placement]] = []
     for placement in week.on_day(day):
         if groups and _one_visit(groups[-1][-1], placement, rest):

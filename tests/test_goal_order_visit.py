@@ -79,7 +79,7 @@ def _visit_part(availability, **rules):
     plan = make_plan([LIFT, RUN], availability=availability, rules=rules)
     m = WeekModel(plan, frame_of(plan))
     lift, run = plan.occurrences
-    pair_rest = goal_order._pair_rest(plan)
+    pair_rest = plan.rules.same_visit.pair_rest
     if pair_rest is None:
         return False
     return goal_order._wrong_visit_across_days(m, lift, run, goal_order._visit_ticks(plan.grid, run, pair_rest))
