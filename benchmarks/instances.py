@@ -19,11 +19,11 @@ from pathlib import Path
 from ortools.sat.python import cp_model
 from ruamel.yaml import YAML
 
-from scheduler.greedy import greedy_week
-from scheduler.loading import parse_plan
-from scheduler.model import NoRoom
-from scheduler.plan import Plan
-from scheduler.solve import SolveOptions, build, frame_for
+from trainweek.scheduler.greedy import greedy_week
+from trainweek.scheduler.loading import parse_plan
+from trainweek.scheduler.model import NoRoom
+from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.solve import SolveOptions, build, frame_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from benchmarks.instances import GROUPS, ROOT, Instance, examples, generate
-from scheduler.greedy import greedy_week
-from scheduler.solve import SolveOptions, frame_for
+from trainweek.scheduler.greedy import greedy_week
+from trainweek.scheduler.solve import SolveOptions, frame_for
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -130,7 +130,7 @@ def trainweek_command() -> list[str]:
     if script.exists():
         return [str(script)]
     found = shutil.which("trainweek")
-    return [found] if found else [sys.executable, "-c", "from scheduler.cli import main; main()"]
+    return [found] if found else [sys.executable, "-c", "from trainweek.scheduler.cli import main; main()"]
 
 
 def wall(command: list[str], runs: int) -> dict:
@@ -156,8 +156,8 @@ def end_to_end(runs: int) -> dict:
     for label, code in (
         ("python start-up", "pass"),
         ("import ortools cp_model", "from ortools.sat.python import cp_model"),
-        ("import scheduler.cli", "import scheduler.cli"),
-        ("import scheduler.solve", "import scheduler.solve"),
+        ("import trainweek.scheduler.cli", "import trainweek.scheduler.cli"),
+        ("import trainweek.scheduler.solve", "import trainweek.scheduler.solve"),
     ):
         result["startup"][label] = wall(python + [code], runs)
     result["startup"]["trainweek --help"] = wall(trainweek + ["--help"], runs)

@@ -14,9 +14,9 @@ import time
 
 from ortools.sat.python import cp_model
 
-from scheduler.loading import parse_plan
-from scheduler.model import NoRoom
-from scheduler.solve import Infeasible, SolveOptions, build, frame_for, solve
+from trainweek.scheduler.loading import parse_plan
+from trainweek.scheduler.model import NoRoom
+from trainweek.scheduler.solve import Infeasible, SolveOptions, build, frame_for, solve
 
 
 class FirstSolution(cp_model.CpSolverSolutionCallback):

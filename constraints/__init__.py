@@ -5,7 +5,7 @@ soft objectives expose ``penalty(week) -> int`` (the raw penalty the solver mini
 recomputed in plain Python). Both expose ``reasons(week)``: sentences per session.
 """
 
-from constraints import (
+from trainweek.constraints import (
     availability,
     consistency,
     fatigue_spread,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler.model import WeekModel
-from scheduler.timetext import WEEKDAY_NAMES, format_clock
-from scheduler.week import Week
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.timetext import WEEKDAY_NAMES, format_clock
+from trainweek.scheduler.week import Week
 
 UTC = dt.timezone.utc
 

@@ -7,10 +7,10 @@ of day, in started hours.
 
 from __future__ import annotations
 
-from scheduler.model import WeekModel
-from scheduler.plan import repeat_groups
-from scheduler.timetext import format_minutes
-from scheduler.week import Week
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.plan import repeat_groups
+from trainweek.scheduler.timetext import format_minutes
+from trainweek.scheduler.week import Week
 
 NAME = "consistency"
 HARD = False

@@ -12,9 +12,9 @@ week repeats).
 
 from __future__ import annotations
 
-from scheduler.model import WeekModel
-from scheduler.timetext import WEEKDAY_NAMES
-from scheduler.week import Week
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.timetext import WEEKDAY_NAMES
+from trainweek.scheduler.week import Week
 
 NAME = "fatigue_spread"
 HARD = False

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import WeekModel
-from scheduler.plan import Occurrence, strength_endurance_pairs
-from scheduler.training import GOAL_LABELS, Modality, first_modality
-from scheduler.week import Week, one_visit
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.plan import Occurrence, strength_endurance_pairs
+from trainweek.scheduler.training import GOAL_LABELS, Modality, first_modality
+from trainweek.scheduler.week import Week, one_visit
 
 NAME = "goal_order"
 HARD = False

@@ -7,9 +7,9 @@ lower body, swimming the upper body, rowing and full-body lifting both. With
 
 from __future__ import annotations
 
-from scheduler.model import WeekModel, apart_domain
-from scheduler.timetext import format_minutes
-from scheduler.week import Week, rest_between, spaced
+from trainweek.scheduler.model import WeekModel, apart_domain
+from trainweek.scheduler.timetext import format_minutes
+from trainweek.scheduler.week import Week, rest_between, spaced
 
 NAME = "hard_recovery"
 HARD = True

@@ -9,10 +9,10 @@ instead be one visit with `same_visit.rest` (default 10-20 min) between the part
 
 from __future__ import annotations
 
-from scheduler.model import WeekModel, apart_domain
-from scheduler.plan import strength_endurance_pairs
-from scheduler.timetext import format_minutes
-from scheduler.week import Week, rest_between, spaced
+from trainweek.scheduler.model import WeekModel, apart_domain
+from trainweek.scheduler.plan import strength_endurance_pairs
+from trainweek.scheduler.timetext import format_minutes
+from trainweek.scheduler.week import Week, rest_between, spaced
 
 NAME = "modality_gap"
 HARD = True

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scheduler.model import WeekModel
-from scheduler.week import Week
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.week import Week
 
 NAME = "no_overlap"
 HARD = True

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import WeekModel
-from scheduler.timetext import WEEKDAYS, format_clock
-from scheduler.week import Week
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.timetext import WEEKDAYS, format_clock
+from trainweek.scheduler.week import Week
 
 NAME = "preferred_times"
 HARD = False

@@ -7,10 +7,10 @@ as separate sessions (e.g. "AM easy run" and "PM easy run").
 
 from __future__ import annotations
 
-from scheduler.model import WeekModel
-from scheduler.plan import repeat_groups
-from scheduler.timetext import WEEKDAY_NAMES
-from scheduler.week import Week
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.plan import repeat_groups
+from trainweek.scheduler.timetext import WEEKDAY_NAMES
+from trainweek.scheduler.week import Week
 
 NAME = "repeat_days"
 HARD = True

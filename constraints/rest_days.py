@@ -5,9 +5,9 @@ Mobility is light work and is allowed on a rest day.
 
 from __future__ import annotations
 
-from scheduler.model import WeekModel
-from scheduler.timetext import WEEKDAY_NAMES
-from scheduler.week import Week
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.timetext import WEEKDAY_NAMES
+from trainweek.scheduler.week import Week
 
 NAME = "rest_days"
 HARD = True

@@ -6,10 +6,10 @@ Tue/Thu/Sat). Penalty: 1 per strength/endurance pair sharing a day.
 
 from __future__ import annotations
 
-from scheduler.model import WeekModel
-from scheduler.plan import strength_endurance_pairs
-from scheduler.training import Modality
-from scheduler.week import Week
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.plan import strength_endurance_pairs
+from trainweek.scheduler.training import Modality
+from trainweek.scheduler.week import Week
 
 NAME = "separation"
 HARD = False

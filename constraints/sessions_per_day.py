@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from scheduler.model import WeekModel
-from scheduler.timetext import WEEKDAY_NAMES
-from scheduler.week import Week
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.timetext import WEEKDAY_NAMES
+from trainweek.scheduler.week import Week
 
 NAME = "sessions_per_day"
 HARD = True

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from scheduler.loading import PlanError, load_plan
-from scheduler.plan import parse_grid
-from scheduler.training import WEIGHT_NAMES, Goal
+from trainweek.scheduler.loading import PlanError, load_plan
+from trainweek.scheduler.plan import parse_grid
+from trainweek.scheduler.training import WEIGHT_NAMES, Goal
 
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
@@ -92,7 +92,7 @@ def with_solve_options(command=None, *, weights: bool = True):
 
 
 def _options(week_start, grid, weights, workers, seed, time_limit):
-    from scheduler.solve import SolveOptions
+    from trainweek.scheduler.solve import SolveOptions
 
     options = SolveOptions(
         workers=workers,
@@ -109,8 +109,8 @@ def _options(week_start, grid, weights, workers, seed, time_limit):
 
 def _solving(path: str, work):
     """Run solver work, turning every expected failure into a message and an exit status."""
-    from scheduler.busy import BusyFileError
-    from scheduler.solve import Infeasible
+    from trainweek.scheduler.busy import BusyFileError
+    from trainweek.scheduler.solve import Infeasible
 
     try:
         return work()
@@ -127,10 +127,10 @@ def _solving(path: str, work):
 def run_solve(path: str, previous: bytes | None = None, **solve_args):
     """Load, solve and explain one plan; an earlier calendar file of it is where the
     search starts, so sessions that need not move stay put."""
-    from scheduler.frame import resolve_week_start
-    from scheduler.ics import previous_starts
-    from scheduler.report import attach_reasons
-    from scheduler.solve import solve
+    from trainweek.scheduler.frame import resolve_week_start
+    from trainweek.scheduler.ics import previous_starts
+    from trainweek.scheduler.report import attach_reasons
+    from trainweek.scheduler.solve import solve
 
     plan = _load(path)
     options = _options(**solve_args)
@@ -146,8 +146,8 @@ def calendar_options(command):
 
 
 def _calendar_choice(remind: str | None, weeks: int):
-    from scheduler.ics import CalendarOptions
-    from scheduler.timetext import parse_minutes
+    from trainweek.scheduler.ics import CalendarOptions
+    from trainweek.scheduler.timetext import parse_minutes
 
     try:
         minutes = None if remind is None else parse_minutes(remind, allow_zero=True)
@@ -164,8 +164,8 @@ def main():
 
 def _pictures(force: bool, wanted: list[tuple[str, str | None]]) -> list[tuple[str, Path]]:
     """The pictures of the week asked for as (kind, path), each checked as safe to write."""
-    from scheduler.files import OutputRefused, previous_output
-    from scheduler.view import MARKER
+    from trainweek.scheduler.files import OutputRefused, previous_output
+    from trainweek.scheduler.view import MARKER
 
     chosen = [(kind, Path(path)) for kind, path in wanted if path]
     for _, target in chosen:
@@ -177,8 +177,8 @@ def _pictures(force: bool, wanted: list[tuple[str, str | None]]) -> list[tuple[s
 
 
 def _draw(week, pictures: list[tuple[str, Path]]) -> None:
-    from scheduler.files import write_atomic
-    from scheduler.view import RENDERERS
+    from trainweek.scheduler.files import write_atomic
+    from trainweek.scheduler.view import RENDERERS
 
     for kind, target in pictures:
         write_atomic(target, RENDERERS[kind](week).encode())
@@ -198,9 +198,9 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
     from rich.console import Console
 
-    from scheduler.files import OutputRefused, previous_output, write_atomic
-    from scheduler.ics import PRODID, week_ics
-    from scheduler.report import as_json as week_json, print_week
+    from trainweek.scheduler.files import OutputRefused, previous_output, write_atomic
+    from trainweek.scheduler.ics import PRODID, week_ics
+    from trainweek.scheduler.report import as_json as week_json, print_week
 
     target = Path(output) if output else Path(Path(plan_file).stem + ".ics")
     choice = _calendar_choice(remind, weeks)
@@ -259,8 +259,8 @@ def validate(plan_file):
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(goal, output, force):
     """Write a commented starter availability file for a goal."""
-    from scheduler.files import write_atomic
-    from scheduler.starter import starter_text
+    from trainweek.scheduler.files import write_atomic
+    from trainweek.scheduler.starter import starter_text
 
     target = Path(output)
     if target.exists() and not force:
@@ -282,7 +282,7 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
     """
     import os
 
-    from scheduler.publish import PASSWORD_VARIABLE, PublishError, publish as publish_week
+    from trainweek.scheduler.publish import PASSWORD_VARIABLE, PublishError, publish as publish_week
 
     choice = _calendar_choice(remind, weeks)
     week = run_solve(plan_file, **solve_args)
@@ -307,8 +307,8 @@ def explain(plan_file, as_json, **solve_args):
     """Show the score part by part, and why each session sits where it does."""
     from rich.console import Console
 
-    from scheduler.explain import alternatives, reasons
-    from scheduler.report import explanation_json, print_explanation
+    from trainweek.scheduler.explain import alternatives, reasons
+    from trainweek.scheduler.report import explanation_json, print_explanation
 
     week = run_solve(plan_file, **solve_args)
     found_reasons, found_alternatives = reasons(week), alternatives(week)
@@ -319,7 +319,7 @@ def explain(plan_file, as_json, **solve_args):
 
 
 def _sweep_grid(values: tuple[str, ...]) -> dict[str, list[float]]:
-    from scheduler.sweep import parse_values
+    from trainweek.scheduler.sweep import parse_values
 
     grid = {}
     for value in values:
@@ -342,8 +342,8 @@ def sweep(plan_file, sweeps, as_json, html_dir, force, **solve_args):
     """Solve under several weight values and show how the week changes."""
     from rich.console import Console
 
-    from scheduler.report import attach_reasons, print_sweep, sweep_json
-    from scheduler.sweep import sweep as run_sweep
+    from trainweek.scheduler.report import attach_reasons, print_sweep, sweep_json
+    from trainweek.scheduler.sweep import sweep as run_sweep
 
     grid = _sweep_grid(sweeps)
     plan = _load(plan_file)
@@ -371,7 +371,7 @@ def compare(first_file, second_file, as_json, **solve_args):
     """Solve two setups and show side by side where their weeks differ."""
     from rich.console import Console
 
-    from scheduler.report import compare_json, print_comparison
+    from trainweek.scheduler.report import compare_json, print_comparison
 
     first = run_solve(first_file, **solve_args)
     second = run_solve(second_file, **solve_args)

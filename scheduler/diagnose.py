@@ -15,12 +15,12 @@ from typing import Callable, Iterator
 
 from ortools.sat.python import cp_model
 
-from constraints import HARD_RULES
-from scheduler.frame import WeekFrame
-from scheduler.model import NoRoom, WeekModel
-from scheduler.plan import Occurrence, Plan
-from scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS, format_clock, format_minutes
-from scheduler.training import Modality
+from trainweek.constraints import HARD_RULES
+from trainweek.scheduler.frame import WeekFrame
+from trainweek.scheduler.model import NoRoom, WeekModel
+from trainweek.scheduler.plan import Occurrence, Plan
+from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS, format_clock, format_minutes
+from trainweek.scheduler.training import Modality
 
 SEARCH_SECONDS = 10.0
 
@@ -193,7 +193,7 @@ def _first_that_works(candidates: Iterator[Relaxation], plan: Plan, frame: WeekF
 
 def diagnose(plan: Plan, frame: WeekFrame) -> Exception:
     """The Infeasible error to raise: the conflict in words and checked ways out."""
-    from scheduler.solve import Infeasible
+    from trainweek.scheduler.solve import Infeasible
 
     try:
         culprits = conflicting_rules(plan, frame)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from constraints import ALL_RULES, HARD_RULES, SOFT_OBJECTIVES
-from scheduler.timetext import WEEKDAY_NAMES
-from scheduler.week import Placement, Week
+from trainweek.constraints import ALL_RULES, HARD_RULES, SOFT_OBJECTIVES
+from trainweek.scheduler.timetext import WEEKDAY_NAMES
+from trainweek.scheduler.week import Placement, Week
 
 # Reasons listed in this order: what decided the slot first, context after.
 REASON_ORDER = (

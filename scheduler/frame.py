@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-from scheduler.busy import busy_spans, is_calendar_file
-from scheduler.plan import Plan
-from scheduler.timetext import WEEKDAYS, parse_clock_range
+from trainweek.scheduler.busy import busy_spans, is_calendar_file
+from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.timetext import WEEKDAYS, parse_clock_range
 
 UTC = dt.timezone.utc
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from constraints import HARD_RULES
-from scheduler.frame import WeekFrame
-from scheduler.plan import Occurrence, Plan
-from scheduler.training import Modality, first_modality
-from scheduler.week import Placement, Week
+from trainweek.constraints import HARD_RULES
+from trainweek.scheduler.frame import WeekFrame
+from trainweek.scheduler.plan import Occurrence, Plan
+from trainweek.scheduler.training import Modality, first_modality
+from trainweek.scheduler.week import Placement, Week
 
 
 def priority_order(plan: Plan) -> list[Occurrence]:
@@ -68,7 +68,7 @@ def greedy_week(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> Week
     The week's `status` is "GREEDY" and its `objective` the weighted sum of the
     objectives' `penalty` functions, comparable with a solved week's objective.
     """
-    from scheduler.solve import evaluate
+    from trainweek.scheduler.solve import evaluate
 
     placed: list[Placement] = []
     for item in priority_order(plan):

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Event
 
-from scheduler.plan import Occurrence, Plan
-from scheduler.vtimezone import vtimezone
-from scheduler.week import Placement, Week
+from trainweek.scheduler.plan import Occurrence, Plan
+from trainweek.scheduler.vtimezone import vtimezone
+from trainweek.scheduler.week import Placement, Week
 
 PRODID = "-//trainweek//trainweek week planner//EN"
 UID_NAMESPACE = uuid.UUID("6f1c3a52-8a53-4d5e-9b1e-2f4a8c0f7d11")

@@ -17,10 +17,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from scheduler.busy import BusyFileError, is_calendar_file, read_calendar
-from scheduler.plan import Plan, Rules, SameVisit, SessionSpec, Prefer, Weights
-from scheduler.timetext import WEEKDAYS, format_minutes
-from scheduler.training import Kind
+from trainweek.scheduler.busy import BusyFileError, is_calendar_file, read_calendar
+from trainweek.scheduler.plan import Plan, Rules, SameVisit, SessionSpec, Prefer, Weights
+from trainweek.scheduler.timetext import WEEKDAYS, format_minutes
+from trainweek.scheduler.training import Kind
 
 _KEYS = {
     (): Plan,

@@ -17,8 +17,8 @@ from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from scheduler.frame import WeekFrame
-from scheduler.plan import Occurrence, Plan
+from trainweek.scheduler.frame import WeekFrame
+from trainweek.scheduler.plan import Occurrence, Plan
 
 
 # From this many sessions the same-day objectives are posted on day patterns, with the LP

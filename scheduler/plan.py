@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from scheduler.timetext import (
+from trainweek.scheduler.timetext import (
     WEEKDAYS,
     format_clock,
     parse_clock_range,
     parse_minutes,
     parse_minutes_range,
 )
-from scheduler.training import (
+from trainweek.scheduler.training import (
     ENDURANCE_REGIONS,
     FOCUS_REGIONS,
     MODALITY,

@@ -15,8 +15,8 @@ import caldav
 from caldav.lib import error as dav_error
 from icalendar import Calendar, Event
 
-from scheduler.ics import CalendarOptions, event_uid, week_calendar
-from scheduler.week import Week
+from trainweek.scheduler.ics import CalendarOptions, event_uid, week_calendar
+from trainweek.scheduler.week import Week
 
 PASSWORD_VARIABLE = "TRAINWEEK_CALDAV_PASSWORD"
 

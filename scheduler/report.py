@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from constraints import SOFT_OBJECTIVES, fatigue_spread, rest_days
-from scheduler.explain import reasons
-from scheduler.ics import event_uid
-from scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
-from scheduler.week import Week
+from trainweek.constraints import SOFT_OBJECTIVES, fatigue_spread, rest_days
+from trainweek.scheduler.explain import reasons
+from trainweek.scheduler.ics import event_uid
+from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
+from trainweek.scheduler.week import Week
 
 REMINDERS = (
     "Eat protein after lifting; it feeds the repair the session started.",
@@ -162,7 +162,7 @@ def print_explanation(week: Week, found_reasons, found_alternatives, console) ->
 
 
 def sweep_json(results, grid) -> dict[str, Any]:
-    from scheduler.sweep import describe_settings, moves
+    from trainweek.scheduler.sweep import describe_settings, moves
 
     reference = results[0].week
     return {
@@ -183,7 +183,7 @@ def sweep_json(results, grid) -> dict[str, Any]:
 def print_sweep(results, grid, console) -> None:
     from rich.table import Table
 
-    from scheduler.sweep import describe_settings, moves
+    from trainweek.scheduler.sweep import describe_settings, moves
 
     names = [rule.NAME for rule in SOFT_OBJECTIVES]
     trade = Table(title=f"{len(results)} distinct week(s) from {sum(len(r.settings) for r in results)} setting(s)")
@@ -206,7 +206,7 @@ def print_sweep(results, grid, console) -> None:
 
 
 def compare_json(first: Week, second: Week) -> dict[str, Any]:
-    from scheduler.sweep import moves
+    from trainweek.scheduler.sweep import moves
 
     same_sessions = {p.occurrence.label for p in first.placements} == {p.occurrence.label for p in second.placements}
     return {

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from constraints import HARD_RULES, SOFT_OBJECTIVES
-from scheduler.frame import WeekFrame, resolve_week_start
-from scheduler.model import NoRoom, WeekModel
-from scheduler.plan import Plan
-from scheduler.week import Week
+from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
+from trainweek.scheduler.frame import WeekFrame, resolve_week_start
+from trainweek.scheduler.model import NoRoom, WeekModel
+from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.week import Week
 
 # Weights take two decimals; the solver sees them times 100 as integers.
 WEIGHT_SCALE = 100
@@ -116,7 +116,7 @@ def solve(
     try:
         m = build(plan, frame, weights)
     except NoRoom:
-        from scheduler.diagnose import diagnose
+        from trainweek.scheduler.diagnose import diagnose
 
         raise diagnose(plan, frame) from None
     for index, moment in (near or {}).items():
@@ -132,7 +132,7 @@ def solve(
     status = solver.solve(m.model, callback)
     elapsed = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
-        from scheduler.diagnose import diagnose
+        from trainweek.scheduler.diagnose import diagnose
 
         raise diagnose(plan, frame)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

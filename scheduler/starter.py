@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler.frame import next_monday
-from scheduler.training import Goal
+from trainweek.scheduler.frame import next_monday
+from trainweek.scheduler.training import Goal
 
 _SESSIONS = {
     Goal.strength: """\

@@ -10,11 +10,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field, replace
 
-from constraints import SOFT_OBJECTIVES
-from scheduler.plan import Plan
-from scheduler.solve import SolveOptions, solve
-from scheduler.training import WEIGHT_NAMES
-from scheduler.week import Week
+from trainweek.constraints import SOFT_OBJECTIVES
+from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.solve import SolveOptions, solve
+from trainweek.scheduler.training import WEIGHT_NAMES
+from trainweek.scheduler.week import Week
 
 
 @dataclass

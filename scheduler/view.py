@@ -12,11 +12,11 @@ import textwrap
 from dataclasses import dataclass
 from html import escape
 
-from constraints.fatigue_spread import daily_loads
-from constraints.rest_days import training_days
-from scheduler.timetext import WEEKDAY_NAMES, format_clock
-from scheduler.training import Intensity, Kind, Modality
-from scheduler.week import Placement, Week, one_visit
+from trainweek.constraints.fatigue_spread import daily_loads
+from trainweek.constraints.rest_days import training_days
+from trainweek.scheduler.timetext import WEEKDAY_NAMES, format_clock
+from trainweek.scheduler.training import Intensity, Kind, Modality
+from trainweek.scheduler.week import Placement, Week, one_visit
 
 # In every file trainweek writes, so a re-solve may replace it and nothing else.
 MARKER = "Written by trainweek"

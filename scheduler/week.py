@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from scheduler.frame import WeekFrame
-from scheduler.plan import Occurrence, Plan
-from scheduler.timetext import WEEKDAY_NAMES
+from trainweek.scheduler.frame import WeekFrame
+from trainweek.scheduler.plan import Occurrence, Plan
+from trainweek.scheduler.timetext import WEEKDAY_NAMES
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scheduler.loading import parse_plan
-from scheduler.solve import SolveOptions, solve
+from trainweek.scheduler.loading import parse_plan
+from trainweek.scheduler.solve import SolveOptions, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 from unittest import mock
 
-import scheduler.model
-from constraints import HARD_RULES, SOFT_OBJECTIVES, availability
-from scheduler.frame import WeekFrame
-from scheduler.plan import Plan
-from scheduler.timetext import WEEKDAYS, parse_clock
-from scheduler.week import Week
+from trainweek.scheduler import model as week_model
+from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES, availability
+from trainweek.scheduler.frame import WeekFrame
+from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.timetext import WEEKDAYS, parse_clock
+from trainweek.scheduler.week import Week
 
 
 def frame_of(plan: Plan) -> WeekFrame:
@@ -65,7 +65,7 @@ def brute_force(plan: Plan, weights: dict[str, float] | None = None) -> tuple[fl
 
 def same_day_form(patterns: bool):
     """Larger weeks post same-day costs on day patterns; force either form whatever the size."""
-    return mock.patch.object(scheduler.model, "PARTITION_FROM", 1 if patterns else 10_000)
+    return mock.patch.object(week_model, "PARTITION_FROM", 1 if patterns else 10_000)
 
 
 def assert_no_week_beats_the_solver(plan: Plan, patterns: bool) -> None:

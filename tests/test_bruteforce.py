@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from scheduler.loading import PlanError
-from scheduler.solve import Infeasible
+from trainweek.scheduler.loading import PlanError
+from trainweek.scheduler.solve import Infeasible
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import assert_no_week_beats_the_solver, brute_force, same_day_form
 

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from scheduler.cli import main
-from scheduler.frame import Block, WeekFrame
-from scheduler.loading import PlanError, load_plan
+from trainweek.scheduler.cli import main
+from trainweek.scheduler.frame import Block, WeekFrame
+from trainweek.scheduler.loading import PlanError, load_plan
 
 # Google-style export; the planned week is Mon 30 Nov - Sun 6 Dec 2026 in Berlin.
 EXPORT = textwrap.dedent(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scheduler.cli import main
+from trainweek.scheduler.cli import main
 from tests.conftest import EXAMPLES
 
 GOOD = textwrap.dedent(

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-import scheduler.model
-from scheduler.solve import SolveOptions, build, frame_for
+from trainweek.scheduler import model as week_model
+from trainweek.scheduler.solve import SolveOptions, build, frame_for
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import same_day_form
 
@@ -38,7 +38,7 @@ def test_a_dense_week_is_proven_optimal_on_day_patterns():
 
 def test_both_forms_find_the_same_optimum_on_a_medium_week():
     plan = generate(2026, MEDIUM, 0).plan
-    assert len(plan.occurrences) >= scheduler.model.PARTITION_FROM
+    assert len(plan.occurrences) >= week_model.PARTITION_FROM
     on_patterns = solve_plan(plan, time_limit=60)
     with same_day_form(patterns=False):
         assert not model_of(plan).partitioned

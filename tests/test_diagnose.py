@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.solve import Infeasible
+from trainweek.scheduler.solve import Infeasible
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import violations
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 from ortools.sat.python import cp_model
 
-from constraints import availability, consistency
-from scheduler.frame import WeekFrame
-from scheduler.model import WeekModel
-from scheduler.week import Week
+from trainweek.constraints import availability, consistency
+from trainweek.scheduler.frame import WeekFrame
+from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.week import Week
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import objective, week_at
 

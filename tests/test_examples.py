@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from constraints import HARD_RULES, SOFT_OBJECTIVES
-from scheduler.ics import week_ics
-from scheduler.loading import load_plan
-from scheduler.report import attach_reasons
-from scheduler.solve import SolveOptions, solve
+from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
+from trainweek.scheduler.ics import week_ics
+from trainweek.scheduler.loading import load_plan
+from trainweek.scheduler.report import attach_reasons
+from trainweek.scheduler.solve import SolveOptions, solve
 
 
 def test_example_solves_optimally_and_obeys_every_rule(example_path):

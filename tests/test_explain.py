@@ -8,14 +8,14 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from constraints import ALL_RULES, HARD_RULES, SOFT_OBJECTIVES
-from scheduler.cli import main
-from scheduler.explain import alternatives, reasons
-from scheduler.loading import load_plan
-from scheduler.report import objective_rows
-from scheduler.solve import SolveOptions, solve
-from scheduler.sweep import moves, objective_under, sweep
-from scheduler.week import Week
+from trainweek.constraints import ALL_RULES, HARD_RULES, SOFT_OBJECTIVES
+from trainweek.scheduler.cli import main
+from trainweek.scheduler.explain import alternatives, reasons
+from trainweek.scheduler.loading import load_plan
+from trainweek.scheduler.report import objective_rows
+from trainweek.scheduler.solve import SolveOptions, solve
+from trainweek.scheduler.sweep import moves, objective_under, sweep
+from trainweek.scheduler.week import Week
 from tests.conftest import EXAMPLES, ROOT
 from tests.helpers import objective
 

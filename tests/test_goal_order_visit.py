@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from constraints import goal_order
-from scheduler.explain import reasons
-from scheduler.model import WeekModel
+from trainweek.constraints import goal_order
+from trainweek.scheduler.explain import reasons
+from trainweek.scheduler.model import WeekModel
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import assert_no_week_beats_the_solver, frame_of, violations, week_at
 

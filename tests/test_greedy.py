@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from constraints import HARD_RULES, SOFT_OBJECTIVES
-from scheduler.greedy import greedy_week, priority_order
-from scheduler.loading import load_plan, parse_plan
-from scheduler.solve import SolveOptions, frame_for, solve
+from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
+from trainweek.scheduler.greedy import greedy_week, priority_order
+from trainweek.scheduler.loading import load_plan, parse_plan
+from trainweek.scheduler.solve import SolveOptions, frame_for, solve
 
 
 def make_plan(sessions, **overrides):

@@ -9,11 +9,11 @@ import pytest
 import yaml
 from icalendar import Calendar
 
-from scheduler.ics import CalendarOptions, event_uid, week_ics
-from scheduler.loading import load_plan, parse_plan
-from scheduler.report import attach_reasons
-from scheduler.solve import SolveOptions, solve
-from scheduler.vtimezone import vtimezone
+from trainweek.scheduler.ics import CalendarOptions, event_uid, week_ics
+from trainweek.scheduler.loading import load_plan, parse_plan
+from trainweek.scheduler.report import attach_reasons
+from trainweek.scheduler.solve import SolveOptions, solve
+from trainweek.scheduler.vtimezone import vtimezone
 
 INJECTION = 'Legs; heavy, "A"\nBEGIN:VEVENT'
 
@@ -167,10 +167,10 @@ def test_berlin_and_new_york_get_rrule_observances_not_one_offs():
 def test_an_earlier_file_tells_where_each_session_was():
     import datetime as dt
 
-    from scheduler.ics import previous_starts, week_ics
-    from scheduler.loading import load_plan
-    from scheduler.report import attach_reasons
-    from scheduler.solve import solve
+    from trainweek.scheduler.ics import previous_starts, week_ics
+    from trainweek.scheduler.loading import load_plan
+    from trainweek.scheduler.report import attach_reasons
+    from trainweek.scheduler.solve import solve
     from tests.conftest import ROOT
 
     plan = load_plan(ROOT / "examples" / "hybrid-athlete.yaml")

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from scheduler.ics import CalendarOptions, week_ics
-from scheduler.loading import load_plan, parse_plan
-from scheduler.report import attach_reasons
-from scheduler.solve import SolveOptions, solve
+from trainweek.scheduler.ics import CalendarOptions, week_ics
+from trainweek.scheduler.loading import load_plan, parse_plan
+from trainweek.scheduler.report import attach_reasons
+from trainweek.scheduler.solve import SolveOptions, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"

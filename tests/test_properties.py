@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from constraints import HARD_RULES, SOFT_OBJECTIVES
-from scheduler.loading import PlanError
-from scheduler.solve import Infeasible
+from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
+from trainweek.scheduler.loading import PlanError
+from trainweek.scheduler.solve import Infeasible
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import same_day_form
 

@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from scheduler.cli import main
+from trainweek.scheduler.cli import main
 
 caldav = pytest.importorskip("caldav")
 pytest.importorskip("radicale", reason="Radicale is not installed here; pip install -e '.[test]' brings it")

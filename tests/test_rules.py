@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from constraints import (
+from trainweek.constraints import (
     availability,
     consistency,
     fatigue_spread,
@@ -23,7 +23,7 @@ from constraints import (
     repeat_days,
     sessions_per_day,
 )
-from scheduler.solve import Infeasible
+from trainweek.scheduler.solve import Infeasible
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import violations, week_at
 

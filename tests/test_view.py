@@ -8,13 +8,13 @@ from html.parser import HTMLParser
 
 import pytest
 
-from scheduler.loading import load_plan, parse_plan
-from scheduler.report import attach_reasons
-from scheduler.frame import WeekFrame
-from scheduler.solve import solve
-from scheduler.timetext import parse_clock
-from scheduler.view import MARKER, SVG_CHAR_EM, SVG_MARGIN, Axis, week_html, week_svg
-from scheduler.week import Week
+from trainweek.scheduler.loading import load_plan, parse_plan
+from trainweek.scheduler.report import attach_reasons
+from trainweek.scheduler.frame import WeekFrame
+from trainweek.scheduler.solve import solve
+from trainweek.scheduler.timetext import parse_clock
+from trainweek.scheduler.view import MARKER, SVG_CHAR_EM, SVG_MARGIN, Axis, week_html, week_svg
+from trainweek.scheduler.week import Week
 
 PLAN = """
 version: 1

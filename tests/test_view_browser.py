@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.loading import load_plan
-from scheduler.report import attach_reasons
-from scheduler.solve import solve
-from scheduler.view import week_html, week_svg
+from trainweek.scheduler.loading import load_plan
+from trainweek.scheduler.report import attach_reasons
+from trainweek.scheduler.solve import solve
+from trainweek.scheduler.view import week_html, week_svg
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scheduler.cli import main
-from scheduler.view import MARKER
+from trainweek.scheduler.cli import main
+from trainweek.scheduler.view import MARKER
 
 EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "strength-first.yaml")
 

@@ -1,0 +1,1 @@
+"""The bundled example plans, installed as `trainweek.examples` so `trainweek example` finds them."""
