@@ -15,6 +15,7 @@ import time
 from ortools.sat.python import cp_model
 
 from trainweek.scheduler.loading import parse_plan
+from trainweek.scheduler.errors import OutOfTime
 from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.solve import Infeasible, SolveOptions, build, frame_for, solve
 
@@ -44,7 +45,7 @@ def one_run(plan, options: SolveOptions) -> dict:
         week = solve(plan, options, callback)
     except Infeasible:
         return {"status": "INFEASIBLE", "seconds": time.perf_counter() - started}
-    except TimeoutError:
+    except OutOfTime:
         return {"status": "TIMEOUT", "seconds": time.perf_counter() - started, "first": callback.first}
     return {
         "status": week.status,

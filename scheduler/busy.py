@@ -14,13 +14,15 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from trainweek.scheduler.errors import BadInput
+
 if TYPE_CHECKING:  # imported where used: most plans have no .ics file, so start-up skips them
     from icalendar import Calendar, Component
 
 UTC = dt.timezone.utc
 
 
-class BusyFileError(Exception):
+class BusyFileError(BadInput):
     """A busy .ics file that cannot be read or understood; the message names it."""
 
 

@@ -12,21 +12,14 @@ from pathlib import Path
 
 import click
 
-from trainweek.scheduler.loading import PlanError, load_plan
+from trainweek.scheduler.errors import EXIT_BAD_INPUT, TrainweekError
+from trainweek.scheduler.loading import load_plan
 from trainweek.scheduler.plan import parse_grid
 from trainweek.scheduler.training import WEIGHT_NAMES, Goal
-
-EXIT_BAD_INPUT = 2
-EXIT_INFEASIBLE = 3
-EXIT_TIMEOUT = 4
 
 
 class UserError(click.ClickException):
     exit_code = EXIT_BAD_INPUT
-
-
-class NoWeek(click.ClickException):
-    exit_code = EXIT_INFEASIBLE
 
 
 def _weight_name(value: str) -> tuple[str, str]:
@@ -53,10 +46,7 @@ def _weight_option(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
 
 
 def _load(path: str):
-    try:
-        return load_plan(path)
-    except PlanError as error:
-        raise UserError(str(error)) from None
+    return load_plan(path)
 
 
 def _grid(value: str | None) -> int | None:
@@ -108,20 +98,12 @@ def _options(week_start, grid, weights, workers, seed, time_limit):
 
 
 def _solving(path: str, work):
-    """Run solver work, turning every expected failure into a message and an exit status."""
-    from trainweek.scheduler.busy import BusyFileError
-    from trainweek.scheduler.solve import Infeasible
-
+    """Run solver work; a failure a person can act on is named with the plan file it is about."""
     try:
         return work()
-    except BusyFileError as error:
-        raise UserError(f"{path}: busy: {error}") from None
-    except Infeasible as error:
-        raise NoWeek(f"{path}: {error}") from None
-    except TimeoutError as error:
-        exception = click.ClickException(f"{path}: {error}")
-        exception.exit_code = EXIT_TIMEOUT
-        raise exception from None
+    except TrainweekError as error:
+        error.args = (f"{path}: {error}",)
+        raise
 
 
 def run_solve(path: str, previous: bytes | None = None, **solve_args):
@@ -156,7 +138,19 @@ def _calendar_choice(remind: str | None, weeks: int):
     return CalendarOptions(remind=minutes, weeks=weeks)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Trainweek(click.Group):
+    """Turns every expected failure (`TrainweekError`) into its message and exit status, in one place."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except TrainweekError as error:
+            exception = click.ClickException(str(error))
+            exception.exit_code = error.exit_code
+            raise exception from None
+
+
+@click.group(cls=_Trainweek, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="trainweek")
 def main():
     """Plan a week of running and lifting that respects how the two interfere."""
@@ -164,15 +158,12 @@ def main():
 
 def _pictures(force: bool, wanted: list[tuple[str, str | None]]) -> list[tuple[str, Path]]:
     """The pictures of the week asked for as (kind, path), each checked as safe to write."""
-    from trainweek.scheduler.files import OutputRefused, previous_output
+    from trainweek.scheduler.files import previous_output
     from trainweek.scheduler.view import MARKER
 
     chosen = [(kind, Path(path)) for kind, path in wanted if path]
     for _, target in chosen:
-        try:
-            previous_output(target, MARKER.encode(), force)
-        except OutputRefused as error:
-            raise UserError(str(error)) from None
+        previous_output(target, MARKER.encode(), force)
     return chosen
 
 
@@ -198,7 +189,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
     from rich.console import Console
 
-    from trainweek.scheduler.files import OutputRefused, previous_output, write_atomic
+    from trainweek.scheduler.files import previous_output, write_atomic
     from trainweek.scheduler.ics import PRODID, week_ics
     from trainweek.scheduler.report import as_json as week_json, print_week
 
@@ -207,10 +198,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     pictures = _pictures(force, [("html", html_path), ("svg", svg_path)])
     previous = None
     if not no_ics:
-        try:
-            previous = previous_output(target, PRODID.encode(), force)
-        except OutputRefused as error:
-            raise UserError(str(error)) from None
+        previous = previous_output(target, PRODID.encode(), force)
     week = run_solve(plan_file, previous, **solve_args)
     _draw(week, pictures)
     if not no_ics:
@@ -282,7 +270,7 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
     """
     import os
 
-    from trainweek.scheduler.publish import PASSWORD_VARIABLE, PublishError, publish as publish_week
+    from trainweek.scheduler.publish import PASSWORD_VARIABLE, publish as publish_week
 
     choice = _calendar_choice(remind, weeks)
     week = run_solve(plan_file, **solve_args)
@@ -292,10 +280,7 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
             password = click.prompt(f"Password for {user}", hide_input=True)
         except click.Abort:
             raise UserError(f"no password: set {PASSWORD_VARIABLE} or run publish where it can ask you") from None
-    try:
-        done = publish_week(week, url, user, password, choice)
-    except PublishError as error:
-        raise UserError(str(error)) from None
+    done = publish_week(week, url, user, password, choice)
     click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced.")
 
 

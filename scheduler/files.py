@@ -6,8 +6,10 @@ import os
 import tempfile
 from pathlib import Path
 
+from trainweek.scheduler.errors import BadInput
 
-class OutputRefused(Exception):
+
+class OutputRefused(BadInput):
     pass
 
 

@@ -21,6 +21,7 @@ from trainweek.scheduler.busy import BusyFileError, is_calendar_file, read_calen
 from trainweek.scheduler.plan import Plan, Rules, SameVisit, SessionSpec, Prefer, Weights
 from trainweek.scheduler.timetext import WEEKDAYS, format_minutes
 from trainweek.scheduler.training import Kind
+from trainweek.scheduler.errors import BadInput
 
 _KEYS = {
     (): Plan,
@@ -33,7 +34,7 @@ _KEYS = {
 
 
 @dataclass
-class PlanError(Exception):
+class PlanError(BadInput):
     """A mistake in the file, located for the person who made it."""
 
     path: str

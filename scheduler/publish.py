@@ -17,11 +17,12 @@ from icalendar import Calendar, Event
 
 from trainweek.scheduler.ics import CalendarOptions, event_uid, week_calendar
 from trainweek.scheduler.week import Week
+from trainweek.scheduler.errors import BadInput
 
 PASSWORD_VARIABLE = "TRAINWEEK_CALDAV_PASSWORD"
 
 
-class PublishError(Exception):
+class PublishError(BadInput):
     """The server could not be reached or refused the week; the message says what to change."""
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
+from trainweek.scheduler.errors import NoWeekExists, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler.model import NoRoom, WeekModel
 from trainweek.scheduler.plan import Plan
@@ -28,7 +29,7 @@ class SolveOptions:
     weights: tuple[tuple[str, float], ...] = ()
 
 
-class Infeasible(Exception):
+class Infeasible(NoWeekExists):
     """No week satisfies the hard rules.
 
     `culprits` names the rules (or inputs) in conflict; `fixes` are single changes to the
@@ -136,7 +137,7 @@ def solve(
 
         raise diagnose(plan, frame)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise TimeoutError(f"no week found within {options.time_limit:g} s; raise --time-limit")
+        raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
     starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}
     week = Week.from_starts(plan, frame, starts, weights)
     week.status = solver.status_name(status)

@@ -1,0 +1,35 @@
+"""The errors a person can act on, each with the exit status the command line gives it.
+
+Every expected failure in the library derives from `TrainweekError`; the CLI maps the
+class to its exit status in one place. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+EXIT_BAD_INPUT = 2
+EXIT_NO_WEEK = 3
+EXIT_OUT_OF_TIME = 4
+
+
+class TrainweekError(Exception):
+    """An expected failure with a sentence for a person; `exit_code` is what the CLI returns."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class BadInput(TrainweekError):
+    """A file, option or server address is wrong; the message says which and how."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class NoWeekExists(TrainweekError):
+    """No week satisfies the hard rules (proven)."""
+
+    exit_code = EXIT_NO_WEEK
+
+
+class OutOfTime(TrainweekError):
+    """The time limit ran out before any week was found; nothing was proven impossible."""
+
+    exit_code = EXIT_OUT_OF_TIME
