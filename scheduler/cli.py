@@ -111,15 +111,12 @@ def run_solve(path: str, previous: bytes | None = None, **solve_args):
     search starts, so sessions that need not move stay put."""
     from trainweek.scheduler.frame import resolve_week_start
     from trainweek.scheduler.ics import previous_starts
-    from trainweek.scheduler.report import attach_reasons
     from trainweek.scheduler.solve import solve
 
     plan = _load(path)
     options = _options(**solve_args)
     near = previous_starts(plan, resolve_week_start(plan, options.week_start), previous) if previous else None
-    week = _solving(path, lambda: solve(plan, options, near=near))
-    attach_reasons(week)
-    return week
+    return _solving(path, lambda: solve(plan, options, near=near))
 
 
 def calendar_options(command):
@@ -292,11 +289,11 @@ def explain(plan_file, as_json, **solve_args):
     """Show the score part by part, and why each session sits where it does."""
     from rich.console import Console
 
-    from trainweek.scheduler.explain import alternatives, reasons
+    from trainweek.scheduler.explain import alternatives
     from trainweek.scheduler.report import explanation_json, print_explanation
 
     week = run_solve(plan_file, **solve_args)
-    found_reasons, found_alternatives = reasons(week), alternatives(week)
+    found_reasons, found_alternatives = week.explanations, alternatives(week)
     if as_json:
         click.echo(json.dumps(explanation_json(week, found_reasons, found_alternatives), indent=2))
     else:
@@ -327,7 +324,7 @@ def sweep(plan_file, sweeps, as_json, html_dir, force, **solve_args):
     """Solve under several weight values and show how the week changes."""
     from rich.console import Console
 
-    from trainweek.scheduler.report import attach_reasons, print_sweep, sweep_json
+    from trainweek.scheduler.report import print_sweep, sweep_json
     from trainweek.scheduler.sweep import sweep as run_sweep
 
     grid = _sweep_grid(sweeps)
@@ -337,7 +334,6 @@ def sweep(plan_file, sweeps, as_json, html_dir, force, **solve_args):
     if html_dir:
         names = [Path(html_dir) / f"week-{chr(ord('A') + n)}.html" for n in range(len(results))]
         for entry, picture in zip(results, _pictures(force, [("html", str(name)) for name in names])):
-            attach_reasons(entry.week)
             _draw(entry.week, [picture])
         if not as_json:
             click.echo(f"Wrote {len(names)} week views to {html_dir}.")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from trainweek.constraints import ALL_RULES, HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
-from trainweek.scheduler.week import Placement, Week
+from trainweek.scheduler.week import Placement, Reason, Week
 
 # Reasons listed in this order: what decided the slot first, context after.
 REASON_ORDER = (
@@ -25,12 +25,6 @@ REASON_ORDER = (
     "fatigue_spread",
     "availability",
 )
-
-
-@dataclass(frozen=True)
-class Reason:
-    rule: str
-    text: str
 
 
 @dataclass
@@ -58,7 +52,11 @@ class Alternative:
 
 
 def reasons(week: Week) -> dict[int, list[Reason]]:
-    """Each rule's sentences about each session, in REASON_ORDER."""
+    """Each rule's sentences about each session, in REASON_ORDER.
+
+    Worked out once per solved week, by `checking.finished_week`: read them from
+    `week.explanations` (or `week.reasons` for the sentences alone).
+    """
     by_rule = {rule.NAME: rule.reasons(week) for rule in ALL_RULES}
     return {
         p.occurrence.index: [

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from trainweek.constraints import HARD_RULES
+from trainweek.scheduler.checking import finished_week
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.plan import Occurrence, Plan
 from trainweek.scheduler.training import Modality, first_modality
@@ -58,7 +59,7 @@ def _fits(plan: Plan, frame: WeekFrame, placed: list[Placement], candidate: Plac
         return False
     trial = placed + [candidate]
     partial = _PartialPlan(plan, tuple(sorted((p.occurrence for p in trial), key=lambda o: o.index)))
-    week = Week(plan=partial, frame=frame, placements=sorted(trial, key=lambda p: (p.start, p.occurrence.index)), weights={})
+    week = Week(plan=partial, frame=frame, placements=tuple(sorted(trial, key=lambda p: (p.start, p.occurrence.index))), weights={})
     return not any(rule.check(week) for rule in HARD_RULES)
 
 
@@ -68,8 +69,6 @@ def greedy_week(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> Week
     The week's `status` is "GREEDY" and its `objective` the weighted sum of the
     objectives' `penalty` functions, comparable with a solved week's objective.
     """
-    from trainweek.scheduler.solve import evaluate
-
     placed: list[Placement] = []
     for item in priority_order(plan):
         for start in candidate_starts(frame, item):
@@ -79,8 +78,4 @@ def greedy_week(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> Week
                 break
         else:
             return None
-    week = Week.from_starts(plan, frame, {p.occurrence.index: p.start for p in placed}, weights)
-    evaluate(week)
-    week.status = "GREEDY"
-    week.objective = round(sum(week.weighted_parts().values()), 2)
-    return week
+    return finished_week(plan, frame, {p.occurrence.index: p.start for p in placed}, weights, status="GREEDY")

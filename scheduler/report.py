@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainweek.constraints import SOFT_OBJECTIVES, fatigue_spread, rest_days
-from trainweek.scheduler.explain import reasons
+from trainweek.constraints import SOFT_OBJECTIVES
 from trainweek.scheduler.ics import event_uid
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
 from trainweek.scheduler.week import Week
@@ -15,11 +14,6 @@ REMINDERS = (
     "In longer blocks, take a lighter deload week every 4-6 weeks.",
     "Listen to fatigue: if you are run down, swap a hard session for an easy one.",
 )
-
-
-def attach_reasons(week: Week) -> None:
-    """Fill `week.reasons` with plain sentences for the table, JSON and calendar."""
-    week.reasons = {index: [r.text for r in found] for index, found in reasons(week).items()}
 
 
 def objective_rows(week: Week) -> list[dict[str, Any]]:
@@ -53,8 +47,8 @@ def as_json(week: Week) -> dict[str, Any]:
         "solve_seconds": round(week.solve_seconds, 4),
         "weights": week.weights,
         "objective_parts": objective_rows(week),
-        "rest_days": rest_days.rest_day_names(week),
-        "daily_load": dict(zip(WEEKDAYS, fatigue_spread.daily_loads(week))),
+        "rest_days": week.rest_day_names(),
+        "daily_load": dict(zip(WEEKDAYS, week.daily_loads())),
         "ignored_busy": list(week.frame.ignored_busy),
         "sessions": [
             {
@@ -156,7 +150,7 @@ def print_explanation(week: Week, found_reasons, found_alternatives, console) ->
             console.print(f"  [cyan]{reason.rule}[/cyan]: {reason.text}")
         for alt in found_alternatives[p.occurrence.index]:
             console.print(f"  [dim]elsewhere[/dim]: {alt.sentence}")
-    rest = rest_days.rest_day_names(week)
+    rest = week.rest_day_names()
     if rest:
         console.print(f"\nRest days: {', '.join(rest)}.")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
+from trainweek.scheduler.checking import RuleBroken, finished_week
 from trainweek.scheduler.errors import NoWeekExists, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler.model import NoRoom, WeekModel
@@ -40,10 +41,6 @@ class Infeasible(NoWeekExists):
         super().__init__(message)
         self.culprits = culprits
         self.fixes = fixes or []
-
-
-class RuleBroken(AssertionError):
-    """The solver returned a week a checker rejects: a bug in a rule's model."""
 
 
 def build(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> WeekModel:
@@ -85,14 +82,6 @@ def _tune(parameters, m: WeekModel) -> None:
             parameters.num_full_subsolvers = parameters.num_workers
     else:
         parameters.linearization_level = 0
-
-
-def evaluate(week: Week) -> None:
-    """Recompute each objective part in plain Python and check every hard rule."""
-    week.parts = {rule.NAME: rule.penalty(week) for rule in SOFT_OBJECTIVES}
-    problems = [f"{rule.NAME}: {problem}" for rule in HARD_RULES for problem in rule.check(week)]
-    if problems:
-        raise RuleBroken("; ".join(problems))
 
 
 def frame_for(plan: Plan, options: SolveOptions) -> tuple[Plan, WeekFrame]:
@@ -139,12 +128,15 @@ def solve(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
     starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}
-    week = Week.from_starts(plan, frame, starts, weights)
-    week.status = solver.status_name(status)
-    week.bound = solver.best_objective_bound / WEIGHT_SCALE
-    week.solve_seconds = elapsed
-    evaluate(week)
-    week.objective = round(sum(week.weighted_parts().values()), 2)
+    week = finished_week(
+        plan,
+        frame,
+        starts,
+        weights,
+        status=solver.status_name(status),
+        bound=solver.best_objective_bound / WEIGHT_SCALE,
+        solve_seconds=elapsed,
+    )
     if status == cp_model.OPTIMAL and abs(week.objective - solver.objective_value / WEIGHT_SCALE) > 1e-6:
         raise RuleBroken(f"objective parts add up to {week.objective}, solver proved {solver.objective_value / WEIGHT_SCALE}")
     return week

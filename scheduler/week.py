@@ -1,9 +1,16 @@
-"""A finished week: where each session sits, in plain Python, for checkers and output."""
+"""A week: where each session sits, in plain Python, for checkers and output.
+
+A `Week` is immutable. `Week.from_starts` places sessions and nothing more: the checkers,
+`explain`'s trial moves and greedy judge such weeks. A finished week, with its status,
+objective parts and reasons, is built once by `checking.finished_week` from the solver's
+(or greedy's) answer.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.plan import Occurrence, Plan
@@ -34,18 +41,30 @@ class Placement:
         return f"{WEEKDAY_NAMES[self.day]} {self.clock_range}"
 
 
-@dataclass
+@dataclass(frozen=True)
+class Reason:
+    """A sentence on why a session sits where it does, and the rule that gives it."""
+
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Week:
+    """Placements and what is known of them: the solver's status and bound, the objective
+    parts recomputed in plain Python, each session's reasons. Never changed once built."""
+
     plan: Plan
     frame: WeekFrame
-    placements: list[Placement]
+    placements: tuple[Placement, ...]
     weights: dict[str, float]
     status: str = "UNKNOWN"
     objective: float | None = None
     bound: float | None = None
     parts: dict[str, int] = field(default_factory=dict)
     solve_seconds: float = 0.0
-    reasons: dict[int, list[str]] = field(default_factory=dict)
+    # Each session's reasons (occurrence index -> reasons in explain.REASON_ORDER).
+    explanations: Mapping[int, tuple[Reason, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_starts(cls, plan: Plan, frame: WeekFrame, starts: dict[int, int], weights: dict[str, float]) -> "Week":
@@ -65,7 +84,7 @@ class Week:
                 )
             )
         placements.sort(key=lambda p: (p.start, p.occurrence.index))
-        return cls(plan=plan, frame=frame, placements=placements, weights=weights)
+        return cls(plan=plan, frame=frame, placements=tuple(placements), weights=weights)
 
     @property
     def proven_optimal(self) -> bool:
@@ -83,6 +102,22 @@ class Week:
     def starts(self) -> dict[int, int]:
         return {p.occurrence.index: p.start for p in self.placements}
 
+    @property
+    def reasons(self) -> dict[int, list[str]]:
+        """Each session's reasons as plain sentences, for the table, JSON, calendar and views."""
+        return {index: [reason.text for reason in found] for index, found in self.explanations.items()}
+
+    def daily_loads(self) -> list[int]:
+        """Session-RPE load of each day, Monday first (mobility carries none)."""
+        return [sum(p.spec.load for p in self.on_day(day)) for day in range(7)]
+
+    def training_days(self) -> set[int]:
+        """The days (0 is Monday) with a session that counts as training; mobility does not."""
+        return {p.day for p in self.placements if p.occurrence.trains}
+
+    def rest_day_names(self) -> list[str]:
+        trained = self.training_days()
+        return [WEEKDAY_NAMES[day] for day in range(7) if day not in trained]
 
 
 def spaced(a: Placement, b: Placement, gap: int, pair_rest: tuple[int, int] | None, week_length: int | None) -> bool:

@@ -11,7 +11,6 @@ from icalendar import Calendar
 
 from trainweek.scheduler.ics import CalendarOptions, event_uid, week_ics
 from trainweek.scheduler.loading import load_plan, parse_plan
-from trainweek.scheduler.report import attach_reasons
 from trainweek.scheduler.solve import SolveOptions, solve
 from trainweek.scheduler.vtimezone import vtimezone
 
@@ -29,7 +28,6 @@ def solved(zone: str, monday: str, sessions: list[dict], **options):
         "sessions": sessions,
     }
     week = solve(parse_plan(yaml.safe_dump(data), "dst.yaml"), SolveOptions(**options))
-    attach_reasons(week)
     return week
 
 
@@ -40,7 +38,6 @@ def sunday_run(zone: str, monday: str):
 
 def example_week(path):
     week = solve(load_plan(path))
-    attach_reasons(week)
     return week
 
 
@@ -169,13 +166,11 @@ def test_an_earlier_file_tells_where_each_session_was():
 
     from trainweek.scheduler.ics import previous_starts, week_ics
     from trainweek.scheduler.loading import load_plan
-    from trainweek.scheduler.report import attach_reasons
     from trainweek.scheduler.solve import solve
     from tests.conftest import ROOT
 
     plan = load_plan(ROOT / "examples" / "hybrid-athlete.yaml")
     week = solve(plan)
-    attach_reasons(week)
     found = previous_starts(plan, week.frame.week_start, week_ics(week))
     assert found == {p.occurrence.index: p.local_start for p in week.placements}
     assert previous_starts(plan, week.frame.week_start + dt.timedelta(weeks=1), week_ics(week)) == {}

@@ -21,7 +21,6 @@ import yaml
 
 from trainweek.scheduler.ics import CalendarOptions, week_ics
 from trainweek.scheduler.loading import load_plan, parse_plan
-from trainweek.scheduler.report import attach_reasons
 from trainweek.scheduler.solve import SolveOptions, solve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +67,6 @@ OPTIONS = CalendarOptions(remind=30, weeks=2)
 def written(request, tmp_path_factory):
     """(week, path of its .ics with a reminder and two weeks, expected events)."""
     week = CASES[request.param]()
-    attach_reasons(week)
     path = tmp_path_factory.mktemp("ics") / f"{request.param}.ics"
     path.write_bytes(week_ics(week, None, OPTIONS))
     return week, path, meant(week)

@@ -8,13 +8,12 @@ from html.parser import HTMLParser
 
 import pytest
 
+from trainweek.scheduler.checking import finished_week
 from trainweek.scheduler.loading import load_plan, parse_plan
-from trainweek.scheduler.report import attach_reasons
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.solve import solve
 from trainweek.scheduler.timetext import parse_clock
 from trainweek.scheduler.view import MARKER, SVG_CHAR_EM, SVG_MARGIN, Axis, week_html, week_svg
-from trainweek.scheduler.week import Week
 
 PLAN = """
 version: 1
@@ -42,9 +41,7 @@ def week():
     frame = WeekFrame(plan, plan.week_start)
     slots = [(0, "17:00"), (0, "18:15"), (5, "09:00"), (2, "06:30")]  # lift, run 15 min later, bike, stretch
     starts = {item.index: frame.minute(day, parse_clock(clock)) for item, (day, clock) in zip(plan.occurrences, slots)}
-    placed = Week.from_starts(plan, frame, starts, plan.effective_weights())
-    attach_reasons(placed)
-    return placed
+    return finished_week(plan, frame, starts, plan.effective_weights(), status="UNKNOWN")
 
 
 class Page(HTMLParser):
@@ -150,7 +147,6 @@ def test_image_lists_every_session_with_its_reasons_below_the_grid_as_the_page_d
     named = example.replace("name: Heavy lower body", "name: '" + hostile + "'")
     assert named != example
     week = solve(parse_plan(named, "hostile.yaml"))
-    attach_reasons(week)
     svg = week_svg(week)
 
     assert "<b>" not in svg and "Legs &lt;b&gt;&amp;&quot;x&quot;" in svg

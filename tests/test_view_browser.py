@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from trainweek.scheduler.loading import load_plan
-from trainweek.scheduler.report import attach_reasons
 from trainweek.scheduler.solve import solve
 from trainweek.scheduler.view import week_html, week_svg
 
@@ -190,7 +189,6 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def solved(path: Path):
     week = solve(load_plan(path))
-    attach_reasons(week)
     return week
 
 
