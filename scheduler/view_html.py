@@ -1,0 +1,178 @@
+"""The week as one self-contained HTML page: styles inline, nothing fetched, reasons on
+hover and listed below the grid.
+
+The fixed styles are the package file `week.css`; the colours and patterns of each kind
+are written from the palette the SVG shares (`view_layout.KIND_STYLE`). Every user
+string goes through `escape` (text and attribute values alike) after `layout` made it
+`shown`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from html import escape
+from importlib import resources
+
+from trainweek.scheduler.timetext import format_clock
+from trainweek.scheduler.view_layout import (
+    KIND_STYLE,
+    MARKER,
+    REASONS_HEADING,
+    Axis,
+    Day,
+    Layout,
+    Slot,
+    joint_text,
+    layout,
+    listed,
+)
+from trainweek.scheduler.week import Week
+
+# Text in a session block at desktop width: about this many characters of name per line.
+NAME_CHARS = 17
+NAME_LINE_PX = 17
+DETAIL_LINE_PX = 16
+
+_CSS_PATTERNS = {
+    "solid": "background:{ink}",
+    "diagonal": "background:repeating-linear-gradient(45deg,{ink} 0 3px,transparent 3px 7px)",
+    "dots": "background:radial-gradient({ink} 1.6px,transparent 1.8px) 0 0/6px 6px",
+    "lines": "background:repeating-linear-gradient(0deg,{ink} 0 2px,transparent 2px 6px)",
+    "checks": "background:conic-gradient({ink} 25%,transparent 0 50%,{ink} 0 75%,transparent 0) 0 0/8px 8px",
+    "none": "background:transparent;border-right:2px dotted {ink}",
+}
+
+@cache
+def page_css() -> str:
+    """The page's fixed styles, from the package file `week.css`."""
+    return resources.files("trainweek.scheduler").joinpath("week.css").read_text(encoding="utf-8")
+
+
+def _kind_css() -> str:
+    rules = []
+    for kind, (fill, ink, pattern) in KIND_STYLE.items():
+        rules.append(f".k-{kind.value}{{background:{fill};border-color:{ink}}}")
+        rules.append(f".k-{kind.value}::before{{{_CSS_PATTERNS[pattern].format(ink=ink)}}}")
+    return "\n".join(rules)
+
+
+def _style(**values: int) -> str:
+    return ";".join(f"--{name}:{value}px" for name, value in values.items())
+
+
+def _fit(slot: Slot, height: int) -> tuple[int, int]:
+    """Lines of name and of details that fit the block at desktop width, so none is cut in half.
+
+    The name comes first; the clock time and the kind follow where there is room (the
+    grid shows the time too, and the colour, pattern and border show the kind).
+    """
+    room = height - 8
+    name = min(-(-len(slot.label) // NAME_CHARS), 3, max(1, room // NAME_LINE_PX))
+    return name, min(2, max(0, room - name * NAME_LINE_PX) // DETAIL_LINE_PX)
+
+
+def _session_html(slot: Slot, top: int, axis: Axis) -> str:
+    y = axis.y(slot.start) - top
+    h = axis.y(slot.end) - axis.y(slot.start)
+    name, details = _fit(slot, h)
+    return (
+        f'<a class="session k-{slot.kind.value} i-{slot.intensity.value} meta-{details}" href="#{slot.anchor}" '
+        f'style="{_style(y=y, h=h)};--name:{name}" title="{escape(slot.tooltip())}" data-label="{escape(slot.label)}">'
+        f"<strong>{escape(slot.label)}</strong>"
+        f'<span class="meta">{slot.times}</span><span class="meta tag">{escape(slot.tag)}</span></a>'
+    )
+
+
+def _group_html(group: tuple[Slot, ...], axis: Axis) -> str:
+    if len(group) == 1:
+        return _session_html(group[0], 0, axis)
+    top = axis.y(group[0].start)
+    parts = []
+    for first, second in zip(group, group[1:]):
+        parts.append(_session_html(first, top, axis))
+        middle = (axis.y(first.end) + axis.y(second.start)) // 2 - top + 3
+        parts.append(f'<span class="joint" style="{_style(y=middle)}">{joint_text(first, second)}</span>')
+    parts.append(_session_html(group[-1], top, axis))
+    height = axis.y(group[-1].end) - top
+    names = " and ".join(slot.label for slot in group)
+    return f'<div class="visit" style="{_style(y=top, h=height)}" role="group" aria-label="{escape("One visit: " + names)}">{"".join(parts)}</div>'
+
+
+def _day_html(day: Day, axis: Axis) -> str:
+    lines = "".join(f'<div class="hour-line" style="{_style(y=y)}"></div>' for _, y in axis.hours())
+    gaps = "".join(f'<div class="gap" style="{_style(y=y)}"></div>' for y in axis.breaks())
+    windows = "".join(
+        f'<div class="window" style="{_style(y=axis.y(s), h=axis.y(e) - axis.y(s))}"></div>'
+        for start, end in day.windows
+        for s, e in axis.clip(start, end)
+    )
+    busy = "".join(
+        f'<div class="busy" style="{_style(y=axis.y(s), h=axis.y(e) - axis.y(s))}" title="{escape("busy: " + label)}"><span>busy</span></div>'
+        for start, end, label in day.busy
+        for s, e in axis.clip(start, end)
+    )
+    sessions = "".join(_group_html(group, axis) for group in day.groups)
+    # A rest day carries no load (mobility counts none), so its label takes the bar's place.
+    bar = (
+        '<span class="rest">Rest day</span>'
+        if day.rest
+        else f'<span class="load-bar" role="img" aria-label="daily load {day.load}"><span style="--w:{day.load_share:.0%}"></span></span>'
+    )
+    load = f'<div class="load" title="Daily load {day.load}: minutes × effort (easy 3, moderate 5, hard 8)">{bar}<span>load {day.load}</span></div>'
+    return (
+        f'<section class="day" aria-labelledby="day-{day.index}"><div class="day-head">'
+        f'<h2 id="day-{day.index}">{escape(day.heading)}</h2>{load}<p class="free">{escape(day.free_text)}</p></div>'
+        f'<div class="track"><div aria-hidden="true">{lines}{gaps}{windows}{busy}</div>{sessions}</div></section>'
+    )
+
+
+def _legend_html(view: Layout) -> str:
+    items = [
+        f'<li><span class="swatch k-{kind.value}"></span>{kind.value}</li>' for kind in view.kinds
+    ]
+    items += [
+        "<li>easy ●○○ dashed · moderate ●●○ · hard ●●● thick border</li>",
+        '<li><span class="swatch" style="background:var(--window)"></span>free to train</li>',
+        '<li><span class="swatch hatch"></span>busy</li>',
+        '<li><span class="swatch" style="border:2px dashed var(--ink)"></span>one visit (lift and endurance with a short rest)</li>',
+    ]
+    return f'<ul class="legend" aria-label="Legend">{"".join(items)}</ul>'
+
+
+def _reasons_html(view: Layout) -> str:
+    items = []
+    for heading, slot in listed(view):
+        reasons = "".join(f"<li>{escape(reason)}</li>" for reason in slot.reasons)
+        items.append(
+            f'<li id="{slot.anchor}"><h3>{escape(heading)}</h3>'
+            f'<span class="meta">{escape(slot.tag)}</span>' + (f"<ul>{reasons}</ul>" if reasons else "") + "</li>"
+        )
+    return f'<section class="reasons"><h2>{REASONS_HEADING}</h2><ol>{"".join(items)}</ol></section>'
+
+
+def week_html(week: Week) -> str:
+    """The week as one HTML page with its styles inline; reasons on hover and listed below."""
+    view = layout(week)
+    axis = view.axis
+    hours = "".join(f'<span style="{_style(y=y)}">{format_clock(minute)}</span>' for minute, y in axis.hours())
+    days = "".join(_day_html(day, axis) for day in view.days)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="trainweek">
+<title>{escape(view.title)}</title>
+<link rel="icon" href="data:,">
+<style>
+{page_css()}{_kind_css()}
+</style>
+</head>
+<body>
+<header><h1>{escape(view.title)}</h1><p>{escape(view.subtitle)} Hover or tap a session for why it sits there.</p>{_legend_html(view)}</header>
+<main class="week" style="{_style(h=axis.height)}"><div class="hours" aria-hidden="true">{hours}</div>{days}</main>
+{_reasons_html(view)}
+<footer>{MARKER}; solving the plan again replaces this file.</footer>
+</body>
+</html>
+"""
