@@ -106,9 +106,9 @@ def _solving(path: str, work):
         raise
 
 
-def run_solve(path: str, previous: bytes | None = None, **solve_args):
-    """Load, solve and explain one plan; an earlier calendar file of it is where the
-    search starts, so sessions that need not move stay put."""
+def run_solve(path: str, previous=None, **solve_args):
+    """Load, solve and explain one plan; an earlier calendar file of it (`ics.EarlierCalendar`)
+    is where the search starts, so sessions that need not move stay put."""
     from trainweek.scheduler.frame import resolve_week_start
     from trainweek.scheduler.ics import previous_starts
     from trainweek.scheduler.solve import solve
@@ -187,7 +187,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     from rich.console import Console
 
     from trainweek.scheduler.files import previous_output, write_atomic
-    from trainweek.scheduler.ics import PRODID, week_ics
+    from trainweek.scheduler.ics import PRODID, EarlierCalendar, week_ics
     from trainweek.scheduler.report import as_json as week_json, print_week
 
     target = Path(output) if output else Path(Path(plan_file).stem + ".ics")
@@ -195,7 +195,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     pictures = _pictures(force, [("html", html_path), ("svg", svg_path)])
     previous = None
     if not no_ics:
-        previous = previous_output(target, PRODID.encode(), force)
+        previous = EarlierCalendar.parse(previous_output(target, PRODID.encode(), force))
     week = run_solve(plan_file, previous, **solve_args)
     _draw(week, pictures)
     if not no_ics:

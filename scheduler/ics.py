@@ -47,10 +47,25 @@ def slot_uid(athlete: str, week_start: dt.date, occurrence: Occurrence) -> str:
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@trainweek"
 
 
-def previous_starts(plan: Plan, week_start: dt.date, existing: bytes | None) -> dict[int, dt.datetime]:
+@dataclass(frozen=True)
+class EarlierCalendar:
+    """An earlier trainweek file of this week (or the server's copy), parsed once: the
+    search starts from its sessions and the new file continues its SEQUENCE numbers."""
+
+    events: dict[str, tuple[int, str, str]]  # as previous_events gives them
+
+    @classmethod
+    def parse(cls, existing: EarlierCalendar | bytes | None) -> EarlierCalendar:
+        """The file's bytes parsed; one already parsed is returned as it is."""
+        if isinstance(existing, EarlierCalendar):
+            return existing
+        return cls(previous_events(existing))
+
+
+def previous_starts(plan: Plan, week_start: dt.date, existing: EarlierCalendar | bytes | None) -> dict[int, dt.datetime]:
     """Where an earlier file of this week put each session (occurrence index -> start),
     so a re-solve can start from it and keep what need not move."""
-    events = previous_events(existing)
+    events = EarlierCalendar.parse(existing).events
     found = {}
     for occurrence in plan.occurrences:
         uid = slot_uid(plan.athlete, week_start, occurrence)
@@ -132,8 +147,8 @@ def _calendar_name(week: Week, weeks: int) -> str:
     return one_line(f"{span} ({week.plan.athlete})")
 
 
-def week_calendar(week: Week, previous: bytes | None = None, options: CalendarOptions = CalendarOptions()) -> Calendar:
-    earlier = previous_events(previous)
+def week_calendar(week: Week, previous: EarlierCalendar | bytes | None = None, options: CalendarOptions = CalendarOptions()) -> Calendar:
+    earlier = EarlierCalendar.parse(previous).events
     calendar = Calendar.new(
         uid=uuid.uuid5(UID_NAMESPACE, f"{week.plan.athlete}|{week.frame.week_start.isoformat()}"),
         prodid=PRODID,
@@ -175,5 +190,5 @@ def _event(week: Week, placement: Placement, copy: int, earlier: dict, options: 
     return event
 
 
-def week_ics(week: Week, previous: bytes | None = None, options: CalendarOptions = CalendarOptions()) -> bytes:
+def week_ics(week: Week, previous: EarlierCalendar | bytes | None = None, options: CalendarOptions = CalendarOptions()) -> bytes:
     return week_calendar(week, previous, options).to_ical()
