@@ -255,3 +255,28 @@ def test_svg_loads_as_an_image_without_errors(browser, tmp_path):
     text = browser.evaluate("document.documentElement.textContent")
     for placement in week.placements:
         assert placement.occurrence.label in text
+
+
+def test_hostile_names_show_as_text_in_page_and_image(browser, tmp_path):
+    from trainweek.scheduler.loading import parse_plan
+    from tests.test_view_names import NAMES, PLAN
+
+    week = solve(parse_plan(PLAN, "hostile.yaml"))
+    page, image = tmp_path / "hostile.html", tmp_path / "hostile.svg"
+    page.write_text(week_html(week), encoding="utf-8")
+    image.write_text(week_svg(week), encoding="utf-8")
+
+    browser.open(page.as_uri(), 1280, 900)
+    seen = json.loads(browser.evaluate(READ_PAGE))
+    assert browser.problems() == []
+    assert browser.evaluate("document.querySelectorAll('body b, body i, body script').length") == 0
+    assert sorted(block["label"] for block in seen["grid"]) == sorted(NAMES)
+    for block in seen["grid"]:
+        assert " ".join(block["label"].split()) in " ".join(block["text"].split())
+
+    browser.open(image.as_uri(), 1280, 900)
+    assert browser.problems() == []
+    assert browser.evaluate("document.getElementsByTagName('parsererror').length") == 0
+    text = " ".join(browser.evaluate("document.documentElement.textContent").split())
+    for name in NAMES:
+        assert " ".join(name.split()) in text
