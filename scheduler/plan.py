@@ -188,14 +188,14 @@ def weight_value(value: object) -> float:
     return _checked_weight(number, repr(value) if isinstance(value, float) else f"{number:.6g}")
 
 
-def parse_weight(text: str) -> float:
-    """A weight written as text (``2.5``), checked by the same rule as the file's."""
+def parse_weight(text: str, form: str = _WEIGHT_EXAMPLE) -> float:
+    """A weight written as text (``2.5``), checked by the same rule as the file's; `form`
+    says how to write it where the text is not a number."""
     try:
         number = Decimal(text.strip())
     except (InvalidOperation, ValueError):
-        if not text.strip():
-            raise ValueError(f"no weight given; {_WEIGHT_EXAMPLE}") from None
-        raise ValueError(f"'{_shown(text.strip())}' is not a number; {_WEIGHT_EXAMPLE}") from None
+        shown = f"'{_shown(text.strip())}' is not a number" if text.strip() else "no weight given"
+        raise ValueError(f"{shown}; {form}") from None
     return _checked_weight(number, text.strip())
 
 
@@ -210,19 +210,15 @@ def parse_weight_setting(text: str) -> tuple[str, float]:
     """``fatigue_spread=2.5`` (what ``--weight`` takes) as a checked name and weight."""
     name, equals, number = text.partition("=")
     weight_name(name.strip())
+    form = "write NAME=NUMBER, e.g. fatigue_spread=5"
     if not equals:
-        raise ValueError("write NAME=NUMBER, e.g. fatigue_spread=5")
-    try:
-        return name.strip(), parse_weight(number)
-    except ValueError as error:
-        if "is not a number" in str(error):
-            raise ValueError(f"{error}; the form is NAME=NUMBER, e.g. fatigue_spread=5") from None
-        raise
+        raise ValueError(form)
+    return name.strip(), parse_weight(number, form)
 
 
 def parse_weight_values(text: str) -> list[float]:
     """``0,2,5`` (the values a sweep tries) as checked weights."""
-    return [parse_weight(part) for part in text.split(",")]
+    return [parse_weight(part, "write the values to try as V1,V2,..., e.g. 0,2,5,20") for part in text.split(",")]
 
 
 WeightValue = Annotated[float, BeforeValidator(weight_value)]
@@ -325,7 +321,11 @@ def zone_name(name: str) -> str:
 
 
 def parse_grid(value: object) -> int:
-    minutes = parse_minutes(value)
+    """The start-time grid in minutes: a step that divides an hour."""
+    try:
+        minutes = parse_minutes(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a grid; use 5m, 10m, 15m, 30m or 60m") from None
     if 60 % minutes:
         raise ValueError(f"a grid of {minutes} minutes does not divide an hour; use 5m, 10m, 15m, 30m or 60m")
     return minutes
