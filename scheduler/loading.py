@@ -63,7 +63,9 @@ def load_plan(path: str | Path) -> Plan:
     path = Path(path)
     try:
         with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+            data = stream.read(MAX_FILE_BYTES + 1)  # a larger file is refused, not read whole
+        if len(data) > MAX_FILE_BYTES:
+            raise _too_large(str(path))
         text = data.decode("utf-8")
     except FileNotFoundError:
         raise PlanError(str(path), None, "", "no such file") from None
@@ -72,9 +74,13 @@ def load_plan(path: str | Path) -> Plan:
     return parse_plan(text, str(path))
 
 
+def _too_large(source: str) -> PlanError:
+    return PlanError(source, None, "", f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a plan is a page or two of text")
+
+
 def parse_plan(text: str, source: str = "<plan>") -> Plan:
     if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise PlanError(source, None, "", f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a plan is a page or two of text")
+        raise _too_large(source)
     document = _read_yaml(text, source)
     try:
         plan = Plan.model_validate(_plain(document))

@@ -195,7 +195,7 @@ FILE_VALUES = [
     (GOOD + "rules: {rest_days: .inf}\n", 23, "rules.rest_days: must be a number (not .nan or .inf)"),
     (GOOD + "rules: {rest_days: 9}\n", 23, "rules.rest_days: must be less than or equal to 6"),
     (GOOD.replace("duration: 40m", 'duration: "\u00b2"'), 21, "sessions[1] (Easy run).duration: '\u00b2' is not a duration; write 75m, 1h15m, 6h or 90 (minutes)"),
-    (GOOD.replace("name: Easy run", 'name: "Easy\\e[2J run"'), 19, "sessions[1] (Easy\\x1b[2J run).name: 'Easy\\x1b[2J run' holds a control character (\\x1b); a name is one line of plain text"),
+    (GOOD.replace("name: Easy run", 'name: "Easy\\e[2J run"').replace("duration: 40m", "duration: 0m"), 21, "sessions[1] (Easy\\x1b[2J run).duration: duration must be more than zero minutes, got '0m'"),
 ]
 
 
@@ -306,6 +306,15 @@ def test_compare_prints_names_and_file_names_as_written(tmp_path):
     assert "Run [/]" in result.output and "Lift [zone 2]" in result.output
     assert "[red]a.yaml" in result.output and "b\\x1b[2J.yaml" in result.output
     assert "\x1b" not in result.output
+
+
+def test_control_characters_in_names_are_shown_not_sent_to_the_terminal(tmp_path):
+    plan = write(tmp_path, MARKUP.replace("Run [/]", "Run\\e[2J\\a [/]").replace("[bold]Al[/]", "Al\\e]0;owned\\a"))
+    for command in (["solve", "--no-ics"], ["explain"], ["sweep", "--weight", "separation=0,50"]):
+        result, _ = run([command[0], str(plan), *command[1:]], tmp_path)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "Run\\x1b[2J\\x07 [/]" in result.output
 
 
 def test_a_control_character_in_a_file_name_is_shown_not_sent(tmp_path):
