@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from trainweek.constraints import SOFT_OBJECTIVES
-from trainweek.scheduler.plan import Plan, parse_weight_values
+from trainweek.scheduler.plan import Plan
 from trainweek.scheduler.solve import SolveOptions, solve
 from trainweek.scheduler.training import WEIGHT_NAMES
 from trainweek.scheduler.week import Week
@@ -32,11 +32,6 @@ class Move:
     label: str
     before: str
     after: str
-
-
-def parse_values(text: str) -> list[float]:
-    """``0,2,5`` as numbers, each a valid weight (the one rule of `plan.parse_weight`)."""
-    return parse_weight_values(text)
 
 
 def combinations(grid: dict[str, list[float]]) -> list[dict[str, float]]:
