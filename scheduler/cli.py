@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from trainweek.scheduler.errors import EXIT_BAD_INPUT, TrainweekError
+from trainweek.scheduler.errors import EXIT_BAD_INPUT, BadOption, TrainweekError
 from trainweek.scheduler.loading import load_plan
-from trainweek.scheduler.plan import parse_grid
+from trainweek.scheduler.plan import parse_weight_setting, parse_weight_values, visible, weight_name
 from trainweek.scheduler.training import WEIGHT_NAMES, Goal
 
 
@@ -25,23 +25,19 @@ class UserError(click.ClickException):
 def _weight_name(value: str) -> tuple[str, str]:
     """NAME and what follows '=' in a --weight value, the name checked."""
     name, _, rest = value.partition("=")
-    name = name.strip()
-    if name not in WEIGHT_NAMES:
-        raise UserError(f"--weight {value}: unknown weight '{name}'; valid names: {', '.join(WEIGHT_NAMES)}")
-    return name, rest
+    try:
+        return weight_name(name.strip()), rest
+    except ValueError as error:
+        raise UserError(f"--weight {value}: {error}") from None
 
 
 def _weight_option(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     parsed = []
     for value in values:
-        name, number = _weight_name(value)
         try:
-            weight = float(number)
-        except ValueError:
-            raise UserError(f"--weight {value}: write NAME=NUMBER, e.g. fatigue_spread=5") from None
-        if weight < 0:
-            raise UserError(f"--weight {value}: a weight cannot be negative; use 0 to switch '{name}' off")
-        parsed.append((name, weight))
+            parsed.append(parse_weight_setting(value))
+        except ValueError as error:
+            raise UserError(f"--weight {value}: {error}") from None
     return tuple(parsed)
 
 
@@ -49,25 +45,16 @@ def _load(path: str):
     return load_plan(path)
 
 
-def _grid(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return parse_grid(value)
-    except ValueError as error:
-        raise UserError(f"--grid {value}: {error}") from None
-
-
 _weights_option = click.option(
     "--weight", "weights", multiple=True, metavar="NAME=VALUE", help=f"Override a weight; repeatable. Names: {', '.join(WEIGHT_NAMES)}."
 )
 solve_options = [
-    click.option("--week-start", type=click.DateTime(formats=["%Y-%m-%d"]), help="Monday the week starts (default: the file's week_start, else next Monday)."),
+    click.option("--week-start", metavar="YYYY-MM-DD", help="Monday the week starts (default: the file's week_start, else next Monday)."),
     click.option("--grid", help="Start-time grid, e.g. 5m or 15m (default: the file's grid, else 5m)."),
     _weights_option,
-    click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="CP-SAT search workers (1 is deterministic)."),
-    click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed."),
-    click.option("--time-limit", type=click.FloatRange(0.1), default=60.0, show_default=True, help="Seconds before giving up on proving optimality."),
+    click.option("--workers", default="1", metavar="N", show_default=True, help="CP-SAT search workers, 1-64 (1 is deterministic)."),
+    click.option("--seed", default="0", metavar="N", show_default=True, help="CP-SAT random seed."),
+    click.option("--time-limit", default="60", metavar="SECONDS", show_default=True, help="Seconds before giving up on proving optimality."),
 ]
 
 
@@ -82,19 +69,15 @@ def with_solve_options(command=None, *, weights: bool = True):
 
 
 def _options(week_start, grid, weights, workers, seed, time_limit):
+    """The solve options as given; the library checks them, this names the option as typed."""
     from trainweek.scheduler.solve import SolveOptions
 
-    options = SolveOptions(
-        workers=workers,
-        seed=seed,
-        time_limit=time_limit,
-        week_start=week_start.date() if week_start else None,
-        grid=_grid(grid),
-        weights=_weight_option(weights),
-    )
-    if options.week_start is not None and options.week_start.weekday() != 0:
-        raise UserError(f"--week-start {options.week_start}: that is a {options.week_start:%A}; give a Monday")
-    return options
+    given = dict(week_start=week_start, grid=grid, workers=workers, seed=seed, time_limit=time_limit)
+    try:
+        return SolveOptions(weights=_weight_option(weights), **{k: v for k, v in given.items() if v is not None})
+    except BadOption as error:
+        flag = "weight" if error.option == "weights" else error.option.replace("_", "-")
+        raise UserError(f"--{flag} {given.get(error.option, error.value)}: {error.reason}") from None
 
 
 def _solving(path: str, work):
@@ -142,7 +125,7 @@ class _Trainweek(click.Group):
         try:
             return super().invoke(ctx)
         except TrainweekError as error:
-            exception = click.ClickException(str(error))
+            exception = click.ClickException(visible(str(error)))
             exception.exit_code = error.exit_code
             raise exception from None
 
@@ -235,7 +218,8 @@ def show(plan_file, output, force, **solve_args):
 def validate(plan_file):
     """Check PLAN_FILE for mistakes without solving."""
     plan = _load(plan_file)
-    click.echo(f"{plan_file}: OK ({len(plan.occurrences)} sessions, goals: {', '.join(g.value for g in plan.goals)})")
+    count = len(plan.occurrences)
+    click.echo(f"{plan_file}: OK ({count} session{'' if count == 1 else 's'}, goals: {', '.join(g.value for g in plan.goals)})")
 
 
 @main.command()
@@ -301,15 +285,13 @@ def explain(plan_file, as_json, **solve_args):
 
 
 def _sweep_grid(values: tuple[str, ...]) -> dict[str, list[float]]:
-    from trainweek.scheduler.sweep import parse_values
-
     grid = {}
     for value in values:
         name, numbers = _weight_name(value)
         try:
-            grid[name] = parse_values(numbers)
+            grid[name] = parse_weight_values(numbers)
         except ValueError as error:
-            raise UserError(f"--weight {value}: write NAME=V1,V2,..., e.g. fatigue_spread=0,2,5,20 ({error})") from None
+            raise UserError(f"--weight {value}: {error}") from None
     return grid
 
 

@@ -23,6 +23,15 @@ class BadInput(TrainweekError):
     exit_code = EXIT_BAD_INPUT
 
 
+class BadOption(BadInput):
+    """A solve option is wrong: `option` names it as the library spells it (week_start),
+    `value` is what was given and `reason` the sentence about it."""
+
+    def __init__(self, option: str, value: object, reason: str) -> None:
+        super().__init__(f"{option} {value}: {reason}" if value is not None else f"{option}: {reason}")
+        self.option, self.value, self.reason = option, value, reason
+
+
 class NoWeekExists(TrainweekError):
     """No week satisfies the hard rules (proven)."""
 

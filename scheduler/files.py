@@ -24,7 +24,7 @@ def previous_output(path: Path, marker: bytes, force: bool) -> bytes | None:
         return data
     if force:
         return None
-    raise OutputRefused(f"{path} exists and was not written by trainweek; choose another path with -o or pass --force")
+    raise OutputRefused(f"{path} exists and was not written by trainweek; write to another path or pass --force to replace it")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,12 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 
 from trainweek.scheduler.busy import BusyFileError, is_calendar_file, read_calendar
-from trainweek.scheduler.plan import Plan, Rules, SameVisit, SessionSpec, Prefer, Weights
+from trainweek.scheduler.plan import Plan, Rules, SameVisit, SessionSpec, Prefer, Weights, visible
 from trainweek.scheduler.timetext import WEEKDAYS, format_minutes
 from trainweek.scheduler.training import Kind
 from trainweek.scheduler.errors import BadInput
@@ -33,6 +36,14 @@ _KEYS = {
 }
 
 
+# A plan is a page of text; these bounds keep a hostile file from costing more than that.
+MAX_FILE_BYTES = 1_000_000
+MAX_VALUES = 100_000  # values in the document with every alias (*name) written out
+MAX_DEPTH = 32  # lists and mappings inside one another; a plan needs about six
+MAX_DIGITS = 30  # digits in a number; a plan's numbers need a handful
+_INTEGER = re.compile(r"[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)")
+
+
 @dataclass
 class PlanError(BadInput):
     """A mistake in the file, located for the person who made it."""
@@ -44,13 +55,18 @@ class PlanError(BadInput):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        return visible(text)
 
 
 def load_plan(path: str | Path) -> Plan:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # a larger file is refused, not read whole
+        if len(data) > MAX_FILE_BYTES:
+            raise _too_large(str(path))
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise PlanError(str(path), None, "", "no such file") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -58,7 +74,13 @@ def load_plan(path: str | Path) -> Plan:
     return parse_plan(text, str(path))
 
 
+def _too_large(source: str) -> PlanError:
+    return PlanError(source, None, "", f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a plan is a page or two of text")
+
+
 def parse_plan(text: str, source: str = "<plan>") -> Plan:
+    if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise _too_large(source)
     document = _read_yaml(text, source)
     try:
         plan = Plan.model_validate(_plain(document))
@@ -82,9 +104,58 @@ def _with_busy_files(plan: Plan, document: CommentedMap, source: str) -> Plan:
     return plan.model_copy(update={"busy": entries})
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip YAML, but dates stay text: the plan parses them itself, so a day that
+    does not exist (2026-02-30) gets a sentence, not a traceback from inside the reader."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def _check_shape(yaml: YAML, text: str, source: str) -> None:
+    """Refuse, before building anything, a document that nests too deep, holds a number
+    too long to be one, or whose aliases expand into more values than a plan can have
+    (an "alias bomb": a few lines that would grow to millions of values). Works on the
+    parser's event stream, so the cost is one pass over the text."""
+    sizes: dict[str, int] = {}  # anchor -> values in its node, aliases written out
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, values so far) per open collection
+    total = 0
+    for event in yaml.parse(text):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, CollectionStartEvent):
+            if len(open_nodes) >= MAX_DEPTH:
+                raise PlanError(source, line, "", f"lists and mappings are nested more than {MAX_DEPTH} deep; a plan needs a few levels")
+            open_nodes.append((event.anchor, 1))
+            continue
+        if isinstance(event, CollectionEndEvent):
+            anchor, size = open_nodes.pop()
+        elif isinstance(event, AliasEvent):
+            if any(event.anchor == anchor for anchor, _ in open_nodes):
+                raise PlanError(source, line, "", f"the alias *{event.anchor} refers to the list or mapping it is inside")
+            anchor, size = None, sizes.get(event.anchor, 1)  # an unknown alias: the reader says so next
+        elif isinstance(event, ScalarEvent):
+            if event.style is None and len(event.value) > MAX_DIGITS and _INTEGER.fullmatch(event.value):
+                raise PlanError(source, line, "", f"a number with more than {MAX_DIGITS} digits; no value in a plan is that large")
+            anchor, size = event.anchor, 1
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        total += size if not open_nodes else 0
+        if open_nodes:
+            parent_anchor, parent_size = open_nodes[-1]
+            open_nodes[-1] = (parent_anchor, parent_size + size)
+        if size > MAX_VALUES or total > MAX_VALUES:
+            raise PlanError(
+                source, line, "", f"aliases (*name) expand the file to more than {MAX_VALUES:,} values; write the values out instead"
+            )
+
+
 def _read_yaml(text: str, source: str) -> CommentedMap:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     try:
+        _check_shape(yaml, text, source)
         document = yaml.load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -154,14 +225,40 @@ def _model_at(loc: tuple):
 # pydantic's wording for the commonest type mistakes, said the way the file is written.
 _PLAIN_WORDS = {
     "too_short": "needs at least one entry",
-    "list_type": 'must be a list in brackets, e.g. ["06:00-08:00", "17:30-21:00"]',
-    "dict_type": "must be a mapping of keys, e.g. {goal_order: 10}",
+    "list_type": "must be a list in brackets",
+    "dict_type": "must be a mapping of keys",
     "model_type": "must be a mapping of keys",
     "string_type": "must be text",
     "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "finite_number": "must be a number (not .nan or .inf)",
+    "string_too_short": "must not be empty",
 }
+
+# What a list or mapping looks like at the keys where one is expected, by key shape.
+_SHAPES = {
+    ("goals",): "must be a list in brackets, e.g. [strength, endurance]",
+    ("sessions",): "must be a list of sessions, each starting with '- name:' (trainweek init writes an example)",
+    ("busy",): 'must be a list in brackets, e.g. ["2026-12-02 18:00-19:30", "wed 18:00-19:30"]',
+    ("availability",): 'must be a mapping of days to windows, e.g. {mon: ["06:00-08:00"], thu: ["17:30-21:00"]}',
+    ("availability", "*"): 'must be a list in brackets, e.g. ["06:00-08:00", "17:30-21:00"]',
+    ("weights",): "must be a mapping of keys, e.g. {goal_order: 10, separation: 4}",
+    ("rules",): "must be a mapping of keys, e.g. {rest_days: 2}",
+    ("rules", "same_visit"): "must be a mapping of keys, e.g. {allowed: true, rest: 10m-20m}",
+    ("sessions", "*", "prefer"): 'must be a mapping of keys, e.g. {days: [mon, thu], time: "06:00-08:00"}',
+    ("sessions", "*", "prefer", "days"): "must be a list in brackets, e.g. [mon, thu]",
+}
+
+
+def _shape_message(loc: tuple, default: str) -> str:
+    shape = tuple(
+        "*" if isinstance(part, int) or (index == 1 and loc[0] == "availability") else part
+        for index, part in enumerate(loc)
+    )
+    return _SHAPES.get(shape, default)
 
 
 def _located(error: ValidationError, document: CommentedMap, source: str) -> PlanError:
@@ -186,6 +283,13 @@ def _located(error: ValidationError, document: CommentedMap, source: str) -> Pla
         message = message.replace("Input should be", "must be one of")
     elif kind in _PLAIN_WORDS:
         message = _PLAIN_WORDS[kind]
+        if kind in ("list_type", "dict_type", "model_type"):
+            message = _shape_message(loc, message)
+    elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        message = message.replace("Input should be", "must be")
+    elif kind == "string_too_long":
+        message = f"is too long: at most {first['ctx']['max_length']} characters"
+    message = message.replace("Input should be", "must be")
     line = line_of(document, loc)
     if line is None and loc[:-1]:
         line = line_of(document, loc[:-1])

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Annotated, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -36,6 +38,14 @@ from trainweek.scheduler.training import (
     Modality,
     default_weights,
 )
+
+def visible(text: str) -> str:
+    """Text with its control characters (ESC, newline, ...) written as escapes, so a name
+    or path printed to a terminal shows what it holds instead of acting on the terminal."""
+    if all(unicodedata.category(ch) != "Cc" for ch in text):
+        return text
+    return "".join(ch.encode("unicode_escape").decode() if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Minutes = Annotated[int, BeforeValidator(parse_minutes)]
@@ -136,19 +146,73 @@ class Rules(Strict):
         return minutes
 
 
-def _weight(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError("a weight is a number, e.g. 5 or 2.5")
+# Weights take two decimals: the solver counts them in hundredths (WEIGHT_SCALE in solve).
+MAX_WEIGHT = 10_000
+_WEIGHT_EXAMPLE = "write a weight such as 5 or 2.5"
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "..."
+
+
+def _checked_weight(value: Decimal, shown: str) -> float:
+    """The one rule for a weight, wherever it comes from: a finite number from 0 to
+    MAX_WEIGHT with at most two decimals. `shown` is the value as the person wrote it."""
+    shown = _shown(shown)
+    if value.is_nan():
+        raise ValueError(f"{shown} is not a number; {_WEIGHT_EXAMPLE}")
     if value < 0:
-        raise ValueError("a weight cannot be negative; use 0 to switch an objective off")
-    if value > 10_000:
-        raise ValueError("a weight above 10000 is not useful; scale all weights down instead")
-    if round(value * 100) != value * 100:
-        raise ValueError("weights take at most two decimals")
+        raise ValueError(f"{shown}: a weight cannot be negative; use 0 to switch an objective off")
+    if value > MAX_WEIGHT:
+        raise ValueError(f"{shown} is more than a weight needs (at most {MAX_WEIGHT}); scale all weights down instead")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"{shown} has more than two decimals; weights take at most two, e.g. 2.5 or 0.25")
     return float(value)
 
 
-WeightValue = Annotated[float, BeforeValidator(_weight)]
+def weight_value(value: object) -> float:
+    """A weight given as a number (the file's `weights:`, or `SolveOptions.weights`), checked."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise ValueError("a weight is a number, e.g. 5 or 2.5")
+    # repr is the shortest text that reads back as the same float: 1.1, not 1.100000000000000088...
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return _checked_weight(number, repr(value) if isinstance(value, float) else f"{number:.6g}")
+
+
+def parse_weight(text: str, form: str = _WEIGHT_EXAMPLE) -> float:
+    """A weight written as text (``2.5``), checked by the same rule as the file's; `form`
+    says how to write it where the text is not a number."""
+    try:
+        number = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        shown = f"'{_shown(text.strip())}' is not a number" if text.strip() else "no weight given"
+        raise ValueError(f"{shown}; {form}") from None
+    return _checked_weight(number, text.strip())
+
+
+def weight_name(name: str) -> str:
+    """A weight's name, checked against the objectives that have one."""
+    if name not in WEIGHT_NAMES:
+        raise ValueError(f"unknown weight '{name}'; valid names: {', '.join(WEIGHT_NAMES)}")
+    return name
+
+
+def parse_weight_setting(text: str) -> tuple[str, float]:
+    """``fatigue_spread=2.5`` (what ``--weight`` takes) as a checked name and weight."""
+    name, equals, number = text.partition("=")
+    weight_name(name.strip())
+    form = "write NAME=NUMBER, e.g. fatigue_spread=5"
+    if not equals:
+        raise ValueError(form)
+    return name.strip(), parse_weight(number, form)
+
+
+def parse_weight_values(text: str) -> list[float]:
+    """``0,2,5`` (the values a sweep tries) as checked weights."""
+    return [parse_weight(part, "write the values to try as V1,V2,..., e.g. 0,2,5,20") for part in text.split(",")]
+
+
+WeightValue = Annotated[float, BeforeValidator(weight_value)]
 
 
 class Weights(Strict):
@@ -187,8 +251,72 @@ def _busy_entry(value: object) -> str:
     return text
 
 
+# The weeks a plan may be for: zone rules are reliable and every written date fits a year.
+FIRST_WEEK = dt.date(1970, 1, 5)
+LAST_WEEK = dt.date(2100, 12, 27)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_DATE_EXAMPLE = "write it as YYYY-MM-DD, e.g. 2026-11-30"
+
+
+def parse_date(value: object) -> dt.date:
+    """A calendar date written YYYY-MM-DD (text or a date), with a sentence when it is not one."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time() or value.tzinfo is not None:
+            raise ValueError(f"{value} has a time of day; give the date only ({_DATE_EXAMPLE})")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        shown = f"'{value}'" if isinstance(value, str) else _shown(str(value)) if isinstance(value, (int, float)) else "this"
+        raise ValueError(f"{shown} is not a date; {_DATE_EXAMPLE}")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"'{value.strip()}' is not a calendar date (no such day); {_DATE_EXAMPLE}") from None
+
+
+def week_monday(day: dt.date) -> dt.date:
+    """The first day of a planned week: a Monday in the years trainweek plans for."""
+    if not FIRST_WEEK <= day <= LAST_WEEK:
+        raise ValueError(f"{day} is outside the weeks trainweek plans: {FIRST_WEEK.year} to {LAST_WEEK.year}")
+    if day.weekday() != 0:
+        monday = day - dt.timedelta(days=day.weekday())
+        raise ValueError(
+            f"{day} is a {day.strftime('%A')}; week_start must be a Monday (that week's Monday is {monday})"
+        )
+    return day
+
+
+WeekStart = Annotated[dt.date, BeforeValidator(parse_date), AfterValidator(week_monday)]
+
+
+def zone_name(name: str) -> str:
+    """An IANA time zone name, with a suggestion when it is not one."""
+    if not name.strip():
+        raise ValueError("is empty; write an IANA time zone name such as Europe/Berlin or America/New_York")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        zones = available_timezones()
+        shown = _shown(name if name.isprintable() else name.encode("unicode_escape").decode())
+        region = sorted(z for z in zones if z.lower().startswith(name.strip().lower() + "/"))
+        if region:
+            raise ValueError(
+                f"'{shown}' is a region, not a time zone; name a place in it, e.g. {region[0]}"
+            ) from None
+        last = name.strip().lower().split("/")[-1]
+        close = sorted(z for z in zones if last and z.lower().endswith(last))
+        hint = f" (did you mean {close[0]}?)" if close else " such as Europe/Berlin or America/New_York"
+        raise ValueError(f"'{shown}' is not an IANA time zone name{hint}") from None
+    return name
+
+
 def parse_grid(value: object) -> int:
-    minutes = parse_minutes(value)
+    """The start-time grid in minutes: a step that divides an hour."""
+    try:
+        minutes = parse_minutes(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a grid; use 5m, 10m, 15m, 30m or 60m") from None
     if 60 % minutes:
         raise ValueError(f"a grid of {minutes} minutes does not divide an hour; use 5m, 10m, 15m, 30m or 60m")
     return minutes
@@ -197,8 +325,8 @@ def parse_grid(value: object) -> int:
 class Plan(Strict):
     version: Literal[1]
     athlete: str = Field(min_length=1, max_length=80)
-    timezone: str
-    week_start: Optional[dt.date] = None
+    timezone: Annotated[str, AfterValidator(zone_name)]
+    week_start: Optional[WeekStart] = None
     grid: Annotated[int, BeforeValidator(parse_grid)] = 5
     goals: list[Goal] = Field(min_length=1)
     availability: dict[Weekday, DayWindows]
@@ -206,24 +334,6 @@ class Plan(Strict):
     sessions: list[SessionSpec] = Field(min_length=1)
     rules: Rules = Rules()
     weights: Weights = Weights()
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, name: str) -> str:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            close = sorted(z for z in available_timezones() if z.lower().endswith(name.lower().split("/")[-1]))
-            hint = f" (did you mean {close[0]}?)" if close else " such as Europe/Berlin or America/New_York"
-            raise ValueError(f"'{name}' is not an IANA time zone name{hint}") from None
-        return name
-
-    @field_validator("week_start")
-    @classmethod
-    def _monday(cls, day: Optional[dt.date]) -> Optional[dt.date]:
-        if day is not None and day.weekday() != 0:
-            raise ValueError(f"{day} is a {day.strftime('%A')}; week_start must be a Monday")
-        return day
 
     @field_validator("goals")
     @classmethod

@@ -6,6 +6,7 @@ from typing import Any
 
 from trainweek.constraints import SOFT_OBJECTIVES
 from trainweek.scheduler.ics import event_uid
+from trainweek.scheduler.plan import visible
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
 from trainweek.scheduler.week import Week
 
@@ -14,6 +15,14 @@ REMINDERS = (
     "In longer blocks, take a lighter deload week every 4-6 weeks.",
     "Listen to fatigue: if you are run down, swap a hard session for an easy one.",
 )
+
+
+def _safe(text: object) -> str:
+    """A person's text (names, reasons that quote them, file names) as rich prints it
+    literally: markup brackets escaped, control characters (ESC, ...) shown as escapes."""
+    from rich.markup import escape
+
+    return escape(visible(str(text)))
 
 
 def objective_rows(week: Week) -> list[dict[str, Any]]:
@@ -73,7 +82,7 @@ def as_json(week: Week) -> dict[str, Any]:
 def print_week(week: Week, console) -> None:
     from rich.table import Table
 
-    table = Table(title=f"Training week of {week.frame.week_start:%a %d %b %Y} for {week.plan.athlete}", show_lines=True)
+    table = Table(title=f"Training week of {week.frame.week_start:%a %d %b %Y} for {_safe(week.plan.athlete)}", show_lines=True)
     table.add_column("Day")
     table.add_column("Time", no_wrap=True)
     table.add_column("Session")
@@ -88,15 +97,15 @@ def print_week(week: Week, console) -> None:
             table.add_row(
                 f"{WEEKDAY_NAMES[day][:3]} {week.frame.date(day):%d %b}",
                 p.clock_range,
-                f"[bold]{p.occurrence.label}[/bold]\n{spec.kind.value}, {spec.intensity.value}{light_only}",
-                "\n".join(f"- {reason}" for reason in week.reasons.get(p.occurrence.index, [])[:4]),
+                f"[bold]{_safe(p.occurrence.label)}[/bold]\n{spec.kind.value}, {spec.intensity.value}{light_only}",
+                "\n".join(f"- {_safe(reason)}" for reason in week.reasons.get(p.occurrence.index, [])[:4]),
             )
     console.print(table)
     verdict = "proven optimal" if week.proven_optimal else f"best found, not proven optimal (bound {week.bound:g})"
     parts = ", ".join(f"{row['name']} {row['weighted']:g}" for row in objective_rows(week) if row["weighted"])
     console.print(f"Week is {verdict}: penalty {week.objective:g}" + (f" ({parts})" if parts else "") + f", solved in {week.solve_seconds:.2f} s.")
     for entry in week.frame.ignored_busy:
-        console.print(f"[yellow]Note:[/yellow] busy block '{entry}' is outside this week and was ignored.")
+        console.print(f"[yellow]Note:[/yellow] busy block '{_safe(entry)}' is outside this week and was ignored.")
     for reminder in REMINDERS:
         console.print(f"[dim]- {reminder}[/dim]")
 
@@ -145,11 +154,11 @@ def print_score(week: Week, console) -> None:
 def print_explanation(week: Week, found_reasons, found_alternatives, console) -> None:
     print_score(week, console)
     for p in week.placements:
-        console.print(f"\n[bold]{p.occurrence.label}[/bold]: {p.when}")
+        console.print(f"\n[bold]{_safe(p.occurrence.label)}[/bold]: {p.when}")
         for reason in found_reasons[p.occurrence.index]:
-            console.print(f"  [cyan]{reason.rule}[/cyan]: {reason.text}")
+            console.print(f"  [cyan]{reason.rule}[/cyan]: {_safe(reason.text)}")
         for alt in found_alternatives[p.occurrence.index]:
-            console.print(f"  [dim]elsewhere[/dim]: {alt.sentence}")
+            console.print(f"  [dim]elsewhere[/dim]: {_safe(alt.sentence)}")
     rest = week.rest_day_names()
     if rest:
         console.print(f"\nRest days: {', '.join(rest)}.")
@@ -186,17 +195,17 @@ def print_sweep(results, grid, console) -> None:
     for name in names:
         trade.add_column(name.replace("_", " "), justify="right")
     for number, entry in enumerate(results):
-        trade.add_row(chr(ord("A") + number), describe_settings(entry.settings, grid), *(str(entry.raw_parts[n]) for n in names))
+        trade.add_row(chr(ord("A") + number), _safe(describe_settings(entry.settings, grid)), *(str(entry.raw_parts[n]) for n in names))
     console.print(trade)
     console.print("[dim]Columns after the weights are raw penalties: lower is better for that objective.[/dim]")
     reference = results[0].week
     console.print("\n[bold]Week A[/bold]")
     for p in reference.placements:
-        console.print(f"  {p.when:<24} {p.occurrence.label}")
+        console.print(f"  {p.when:<24} {_safe(p.occurrence.label)}")
     for number, entry in enumerate(results[1:], start=1):
         console.print(f"\n[bold]Week {chr(ord('A') + number)}[/bold] differs from A:")
         for move in moves(reference, entry.week):
-            console.print(f"  {move.label}: {move.before} -> {move.after}")
+            console.print(f"  {_safe(move.label)}: {move.before} -> {move.after}")
 
 
 def compare_json(first: Week, second: Week) -> dict[str, Any]:
@@ -218,16 +227,16 @@ def print_comparison(first: Week, second: Week, first_name: str, second_name: st
     labels = list(where_first) + [label for label in where_second if label not in where_first]
     table = Table(title="Where each session goes")
     table.add_column("session")
-    table.add_column(first_name)
-    table.add_column(second_name)
+    table.add_column(_safe(first_name))
+    table.add_column(_safe(second_name))
     for label in labels:
         a, b = where_first.get(label, "-"), where_second.get(label, "-")
-        table.add_row(label, a, b if a == b else f"[bold]{b}[/bold]")
+        table.add_row(_safe(label), a, b if a == b else f"[bold]{b}[/bold]")
     console.print(table)
     parts = Table(title="Objective parts (raw penalty x weight)")
     parts.add_column("objective")
-    parts.add_column(first_name, justify="right")
-    parts.add_column(second_name, justify="right")
+    parts.add_column(_safe(first_name), justify="right")
+    parts.add_column(_safe(second_name), justify="right")
     for row_a, row_b in zip(objective_rows(first), objective_rows(second)):
         parts.add_row(row_a["name"], f"{row_a['raw']} x {row_a['weight']:g}", f"{row_b['raw']} x {row_b['weight']:g}")
     parts.add_row("total", f"{first.objective:g}", f"{second.objective:g}")

@@ -3,31 +3,112 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
-from dataclasses import dataclass
+from typing import Annotated, Any, Optional
 
 from ortools.sat.python import cp_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.checking import RuleBroken, finished_week
-from trainweek.scheduler.errors import NoWeekExists, OutOfTime
+from trainweek.scheduler.errors import BadOption, NoWeekExists, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler.model import NoRoom, WeekModel
-from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.plan import Plan, WeekStart, parse_grid, weight_name, weight_value
 from trainweek.scheduler.week import Week
 
 # Weights take two decimals; the solver sees them times 100 as integers.
 WEIGHT_SCALE = 100
 
 
-@dataclass(frozen=True)
-class SolveOptions:
-    workers: int = 1
-    seed: int = 0
-    time_limit: float = 60.0
-    week_start: dt.date | None = None
-    grid: int | None = None
-    weights: tuple[tuple[str, float], ...] = ()
+# CP-SAT's random_seed is a 32-bit signed integer.
+SEED_RANGE = (-(2**31), 2**31 - 1)
+
+
+def _seed(value: int) -> int:
+    if not SEED_RANGE[0] <= value <= SEED_RANGE[1]:
+        raise ValueError(f"{value} is out of range; a seed is a whole number from {SEED_RANGE[0]} to {SEED_RANGE[1]}")
+    return value
+
+
+def _workers(value: int) -> int:
+    if not 1 <= value <= 64:
+        raise ValueError(f"{value} is out of range; use 1 to 64 workers (1 is deterministic)")
+    return value
+
+
+def _time_limit(value: float) -> float:
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{value:g} is not a time limit; give seconds above 0, e.g. 60")
+    return value
+
+
+def _weight_setting(value: object) -> tuple[str, float]:
+    if isinstance(value, str) or not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ValueError("each weight is a (name, number) pair, e.g. ('fatigue_spread', 5)")
+    name, number = value
+    return weight_name(str(name)), weight_value(number)
+
+
+class SolveOptions(BaseModel):
+    """How to solve: the week, the grid, weight overrides and the search settings.
+
+    Checked with the plan's own rules (a Monday week_start, the grid, the one weight
+    rule), so the command line, the library and any other front end share one
+    validation; a wrong value raises `BadOption` naming the option.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    workers: Annotated[int, AfterValidator(_workers)] = 1
+    seed: Annotated[int, AfterValidator(_seed)] = 0
+    time_limit: Annotated[float, AfterValidator(_time_limit)] = 60.0
+    week_start: Optional[WeekStart] = None
+    grid: Optional[Annotated[int, BeforeValidator(parse_grid)]] = None
+    weights: Annotated[
+        tuple[Annotated[tuple[str, float], BeforeValidator(_weight_setting)], ...],
+        BeforeValidator(lambda value: tuple(value.items()) if isinstance(value, dict) else value),
+    ] = ()
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise _bad_option(error, values) from None
+
+    def with_weights(self, setting: dict[str, float]) -> "SolveOptions":
+        """These options with more weight overrides (later ones win), checked again."""
+        return SolveOptions(**{**dict(self), "weights": self.weights + tuple(setting.items())})
+
+
+_OPTION_WORDS = {
+    "int_parsing": "is not a whole number",
+    "int_type": "is not a whole number",
+    "int_from_float": "is not a whole number",
+    "float_parsing": "is not a number",
+    "float_type": "is not a number",
+    "finite_number": "is not a number of seconds above 0",
+    "tuple_type": "must be (name, number) pairs",
+    "extra_forbidden": "is not a solve option",
+}
+
+
+def _bad_option(error: ValidationError, values: dict[str, Any]) -> BadOption:
+    first = error.errors()[0]
+    option = str(first["loc"][0]) if first["loc"] else "options"
+    value = values.get(option)
+    if isinstance(value, dict):
+        value = tuple(value.items())
+    if option == "weights" and len(first["loc"]) > 1 and isinstance(value, (tuple, list)):
+        value = value[first["loc"][1]]
+        if isinstance(value, (tuple, list)) and len(value) == 2:
+            value = f"{value[0]}={value[1]}"
+    if first["type"] in _OPTION_WORDS:
+        reason = f"{value!r} {_OPTION_WORDS[first['type']]}" if first["type"] != "extra_forbidden" else _OPTION_WORDS[first["type"]]
+    else:
+        reason = first["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
+    return BadOption(option, value, reason)
 
 
 class Infeasible(NoWeekExists):

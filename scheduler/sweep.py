@@ -8,7 +8,7 @@ produce them, and each distinct week is compared with the first one, session by 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from trainweek.constraints import SOFT_OBJECTIVES
 from trainweek.scheduler.plan import Plan
@@ -34,17 +34,6 @@ class Move:
     after: str
 
 
-def parse_values(text: str) -> list[float]:
-    """``0,2,5`` as numbers, each a valid weight."""
-    values = []
-    for part in text.split(","):
-        value = float(part)
-        if value < 0:
-            raise ValueError(f"{part.strip()} is negative; weights are 0 or more")
-        values.append(value)
-    return values
-
-
 def combinations(grid: dict[str, list[float]]) -> list[dict[str, float]]:
     unknown = [name for name in grid if name not in WEIGHT_NAMES]
     if unknown:
@@ -62,7 +51,7 @@ def sweep(plan: Plan, grid: dict[str, list[float]], options: SolveOptions = Solv
     distinct: dict[tuple, DistinctWeek] = {}
     near = None
     for setting in combinations(grid):
-        week = solve(plan, replace(options, weights=options.weights + tuple(setting.items())), near=near)
+        week = solve(plan, options.with_weights(setting), near=near)
         near = {p.occurrence.index: p.local_start for p in week.placements}
         entry = distinct.setdefault(tuple(sorted(week.parts.items())), DistinctWeek(week))
         entry.settings.append(setting)

@@ -11,8 +11,8 @@ import re
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-_DURATION = re.compile(r"^\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?\s*$")
-_CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})$")
+_DURATION = re.compile(r"^\s*(?:(?P<h>\d{1,9})\s*h)?\s*(?:(?P<m>\d{1,9})\s*m(?:in)?)?\s*$", re.ASCII)
+_CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})$", re.ASCII)
 
 
 def parse_minutes(value: object, *, allow_zero: bool = False) -> int:
@@ -25,7 +25,7 @@ def parse_minutes(value: object, *, allow_zero: bool = False) -> int:
         minutes = int(value)
     elif isinstance(value, str):
         text = value.strip().lower()
-        if text.isdigit():
+        if text.isascii() and text.isdigit() and len(text) <= 9:
             minutes = int(text)
         else:
             match = _DURATION.match(text)
