@@ -15,7 +15,8 @@ import click
 from trainweek.scheduler.errors import EXIT_BAD_INPUT, TrainweekError
 from trainweek.scheduler.loading import load_plan
 from trainweek.scheduler.plan import parse_grid
-from trainweek.scheduler.training import WEIGHT_NAMES, Goal
+from trainweek.constraints import WEIGHT_NAMES
+from trainweek.scheduler.training import Goal
 
 
 class UserError(click.ClickException):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from trainweek.constraints import SOFT_OBJECTIVES
 from trainweek.scheduler.plan import Plan
 from trainweek.scheduler.solve import SolveOptions, solve
-from trainweek.scheduler.training import WEIGHT_NAMES
+from trainweek.constraints import WEIGHT_NAMES
 from trainweek.scheduler.week import Week
 
 

@@ -60,3 +60,102 @@ def test_impossible_week_names_the_culprit_and_every_fix_works(name):
     for fix in error.fixes:
         week = solve_plan(fix.apply(plan))
         assert violations(week) == {}, fix.text
+
+
+# --- the time limit (issue 16, item 19) ------------------------------------------------
+
+import time  # noqa: E402
+
+from ortools.sat.python import cp_model  # noqa: E402
+
+from trainweek.constraints import HARD_RULES, modality_gap, repeat_days  # noqa: E402
+from trainweek.scheduler import diagnose as diagnosis  # noqa: E402
+from tests.helpers import frame_of  # noqa: E402
+
+
+class _OutOfTime:
+    """A solver for diagnosis whose every solve runs to its limit without an answer."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def solve(self, model):
+        time.sleep(self.seconds)
+        return cp_model.UNKNOWN
+
+
+def _slow_diagnosis(monkeypatch, first_only=False):
+    """Every diagnosis solve (or only the conflict search, the first) times out."""
+    real = diagnosis._solver
+    calls = []
+
+    def solver(seconds):
+        calls.append(seconds)
+        return _OutOfTime(seconds) if not first_only or len(calls) == 1 else real(seconds)
+
+    monkeypatch.setattr(diagnosis, "_solver", solver)
+    return calls
+
+
+def test_the_whole_solve_keeps_to_the_time_limit_and_timed_out_checks_are_unknown(monkeypatch):
+    plan = CASES["hard recovery"][0]
+    calls = _slow_diagnosis(monkeypatch)
+    started = time.monotonic()
+    with pytest.raises(Infeasible) as raised:
+        solve_plan(plan, time_limit=1.5)
+    assert time.monotonic() - started < 1.5 + 0.5
+    assert len(calls) > 1 and max(calls) <= 1.5
+    error = raised.value
+    message = str(error)
+    assert "No single change gives a week" not in message  # unknown is not "impossible"
+    assert "could not be checked in time" in message and "raise --time-limit" in message
+    assert error.fixes == [] and error.unchecked > 0
+    assert not error.conflict_complete
+    assert error.culprits == []  # not every rule listed as in conflict
+    assert "ran out of time" in message
+
+
+def test_a_conflict_search_out_of_time_says_what_it_found_so_far(monkeypatch):
+    plan = CASES["hard recovery"][0]
+    _slow_diagnosis(monkeypatch, first_only=True)
+    with pytest.raises(Infeasible) as raised:
+        solve_plan(plan, time_limit=30)
+    error = raised.value
+    assert not error.conflict_complete
+    assert error.culprits == ["hard_recovery"]  # without it a week exists; the others are not needed
+    assert "ran out of time; so far: 2 hard sessions must be 48h apart" in str(error)
+    assert "hard_recovery to 24h" in [fix.text for fix in error.fixes]
+
+
+def test_a_diagnosis_with_no_time_left_proves_nothing_and_says_so():
+    plan = CASES["rest days"][0]
+    error = diagnosis.diagnose(plan, frame_of(plan), deadline=time.monotonic())
+    assert error.fixes == [] and error.unchecked > 0
+    assert "No single change gives a week" not in str(error)
+
+
+def test_without_a_time_limit_the_diagnosis_is_unchanged():
+    plan = CASES["rest days"][0]
+    error = diagnosis.diagnose(plan, frame_of(plan))
+    assert error.conflict_complete and error.unchecked == 0
+    assert str(error).startswith("No week satisfies the rules: 1 lift and 2 endurance sessions must be 6h apart")
+
+
+# --- conflicts in sentences (issue 16, item 20) ------------------------------------------
+
+def test_every_hard_rule_describes_its_conflict_in_a_sentence():
+    plan = make_plan([dict(RUN, times=2), LIFT], availability=EVENINGS)
+    for rule in HARD_RULES:
+        text = rule.conflict(plan, frame_of(plan))
+        assert text != rule.NAME and len(text.split()) > 3, text
+
+
+def test_no_gap_reads_as_no_overlap_not_zero_minutes_apart():
+    plan = make_plan([LIFT, RUN], availability=EVENINGS, rules={"separate_modalities_by": "0m"})
+    text = modality_gap.conflict(plan, frame_of(plan))
+    assert "0m apart" not in text and "must not overlap" in text
+
+
+def test_repeats_read_as_a_sentence_not_a_bare_rule_name():
+    plan = make_plan([dict(RUN, times=3), LIFT], availability=EVENINGS)
+    assert repeat_days.conflict(plan, frame_of(plan)) == "the repeats of Run (3 a week) must fall on different days (repeat_days)"
