@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from trainweek.constraints.rest_days import open_days, open_training_days
-from trainweek.constraints.rule import Relaxation, SizeProblem, with_rules
+from trainweek.constraints.rule import Relaxation, SizeProblem, count, with_rules
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
 from trainweek.scheduler.week import Week
@@ -40,7 +40,11 @@ def reasons(week: Week) -> dict[int, list[str]]:
 
 
 def conflict(plan: Plan, frame: WeekFrame) -> str:
-    return f"at most {plan.rules.max_sessions_per_day} sessions a day (max_sessions_per_day)"
+    days = sum(1 for day in range(7) if frame.free_blocks(day))
+    return (
+        f"{count(len(plan.occurrences), 'session')} on {count(days, 'day')} with free time, at most "
+        f"{plan.rules.max_sessions_per_day} a day (max_sessions_per_day)"
+    )
 
 
 def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:
