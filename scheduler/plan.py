@@ -287,4 +287,3 @@ class Occurrence:
     def trains(self) -> bool:
         """Whether the session rules a day out as a rest day (mobility does not)."""
         return self.spec.kind is not Kind.mobility
-

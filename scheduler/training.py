@@ -92,4 +92,3 @@ def first_modality(goals: list[Goal]) -> tuple[Modality, Goal]:
         if goal in FIRM_ORDER:
             return FIRM_ORDER[goal], goal
     return Modality.strength, goals[0]
-
