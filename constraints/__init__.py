@@ -1,9 +1,17 @@
-"""One module per training rule: each posts itself to the CP-SAT model and checks a finished week.
+"""The training rules, one module each, and the one list of them.
 
-Hard rules expose ``check(week) -> list[str]`` (what is wrong, empty when the week obeys);
-soft objectives expose ``penalty(week) -> int`` (the raw penalty the solver minimised,
-recomputed in plain Python). Both expose ``reasons(week)``: sentences per session.
+A module holds all of its rule (see `trainweek.constraints.rule` for the `HardRule` and
+`SoftObjective` protocols): how it is posted, its plain-Python checker (`check` for a hard
+rule, `penalty` for a soft objective), its reasons, and for a hard rule its conflict
+sentence, its relaxations and its size problems. The tuples below are the only place
+rules are listed: every name of a rule or a weight is the `NAME` of its module, and
+the weight names, the default weights per goal, the plan's `weights:` keys and the order
+of reasons are all derived here. To add a rule, write its module and add it to one tuple.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable
 
 from trainweek.constraints import (
     availability,
@@ -19,7 +27,62 @@ from trainweek.constraints import (
     separation,
     sessions_per_day,
 )
+from trainweek.constraints.rule import HardRule, Rule, SoftObjective
+from trainweek.scheduler.training import Goal
+from trainweek.scheduler.week import Week
 
-HARD_RULES = (availability, no_overlap, modality_gap, rest_days, sessions_per_day, hard_recovery, repeat_days)
-SOFT_OBJECTIVES = (goal_order, separation, fatigue_spread, preferred_times, consistency)
-ALL_RULES = HARD_RULES + SOFT_OBJECTIVES
+# In the order they are posted (which the solver's search follows).
+HARD_RULES: tuple[HardRule, ...] = (
+    availability,
+    no_overlap,
+    modality_gap,
+    rest_days,
+    sessions_per_day,
+    hard_recovery,
+    repeat_days,
+)
+SOFT_OBJECTIVES: tuple[SoftObjective, ...] = (goal_order, separation, fatigue_spread, preferred_times, consistency)
+ALL_RULES: tuple[Rule, ...] = HARD_RULES + SOFT_OBJECTIVES
+
+# Reasons for a session's slot start with the rules that most often decide it; every
+# other rule's follow, in the order above, so no rule's reasons can be left out.
+_DECIDE_FIRST: tuple[Rule, ...] = (
+    goal_order,
+    modality_gap,
+    hard_recovery,
+    separation,
+    preferred_times,
+    consistency,
+    fatigue_spread,
+    availability,
+)
+REASON_ORDER: tuple[str, ...] = tuple(
+    rule.NAME for rule in _DECIDE_FIRST + tuple(r for r in ALL_RULES if r not in _DECIDE_FIRST)
+)
+
+RULE_NAMES: tuple[str, ...] = tuple(rule.NAME for rule in ALL_RULES)
+WEIGHT_NAMES: tuple[str, ...] = tuple(rule.NAME for rule in SOFT_OBJECTIVES)
+
+# Default weights by primary goal, each objective's own (its DEFAULT_WEIGHTS).
+GOAL_WEIGHTS: dict[Goal, dict[str, float]] = {
+    goal: {rule.NAME: rule.DEFAULT_WEIGHTS[goal] for rule in SOFT_OBJECTIVES} for goal in Goal
+}
+
+
+def default_weights(goals: Iterable[Goal]) -> dict[str, float]:
+    """The weights of the primary (first) goal."""
+    return dict(GOAL_WEIGHTS[next(iter(goals))])
+
+
+def penalties(week: Week) -> dict[str, int]:
+    """Each objective's raw penalty, recomputed in plain Python from the week."""
+    return {rule.NAME: rule.penalty(week) for rule in SOFT_OBJECTIVES}
+
+
+def broken_rules(week: Week) -> list[str]:
+    """Every hard rule's complaint about the week, as 'name: problem'; empty when it obeys all."""
+    return [f"{rule.NAME}: {problem}" for rule in HARD_RULES for problem in rule.check(week)]
+
+
+if len(set(RULE_NAMES)) != len(RULE_NAMES):
+    raise ImportError(f"two rules share a NAME: {sorted(n for n in RULE_NAMES if RULE_NAMES.count(n) > 1)}")

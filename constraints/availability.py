@@ -2,16 +2,26 @@
 
 Posted as the domain of each session's start (see scheduler.model.WeekModel), so the
 solver never considers a start outside a free window; the check below re-derives it
-from the file's windows and busy blocks.
+from the file's windows and busy blocks. It has no enforcement literal: when no rule is
+needed for a conflict, the sessions simply do not fit the free time, and a session whose
+domain comes out empty (`NoRoom`) fits no free window at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from functools import partial
+from typing import TYPE_CHECKING
 
+from trainweek.constraints.rule import Relaxation, SizeProblem, changed, count
 from trainweek.scheduler.model import WeekModel
-from trainweek.scheduler.timetext import WEEKDAY_NAMES, format_clock
+from trainweek.scheduler.timetext import WEEKDAY_NAMES, format_clock, format_minutes
 from trainweek.scheduler.week import Week
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.frame import WeekFrame
+    from trainweek.scheduler.plan import Occurrence, Plan
 
 UTC = dt.timezone.utc
 
@@ -28,7 +38,7 @@ def _clock(moment) -> int:
     return moment.hour * 60 + moment.minute
 
 
-def _instant(frame, day: int, clock: int) -> dt.datetime:
+def _instant(frame: WeekFrame, day: int, clock: int) -> dt.datetime:
     """The moment a local clock time happens, in UTC (a clock time skipped by a spring
     DST change reads as the moment the clocks jump, as zoneinfo resolves it)."""
     return frame.local_datetime(day, clock).astimezone(UTC)
@@ -68,3 +78,71 @@ def reasons(week: Week) -> dict[int, list[str]]:
                     f"inside your {WEEKDAY_NAMES[p.day]} window {format_clock(w.start)}-{format_clock(w.end)}"
                 ]
     return found
+
+
+def without_room(plan: Plan, frame: WeekFrame) -> Occurrence | None:
+    """The first session that fits in no free window of the week, if any (the model's NoRoom)."""
+    return next(
+        (item for item in plan.occurrences if not any(frame.start_ticks(day, item.spec.duration) for day in range(7))),
+        None,
+    )
+
+
+def conflict(plan: Plan, frame: WeekFrame) -> str:
+    stuck = without_room(plan, frame)
+    if stuck is not None:
+        return _no_room(frame, stuck)
+    needed = sum(item.spec.duration for item in plan.occurrences)
+    free = sum(b.end - b.start for day in range(7) for b in frame.free_blocks(day))
+    sessions = len(plan.occurrences)
+    return (
+        f"{count(sessions, 'session')} ({format_minutes(needed)}) {'does' if sessions == 1 else 'do'} not fit in your "
+        f"free windows ({format_minutes(free)} on {count(sum(1 for d in range(7) if frame.free_blocks(d)), 'day')})"
+    )
+
+
+def _no_room(frame: WeekFrame, item: Occurrence) -> str:
+    blocks = [b for day in range(7) for b in frame.free_blocks(day)]
+    if not blocks:
+        return f"{item.label} has nowhere to go: busy blocks cover every window"
+    longest = max(blocks, key=lambda b: b.end - b.start)
+    after = ", once busy blocks are taken out" if frame.busy_blocks else ""
+    return (
+        f"{item.label} ({format_minutes(item.spec.duration)}) fits in no free window: the longest is "
+        f"{format_minutes(longest.end - longest.start)} ({WEEKDAY_NAMES[longest.day]} "
+        f"{format_clock(longest.start)}-{format_clock(longest.end)}){after}"
+    )
+
+
+def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:
+    """A session that fits no free window, shortened to the longest one.
+
+    More free time (a busy block freed, a window added) is tried whatever the conflict,
+    by diagnosis itself, as are fewer sessions.
+    """
+    stuck = without_room(plan, frame)
+    return [] if stuck is None else [_shorter(plan, frame, stuck)]
+
+
+def _shorter(plan: Plan, frame: WeekFrame, item: Occurrence) -> Iterator[Relaxation]:
+    longest = max((b.end - b.start for day in range(7) for b in frame.free_blocks(day)), default=0)
+    if 0 < longest < item.spec.duration:
+        spec = item.spec
+        shorter = spec.model_copy(update={"duration": longest})
+        sessions = [shorter if s is spec else s for s in plan.sessions]
+        yield Relaxation("sessions", f"'{spec.name}' down to {format_minutes(longest)}", partial(changed, sessions=sessions))
+
+
+def size_problems(plan: Plan) -> Iterator[SizeProblem]:
+    """No window at all, or a session longer than every window."""
+    longest = max((end - start for windows in plan.availability.values() for start, end in windows), default=0)
+    if longest == 0:
+        yield SizeProblem(("availability",), "no time windows on any day")
+        return
+    for index, spec in enumerate(plan.sessions):
+        if spec.duration > longest:
+            yield SizeProblem(
+                ("sessions", index, "duration"),
+                f"{format_minutes(spec.duration)} is longer than every window (the longest is "
+                f"{format_minutes(longest)}); shorten it or widen a window",
+            )

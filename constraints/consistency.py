@@ -3,21 +3,27 @@
 Habits stick when Tuesday's and Thursday's runs start at the same hour. Penalty: for each
 session with `times` of 2 or more, the spread between its earliest and latest start time
 of day, in started hours.
+
+Default weight: 1 whatever the goal, the lightest of the objectives.
 """
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
+from trainweek.constraints.rule import repeat_groups
 from trainweek.scheduler.model import WeekModel
-from trainweek.scheduler.plan import repeat_groups
 from trainweek.scheduler.timetext import format_minutes
-from trainweek.scheduler.week import Week
+from trainweek.scheduler.training import Goal
+from trainweek.scheduler.week import Placement, Week
 
 NAME = "consistency"
 HARD = False
 TITLE = "consistent time of day"
+DEFAULT_WEIGHTS = {goal: 1 for goal in Goal}
 
 
-def post(m: WeekModel):
+def post(m: WeekModel) -> cp_model.LinearExpr | int:
     terms = []
     for group in repeat_groups(m.items):
         key = group[0].spec_index
@@ -33,7 +39,7 @@ def post(m: WeekModel):
     return sum(terms)
 
 
-def _time_of_day(placement) -> int:
+def _time_of_day(placement: Placement) -> int:
     """Minutes after midnight on the local clock at the start, as a person reads it."""
     return placement.local_start.hour * 60 + placement.local_start.minute
 

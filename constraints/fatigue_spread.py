@@ -8,73 +8,82 @@ squaring anything: since each session lies on exactly one day, sum_d L_d^2 = sum
 pair of sessions sharing a day p_i*p_j (two moderate hours cost 9), plus 10 for each
 pair of consecutive days that both hold a hard session (Sunday to Monday too when the
 week repeats).
+
+Default weight: highest for fat loss, where even daily load matters more than order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
+from trainweek.scheduler.training import Goal
 from trainweek.scheduler.week import Week
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.plan import Occurrence, Plan, SessionSpec
 
 NAME = "fatigue_spread"
 HARD = False
 TITLE = "fatigue spread"
+DEFAULT_WEIGHTS = {
+    Goal.strength: 3,
+    Goal.hypertrophy: 3,
+    Goal.power: 3,
+    Goal.endurance: 4,
+    Goal.fat_loss: 5,
+    Goal.general: 4,
+}
 LOAD_POINT = 100
 BACK_TO_BACK_HARD = 10
 
 
-def spec_points(spec) -> int:
+def spec_points(spec: SessionSpec) -> int:
     return max(1, round(spec.load / LOAD_POINT)) if spec.load else 0
 
 
-def points(item) -> int:
+def points(item: Occurrence) -> int:
     return spec_points(item.spec)
 
 
-def pair_cost(a, b) -> int:
+def pair_cost(a: Occurrence, b: Occurrence) -> int:
     return points(a) * points(b)
 
 
-def _loaded_pairs(items):
+def _loaded_pairs(items: Iterable[Occurrence]) -> list[tuple[Occurrence, Occurrence]]:
     loaded = [i for i in items if i.spec.load]
     return [(a, b) for n, a in enumerate(loaded) for b in loaded[n + 1 :]]
 
 
-def _consecutive_days(plan):
+def _consecutive_days(plan: Plan) -> list[tuple[int, int]]:
     days = [(d, d + 1) for d in range(6)]
     return days + [(6, 0)] if plan.rules.repeat_weekly else days
 
 
-def post(m: WeekModel):
+def post(m: WeekModel) -> cp_model.LinearExpr | int:
     loaded = [i for i in m.items if i.spec.load]
-    pairs = [(a, b) for a, b in _loaded_pairs(m.items) if m.may_share_day(a.index, b.index)]
-    days = _most_training_days(m)
-    # The shared load gets its own variable whose lower bound is the most even split's:
-    # it carries the bound into the objective even without the LP relaxation.
-    least = _least_square_excess([points(i) for i in loaded], days)
-    shared = m.model.new_int_var(least, sum(pair_cost(a, b) for a, b in pairs), "shared_load")
-    if m.partitioned:
-        sessions = m.plan.sessions
-        m.model.add(shared == m.pattern_cost(lambda a, b: spec_points(sessions[a]) * spec_points(sessions[b])))
-    else:
-        same = [m.same_day(a.index, b.index) for a, b in pairs]
-        m.model.add(shared == sum(pair_cost(a, b) * flag for (a, b), flag in zip(pairs, same)))
-        m.model.add(sum(same) >= _least_square_excess([1] * len(loaded), days))
+    days = m.most_training_days
+    # The shared load is one variable whose lower bound is the most even split's: it
+    # carries the bound into the objective even without the LP relaxation.
+    shared = m.same_day_cost(
+        _loaded_pairs(m.items),
+        pair_cost,
+        name="shared_load",
+        at_least=_least_square_excess([points(i) for i in loaded], days),
+        pairs_at_least=_least_square_excess([1] * len(loaded), days),
+    )
     terms = [shared]
-    hard_day = m.hard_day
+    hard_day = m.day_holds("hard_day", lambda item: item.is_hard)
     for day, after in _consecutive_days(m.plan):
         if day in hard_day and after in hard_day:
             both = m.model.new_bool_var(f"hard_after_hard[{day}]")
             m.model.add(both >= hard_day[day] + hard_day[after] - 1)
             terms.append(BACK_TO_BACK_HARD * both)
     return sum(terms)
-
-
-def _most_training_days(m: WeekModel) -> int:
-    """Days loaded sessions can use: open to one of them and not needed as rest days."""
-    loaded = [i for i in m.items if i.spec.load]
-    open_days = sum(1 for d in range(7) if any(d in m.on_day[i.index] for i in loaded))
-    return min(7 - m.plan.rules.rest_days, open_days)
 
 
 def _least_square_excess(weights: list[int], days: int) -> int:

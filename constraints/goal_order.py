@@ -18,74 +18,92 @@ Model: the same-day part is `same_day and before(second, first)`. Only pairs who
 domains let the goal's second modality end on one day and the first start on a later day
 within the rest (a cross-midnight visit in the wrong order) also get a visit part: unless
 the pair's boolean is 1, the difference of their grid starts stays outside the rest range.
+
+Default weight: high where the article is firm about the order (strength, hypertrophy,
+endurance; power highest), low for fat loss and general fitness.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from ortools.sat.python import cp_model
 
+from trainweek.constraints.rule import strength_endurance_pairs
 from trainweek.scheduler.model import WeekModel
-from trainweek.scheduler.plan import Occurrence, strength_endurance_pairs
-from trainweek.scheduler.training import GOAL_LABELS, Modality, first_modality
-from trainweek.scheduler.week import Week, one_visit
+from trainweek.scheduler.training import GOAL_LABELS, Goal, Modality, first_modality
+from trainweek.scheduler.week import Placement, Week, one_visit
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.plan import Occurrence, Plan
 
 NAME = "goal_order"
 HARD = False
 TITLE = "goal-priority order"
+DEFAULT_WEIGHTS = {
+    Goal.strength: 10,
+    Goal.hypertrophy: 10,
+    Goal.power: 25,
+    Goal.endurance: 10,
+    Goal.fat_loss: 3,
+    Goal.general: 2,
+}
 
 
-def _first_and_second(plan, s, e):
+def _first_and_second(plan: Plan, s: Occurrence, e: Occurrence) -> tuple[Occurrence, Occurrence]:
     first, _ = first_modality(plan.goals)
     return (s, e) if first is Modality.strength else (e, s)
 
 
-def _visit_ticks(grid: int, second: Occurrence, pair_rest: tuple[int, int]) -> tuple[int, int]:
-    """Range of tick(first) - tick(second) where `second` ends, then `first` starts after the rest.
+def _visit_steps(grid: int, second: Occurrence, pair_rest: tuple[int, int]) -> tuple[int, int]:
+    """Range of step(first) - step(second) where `second` ends, then `first` starts after the rest.
 
-    start = grid * tick, so rest = grid * (tick_first - tick_second) - duration_second.
+    Starts are in grid steps (start = grid * step), so rest = grid * (step_first -
+    step_second) - duration_second.
     """
     low, high = pair_rest
     duration = second.spec.duration
     return -(-(low + duration) // grid), (high + duration) // grid
 
 
-def _wrong_visit_across_days(m: WeekModel, first: Occurrence, second: Occurrence, ticks: tuple[int, int]) -> bool:
+def _wrong_visit_across_days(m: WeekModel, first: Occurrence, second: Occurrence, steps: tuple[int, int]) -> bool:
     """Whether `second` may end on one day and `first` start on a later day within the rest."""
-    if ticks[0] > ticks[1]:
+    if steps[0] > steps[1]:
         return False
-    rest = cp_model.Domain(*ticks)
-    for early, second_ticks in m.day_ticks[second.index].items():
-        for late, first_ticks in m.day_ticks[first.index].items():
-            if late > early and not first_ticks.addition_with(second_ticks.negation()).intersection_with(rest).is_empty():
+    rest = cp_model.Domain(*steps)
+    for early, second_steps in m.day_steps[second.index].items():
+        for late, first_steps in m.day_steps[first.index].items():
+            if late > early and not first_steps.addition_with(second_steps.negation()).intersection_with(rest).is_empty():
                 return True
     return False
 
 
-def post(m: WeekModel):
+def post(m: WeekModel) -> cp_model.LinearExpr | int:
     pair_rest = m.plan.rules.same_visit.pair_rest
     terms = []
     for s, e in strength_endurance_pairs(m.items):
         first, second = _first_and_second(m.plan, s, e)
         shared = m.may_share_day(s.index, e.index)
-        ticks = _visit_ticks(m.grid, second, pair_rest) if pair_rest is not None else None
-        visit = ticks is not None and _wrong_visit_across_days(m, first, second, ticks)
+        steps = _visit_steps(m.grid, second, pair_rest) if pair_rest is not None else None
+        visit = steps is not None and _wrong_visit_across_days(m, first, second, steps)
         if not shared and not visit:
             continue
         wrong = m.model.new_bool_var(f"wrong_order[{s.index},{e.index}]")
         if shared:
             m.model.add(wrong >= m.same_day(s.index, e.index) + m.before(second.index, first.index) - 1)
-        if visit:
+        if visit and steps is not None:
             outside = cp_model.Domain.from_intervals(
-                [[cp_model.INT_MIN // 4, ticks[0] - 1], [ticks[1] + 1, cp_model.INT_MAX // 4]]
+                [[cp_model.INT_MIN // 4, steps[0] - 1], [steps[1] + 1, cp_model.INT_MAX // 4]]
             )
             m.model.add_linear_expression_in_domain(
-                m.tick[first.index] - m.tick[second.index], outside
+                m.start_step[first.index] - m.start_step[second.index], outside
             ).only_enforce_if(~wrong)
         terms.append(wrong)
     return sum(terms)
 
 
-def wrong_order_pairs(week: Week):
+def wrong_order_pairs(week: Week) -> Iterator[tuple[Placement, Placement]]:
     """(first, second) placements where the goal's second modality comes first, on one day or in one visit."""
     pair_rest = week.plan.rules.same_visit.pair_rest
     placed = week.by_occurrence()

@@ -7,16 +7,25 @@ lower body, swimming the upper body, rowing and full-body lifting both. With
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from trainweek.constraints.rule import Relaxation, SizeProblem, count, with_rules
 from trainweek.scheduler.model import WeekModel, apart_domain
 from trainweek.scheduler.timetext import format_minutes
 from trainweek.scheduler.week import Week, rest_between, spaced
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.frame import WeekFrame
+    from trainweek.scheduler.plan import Occurrence, Plan
 
 NAME = "hard_recovery"
 HARD = True
 TITLE = "recovery between hard sessions"
 
 
-def _pairs(items):
+def _pairs(items: Iterable[Occurrence]) -> list[tuple[Occurrence, Occurrence]]:
     hard = [i for i in items if i.is_hard]
     return [(a, b) for n, a in enumerate(hard) for b in hard[n + 1 :] if a.spec.regions & b.spec.regions]
 
@@ -59,3 +68,25 @@ def reasons(week: Week) -> dict[int, list[str]]:
                 f"{format_minutes(recovery)} to recover"
             )
     return found
+
+
+def conflict(plan: Plan, frame: WeekFrame) -> str:
+    hard = sum(1 for i in plan.occurrences if i.is_hard)
+    return (
+        f"{count(hard, 'hard session')} must be {format_minutes(plan.rules.hard_recovery)} apart where they load the "
+        "same body region (hard_recovery)"
+    )
+
+
+def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:
+    """A shorter recovery, six hours at a time."""
+    return [_shorter(plan)]
+
+
+def _shorter(plan: Plan) -> Iterator[Relaxation]:
+    for hours in range(plan.rules.hard_recovery // 60 - 6, -1, -6):
+        yield Relaxation(NAME, f"hard_recovery to {hours}h", partial(with_rules, hard_recovery=hours * 60))
+
+
+def size_problems(plan: Plan) -> Iterator[SizeProblem]:
+    return iter(())

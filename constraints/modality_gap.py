@@ -9,17 +9,26 @@ instead be one visit with `same_visit.rest` (default 10-20 min) between the part
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from trainweek.constraints.rule import Relaxation, SizeProblem, count, strength_endurance_pairs, with_rules
 from trainweek.scheduler.model import WeekModel, apart_domain
-from trainweek.scheduler.plan import strength_endurance_pairs
 from trainweek.scheduler.timetext import format_minutes
+from trainweek.scheduler.training import Modality
 from trainweek.scheduler.week import Week, rest_between, spaced
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.frame import WeekFrame
+    from trainweek.scheduler.plan import Plan
 
 NAME = "modality_gap"
 HARD = True
 TITLE = "strength and endurance apart"
 
 
-def _settings(plan):
+def _settings(plan: Plan) -> tuple[int, tuple[int, int] | None]:
     return plan.rules.separate_modalities_by, plan.rules.same_visit.pair_rest
 
 
@@ -61,3 +70,37 @@ def reasons(week: Week) -> dict[int, list[str]]:
                     f"need {format_minutes(gap)} between them"
                 )
     return found
+
+
+def conflict(plan: Plan, frame: WeekFrame) -> str:
+    rules = plan.rules
+    lifts = sum(1 for i in plan.occurrences if i.spec.modality is Modality.strength)
+    endurance = sum(1 for i in plan.occurrences if i.spec.modality is Modality.endurance)
+    visit = (
+        f"or one visit with {rules.same_visit.rest[0]}-{rules.same_visit.rest[1]} min rest"
+        if rules.same_visit.allowed
+        else "same_visit not allowed"
+    )
+    gap = rules.separate_modalities_by
+    apart = f"must be {format_minutes(gap)} apart" if gap else "must not overlap"
+    return f"{count(lifts, 'lift')} and {count(endurance, 'endurance session')} {apart} (separate_modalities_by; {visit})"
+
+
+def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:
+    """A shorter gap, hour by hour; and one visit allowed, if it is not."""
+    return [_shorter_gap(plan), _one_visit(plan)]
+
+
+def _shorter_gap(plan: Plan) -> Iterator[Relaxation]:
+    for hours in range(plan.rules.separate_modalities_by // 60 - 1, -1, -1):
+        yield Relaxation(NAME, f"separate_modalities_by to {hours}h", partial(with_rules, separate_modalities_by=hours * 60))
+
+
+def _one_visit(plan: Plan) -> Iterator[Relaxation]:
+    if not plan.rules.same_visit.allowed:
+        visit = plan.rules.same_visit.model_copy(update={"allowed": True})
+        yield Relaxation(NAME, "same_visit allowed: true (lift and run in one visit)", partial(with_rules, same_visit=visit))
+
+
+def size_problems(plan: Plan) -> Iterator[SizeProblem]:
+    return iter(())

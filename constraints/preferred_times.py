@@ -2,22 +2,32 @@
 
 Penalty: 1 for each session off its preferred days, and 1 for each session not lying
 wholly inside its preferred time of day.
+
+Default weight: 2 whatever the goal.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.timetext import WEEKDAYS, format_clock
-from trainweek.scheduler.week import Week
+from trainweek.scheduler.training import Goal
+from trainweek.scheduler.week import Placement, Week
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.plan import Occurrence
 
 NAME = "preferred_times"
 HARD = False
 TITLE = "preferred days and times"
+DEFAULT_WEIGHTS = {goal: 2 for goal in Goal}
 
 
-def post(m: WeekModel):
+def post(m: WeekModel) -> cp_model.LinearExpr | int:
     terms = []
     for item in m.items:
         prefer = item.spec.prefer
@@ -31,7 +41,7 @@ def post(m: WeekModel):
     return sum(terms)
 
 
-def _inside_time(m: WeekModel, item, earliest: int, latest: int):
+def _inside_time(m: WeekModel, item: Occurrence, earliest: int, latest: int) -> cp_model.IntVar:
     """A boolean that can be 1 only when the session lies inside [earliest, latest] local time."""
     ranges = []
     for day in m.on_day[item.index]:
@@ -43,11 +53,12 @@ def _inside_time(m: WeekModel, item, earliest: int, latest: int):
     if not ranges:
         m.model.add(inside == 0)
     else:
-        m.model.add_linear_expression_in_domain(m.tick[item.index], cp_model.Domain.from_intervals(ranges)).only_enforce_if(inside)
+        allowed = cp_model.Domain.from_intervals(ranges)
+        m.model.add_linear_expression_in_domain(m.start_step[item.index], allowed).only_enforce_if(inside)
     return inside
 
 
-def misses(week: Week):
+def misses(week: Week) -> Iterator[tuple[Placement, str]]:
     """(placement, 'day' | 'time') for each preference the week does not meet."""
     for p in week.placements:
         prefer = p.spec.prefer

@@ -7,10 +7,17 @@ as separate sessions (e.g. "AM easy run" and "PM easy run").
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from trainweek.constraints.rule import Relaxation, SizeProblem, repeat_groups
 from trainweek.scheduler.model import WeekModel
-from trainweek.scheduler.plan import repeat_groups
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
 from trainweek.scheduler.week import Week
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.frame import WeekFrame
+    from trainweek.scheduler.plan import Plan
 
 NAME = "repeat_days"
 HARD = True
@@ -41,3 +48,18 @@ def check(week: Week) -> list[str]:
 
 def reasons(week: Week) -> dict[int, list[str]]:
     return {}
+
+
+def conflict(plan: Plan, frame: WeekFrame) -> str:
+    repeated = [f"{spec.name} ({spec.times} a week)" for spec in plan.sessions if spec.times > 1]
+    return f"the repeats of {', '.join(repeated)} must fall on different days (repeat_days)"
+
+
+def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:
+    """None of its own: one repeat fewer is tried whatever the conflict, by diagnosis itself."""
+    return []
+
+
+def size_problems(plan: Plan) -> Iterator[SizeProblem]:
+    """None of its own: rest_days checks a session is not wanted on more days than are open."""
+    return iter(())

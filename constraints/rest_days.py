@@ -5,9 +5,19 @@ Mobility is light work and is allowed on a rest day.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from trainweek.constraints.rule import Relaxation, SizeProblem, count, with_rules
 from trainweek.scheduler.model import WeekModel
-from trainweek.scheduler.timetext import WEEKDAY_NAMES
+from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
+from trainweek.scheduler.training import Kind
 from trainweek.scheduler.week import Week
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.frame import WeekFrame
+    from trainweek.scheduler.plan import Plan
 
 NAME = "rest_days"
 HARD = True
@@ -15,20 +25,8 @@ TITLE = "rest days"
 
 
 def post(m: WeekModel) -> None:
-    training = [i for i in m.items if i.trains]
-    if not training:
-        return
-    literal = m.rule_literal(NAME)
-    day_used = []
-    for day in range(7):
-        flags = [m.on_day[i.index][day] for i in training if day in m.on_day[i.index]]
-        if not flags:
-            continue
-        used = m.model.new_bool_var(f"training_day[{day}]")
-        for flag in flags:
-            m.model.add_implication(flag, used)
-        day_used.append(used)
-    m.model.add(sum(day_used) <= 7 - m.plan.rules.rest_days).only_enforce_if(literal)
+    if any(item.trains for item in m.items):
+        m.limit_training_days(7 - m.plan.rules.rest_days, m.rule_literal(NAME))
 
 
 def training_days(week: Week) -> set[int]:
@@ -50,3 +48,46 @@ def reasons(week: Week) -> dict[int, list[str]]:
 def rest_day_names(week: Week) -> list[str]:
     used = training_days(week)
     return [WEEKDAY_NAMES[day] for day in range(7) if day not in used]
+
+
+def conflict(plan: Plan, frame: WeekFrame) -> str:
+    rules = plan.rules
+    training = sum(1 for i in plan.occurrences if i.trains)
+    with_windows = {day for day, windows in plan.availability.items() if windows}
+    no_window = [WEEKDAY_NAMES[d] for d, name in enumerate(WEEKDAYS) if name not in with_windows]
+    text = f"{count(training, 'session')} must share {7 - rules.rest_days} training days (rest_days: {rules.rest_days})"
+    return text + (f", and availability has no window on {', '.join(no_window)}" if no_window else "")
+
+
+def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:
+    """One rest day fewer at a time."""
+    return [_fewer(plan)]
+
+
+def _fewer(plan: Plan) -> Iterator[Relaxation]:
+    for fewer in range(plan.rules.rest_days - 1, -1, -1):
+        yield Relaxation(NAME, f"rest_days to {fewer}", partial(with_rules, rest_days=fewer))
+
+
+def open_days(plan: Plan) -> int:
+    """Days with a window in the file."""
+    return sum(1 for windows in plan.availability.values() if windows)
+
+
+def open_training_days(plan: Plan) -> int:
+    """Days training can use: days with a window, less the rest days asked for."""
+    return min(7 - plan.rules.rest_days, open_days(plan))
+
+
+def size_problems(plan: Plan) -> Iterator[SizeProblem]:
+    """A session wanted on more days than are open to it (repeats fall on different days)."""
+    opened = open_days(plan)
+    for index, spec in enumerate(plan.sessions):
+        days = opened if spec.kind is Kind.mobility else open_training_days(plan)
+        if spec.times > days:
+            yield SizeProblem(
+                ("sessions", index, "times"),
+                f"{spec.times} times a week needs {spec.times} different days, but only {days} are open "
+                f"for it ({opened} days have windows, rest_days: {plan.rules.rest_days}); a double on one "
+                "day is two sessions with their own names",
+            )

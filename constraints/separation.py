@@ -2,30 +2,34 @@
 
 The article's cleanest way to avoid interference (e.g. lift Mon/Wed/Fri, run
 Tue/Thu/Sat). Penalty: 1 per strength/endurance pair sharing a day.
+
+Default weight: highest for the strength goals and general fitness, lowest for fat loss.
 """
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
+from trainweek.constraints.rule import strength_endurance_pairs
 from trainweek.scheduler.model import WeekModel
-from trainweek.scheduler.plan import strength_endurance_pairs
-from trainweek.scheduler.training import Modality
+from trainweek.scheduler.training import Goal
 from trainweek.scheduler.week import Week
 
 NAME = "separation"
 HARD = False
 TITLE = "modalities on separate days"
-BOTH = {Modality.strength, Modality.endurance}
+DEFAULT_WEIGHTS = {
+    Goal.strength: 6,
+    Goal.hypertrophy: 6,
+    Goal.power: 6,
+    Goal.endurance: 3,
+    Goal.fat_loss: 2,
+    Goal.general: 6,
+}
 
 
-def post(m: WeekModel):
-    if m.partitioned:
-        sessions = m.plan.sessions
-        return m.pattern_cost(lambda a, b: int({sessions[a].modality, sessions[b].modality} == BOTH))
-    return sum(
-        m.same_day(s.index, e.index)
-        for s, e in strength_endurance_pairs(m.items)
-        if m.may_share_day(s.index, e.index)
-    )
+def post(m: WeekModel) -> cp_model.LinearExpr | int:
+    return m.same_day_cost(strength_endurance_pairs(m.items), lambda s, e: 1)
 
 
 def penalty(week: Week) -> int:

@@ -8,7 +8,7 @@ works out each session's reasons, once.
 
 from __future__ import annotations
 
-from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
+from trainweek.constraints import broken_rules, penalties
 from trainweek.scheduler.explain import reasons
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.plan import Plan
@@ -17,16 +17,6 @@ from trainweek.scheduler.week import Week
 
 class RuleBroken(AssertionError):
     """The solver returned a week a checker rejects: a bug in a rule's model."""
-
-
-def broken_rules(week: Week) -> list[str]:
-    """Every hard rule's complaint about the week, as 'rule: problem'; empty when all hold."""
-    return [f"{rule.NAME}: {problem}" for rule in HARD_RULES for problem in rule.check(week)]
-
-
-def penalties(week: Week) -> dict[str, int]:
-    """Each soft objective's raw penalty for the week, recomputed in plain Python."""
-    return {rule.NAME: rule.penalty(week) for rule in SOFT_OBJECTIVES}
 
 
 def finished_week(

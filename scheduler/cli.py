@@ -14,8 +14,9 @@ import click
 
 from trainweek.scheduler.errors import EXIT_BAD_INPUT, BadOption, TrainweekError
 from trainweek.scheduler.loading import load_plan
+from trainweek.constraints import WEIGHT_NAMES
 from trainweek.scheduler.plan import parse_weight_setting, parse_weight_values, visible, weight_name
-from trainweek.scheduler.training import WEIGHT_NAMES, Goal
+from trainweek.scheduler.training import Goal
 
 
 class UserError(click.ClickException):

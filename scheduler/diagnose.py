@@ -1,37 +1,71 @@
-"""Say why no week exists, and which single change would give one.
+"""Say why no week exists, and which single change would give one, within the time left.
 
 The hard rules are posted behind enforcement literals and solved with those literals as
 assumptions (one worker, as CP-SAT requires for this); its sufficient assumptions for
-infeasibility name the rules in conflict. A session that fits in no free window is
-caught before that, when its start domain comes out empty. Every suggested relaxation
-is checked by solving again with it applied, so only changes that really yield a week
-are offered.
+infeasibility name the rules in conflict, and each rule module says in words what part it
+plays (`conflict`) and how it could be loosened (`relaxations`). A session that fits in
+no free window is caught before that, when its start domain comes out empty. Every
+suggested change is checked by solving again with it applied, so only changes that really
+yield a week are offered.
+
+All of it shares the command's time limit (`deadline`): the conflict search and each
+re-solve get a share of what is left, at most SEARCH_SECONDS each. A re-solve that runs
+out of time is unknown, never counted as "no week": the message then says how many
+changes could not be checked, rather than that none would help. If the conflict search
+itself runs out of time, the rules are tried one at a time (a rule without which a week
+exists is in the conflict), and the message says the search ran out of time and which
+rules it found so far.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterator
+import itertools
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
 
 from ortools.sat.python import cp_model
 
-from trainweek.constraints import HARD_RULES
+from trainweek.constraints import HARD_RULES, availability
+from trainweek.constraints.rule import HardRule, Relaxation, changed, count
+from trainweek.scheduler.errors import NoWeekExists
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.model import NoRoom, WeekModel
-from trainweek.scheduler.plan import Occurrence, Plan
-from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS, format_clock, format_minutes
-from trainweek.scheduler.training import Modality
+from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS, format_clock
 
+# No one solve of a diagnosis runs longer than this, whatever time is left.
 SEARCH_SECONDS = 10.0
 
 
-@dataclass(frozen=True)
-class Relaxation:
-    """One change to the plan, in words and as a function."""
+class Infeasible(NoWeekExists):
+    """No week satisfies the hard rules (proven by the solve before the diagnosis).
 
-    rule: str
-    text: str
-    apply: Callable[[Plan], Plan]
+    `culprits` names the rules (or inputs) found in conflict; `fixes` are single changes
+    to the plan, each checked to give a week. `conflict_complete` is False when the
+    search for the conflict ran out of time (then `culprits` holds what it found so far),
+    and `unchecked` counts the kinds of change that could not be checked in time.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        culprits: list[str],
+        fixes: list[Relaxation] | None = None,
+        *,
+        conflict_complete: bool = True,
+        unchecked: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.culprits = culprits
+        self.fixes = fixes or []
+        self.conflict_complete = conflict_complete
+        self.unchecked = unchecked
+
+
+def _left(deadline: float) -> float:
+    return max(0.0, deadline - time.monotonic())
 
 
 def _hard_model(plan: Plan, frame: WeekFrame, relaxable: bool) -> WeekModel:
@@ -41,78 +75,85 @@ def _hard_model(plan: Plan, frame: WeekFrame, relaxable: bool) -> WeekModel:
     return m
 
 
-def _solver() -> cp_model.CpSolver:
+def _solver(seconds: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = SEARCH_SECONDS
+    solver.parameters.max_time_in_seconds = seconds
     return solver
 
 
-def feasible(plan: Plan, frame: WeekFrame) -> bool:
+def feasible(plan: Plan, frame: WeekFrame, seconds: float = SEARCH_SECONDS) -> bool | None:
+    """True if some week keeps every hard rule, False if none does, None if not settled in time."""
     try:
         m = _hard_model(plan, frame, relaxable=False)
     except NoRoom:
         return False
-    return _solver().solve(m.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if seconds <= 0:
+        return None
+    status = _solver(seconds).solve(m.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    return False if status == cp_model.INFEASIBLE else None
 
 
-def conflicting_rules(plan: Plan, frame: WeekFrame) -> list[str]:
-    """Names of hard rules whose enforcement literals CP-SAT needs for the conflict."""
-    m = _hard_model(plan, frame, relaxable=True)
-    names = list(m.rule_literals)
-    m.model.add_assumptions([m.rule_literals[name] for name in names])
-    solver = _solver()
-    if solver.solve(m.model) != cp_model.INFEASIBLE:
-        return names
-    core = set(solver.sufficient_assumptions_for_infeasibility())
-    return [name for name in names if m.rule_literals[name].index in core]
+@dataclass
+class Conflict:
+    """What the conflict search found: the rules in it and the inputs to blame."""
+
+    rules: list[HardRule]
+    inputs: list[str] = field(default_factory=list)
+    complete: bool = True
+    unsettled: list[HardRule] = field(default_factory=list)
+
+    @property
+    def culprits(self) -> list[str]:
+        return [rule.NAME for rule in self.rules] + self.inputs
 
 
-def _with_rules(plan: Plan, **changes) -> Plan:
-    return plan.model_copy(update={"rules": plan.rules.model_copy(update=changes)})
+def find_conflict(plan: Plan, frame: WeekFrame, deadline: float) -> Conflict:
+    """The hard rules whose enforcement literals CP-SAT needs to prove there is no week.
+
+    When no rule is needed the sessions do not fit in the free time: availability, which
+    is posted as the start domains and has no literal, is the one in conflict.
+    """
+    try:
+        m = _hard_model(plan, frame, relaxable=True)
+    except NoRoom:
+        return Conflict([availability], ["busy"] if frame.busy_blocks else [])
+    literals = {rule: m.rule_literals[rule.NAME] for rule in HARD_RULES if rule.NAME in m.rule_literals}
+    m.model.add_assumptions(list(literals.values()))
+    solver = _solver(min(SEARCH_SECONDS, _left(deadline) / 2))
+    if solver.solve(m.model) == cp_model.INFEASIBLE:
+        core = set(solver.sufficient_assumptions_for_infeasibility())
+        return Conflict([rule for rule, literal in literals.items() if literal.index in core] or [availability])
+    return _one_rule_at_a_time(plan, frame, list(literals), deadline)
 
 
-def _rule_relaxations(plan: Plan, rule: str) -> Iterator[Relaxation]:
-    """Ways to loosen one rule, the smallest change first."""
-    rules = plan.rules
-    if rule == "rest_days":
-        for fewer in range(rules.rest_days - 1, -1, -1):
-            yield Relaxation(rule, f"rest_days to {fewer}", lambda p, n=fewer: _with_rules(p, rest_days=n))
-    elif rule == "sessions_per_day":
-        for more in range(rules.max_sessions_per_day + 1, 5):
-            yield Relaxation(rule, f"max_sessions_per_day to {more}", lambda p, n=more: _with_rules(p, max_sessions_per_day=n))
-    elif rule == "modality_gap":
-        for hours in range(rules.separate_modalities_by // 60 - 1, -1, -1):
-            yield Relaxation(
-                rule, f"separate_modalities_by to {hours}h", lambda p, h=hours: _with_rules(p, separate_modalities_by=h * 60)
-            )
-    elif rule == "hard_recovery":
-        for hours in range(rules.hard_recovery // 60 - 6, -1, -6):
-            yield Relaxation(rule, f"hard_recovery to {hours}h", lambda p, h=hours: _with_rules(p, hard_recovery=h * 60))
+def _one_rule_at_a_time(plan: Plan, frame: WeekFrame, rules: list[HardRule], deadline: float) -> Conflict:
+    """After a conflict search that ran out of time: each rule without which a week exists is in the conflict.
 
-
-def _visit_relaxation(plan: Plan) -> Iterator[Relaxation]:
-    if not plan.rules.same_visit.allowed:
-        visit = plan.rules.same_visit.model_copy(update={"allowed": True})
-        text = "same_visit allowed: true (lift and run in one visit)"
-        yield Relaxation("modality_gap", text, lambda p: _with_rules(p, same_visit=visit))
+    Half of the time left is spent here, the rest on checking changes.
+    """
+    found, unsettled = [], []
+    for number, rule in enumerate(rules):
+        seconds = min(SEARCH_SECONDS, _left(deadline) / (2 * (len(rules) - number)))
+        week = None
+        if seconds > 0:
+            m = _hard_model(plan, frame, relaxable=True)
+            m.model.add_assumptions([literal for name, literal in m.rule_literals.items() if name != rule.NAME])
+            status = _solver(seconds).solve(m.model)
+            week = True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else False if status == cp_model.INFEASIBLE else None
+        if week:
+            found.append(rule)
+        elif week is None:
+            unsettled.append(rule)
+    return Conflict(found, complete=False, unsettled=unsettled)
 
 
 def _busy_relaxations(plan: Plan, frame: WeekFrame) -> Iterator[Relaxation]:
     for block in frame.busy_blocks:
         remaining = [entry for entry in plan.busy if entry != block.label]
-        yield Relaxation("busy", f"free the busy block '{block.label}'", lambda p, b=remaining: p.model_copy(update={"busy": b}))
-
-
-def _shorter(plan: Plan, frame: WeekFrame, item: Occurrence) -> Iterator[Relaxation]:
-    longest = max((b.end - b.start for day in range(7) for b in frame.free_blocks(day)), default=0)
-    if 0 < longest < item.spec.duration:
-        spec = item.spec
-        shorter = spec.model_copy(update={"duration": longest})
-        sessions = [shorter if s is spec else s for s in plan.sessions]
-        yield Relaxation(
-            "sessions", f"'{spec.name}' down to {format_minutes(longest)}", lambda p, s=sessions: p.model_copy(update={"sessions": s})
-        )
+        yield Relaxation("busy", f"free the busy block '{block.label}'", partial(changed, busy=remaining))
 
 
 def _drop_one(plan: Plan) -> Iterator[Relaxation]:
@@ -125,102 +166,82 @@ def _drop_one(plan: Plan) -> Iterator[Relaxation]:
             sessions = [s for s in plan.sessions if s is not spec]
             text = f"drop '{spec.name}'"
         if sessions:
-            yield Relaxation("sessions", text, lambda p, s=sessions: p.model_copy(update={"sessions": s}))
+            yield Relaxation("sessions", text, partial(changed, sessions=sessions))
 
 
 def _add_window(plan: Plan) -> Iterator[Relaxation]:
     longest = max(s.duration for s in plan.sessions)
     end = min(24 * 60, 17 * 60 + max(4 * 60, longest + 30))
+    with_windows = {day for day, windows in plan.availability.items() if windows}
     for day, name in enumerate(WEEKDAYS):
-        if not plan.availability.get(name):
-            availability = dict(plan.availability) | {name: [(17 * 60, end)]}
+        if name not in with_windows:
+            windows = dict(plan.availability) | {name: [(17 * 60, end)]}
             text = f"add a window on {WEEKDAY_NAMES[day]} (e.g. 17:00-{format_clock(end)})"
-            yield Relaxation("availability", text, lambda p, a=availability: p.model_copy(update={"availability": a}))
+            yield Relaxation("availability", text, partial(changed, availability=windows))
 
 
-def describe(rule: str, plan: Plan, frame: WeekFrame) -> str:
-    """The conflict one rule takes part in, with the numbers that make it."""
-    rules = plan.rules
-    items = plan.occurrences
-    if rule == "rest_days":
-        training = sum(1 for i in items if i.trains)
-        no_window = [WEEKDAY_NAMES[d] for d, name in enumerate(WEEKDAYS) if not plan.availability.get(name)]
-        text = f"{_count(training, 'session')} must share {7 - rules.rest_days} training days (rest_days: {rules.rest_days})"
-        return text + (f", and availability has no window on {', '.join(no_window)}" if no_window else "")
-    if rule == "sessions_per_day":
-        return f"at most {rules.max_sessions_per_day} sessions a day (max_sessions_per_day)"
-    if rule == "modality_gap":
-        lifts = sum(1 for i in items if i.spec.modality is Modality.strength)
-        endurance = sum(1 for i in items if i.spec.modality is Modality.endurance)
-        visit = (
-            f"or one visit with {rules.same_visit.rest[0]}-{rules.same_visit.rest[1]} min rest"
-            if rules.same_visit.allowed
-            else "same_visit not allowed"
-        )
-        return (
-            f"{_count(lifts, 'lift')} and {_count(endurance, 'endurance session')} must be "
-            f"{format_minutes(rules.separate_modalities_by)} apart (separate_modalities_by; {visit})"
-        )
-    if rule == "hard_recovery":
-        hard = [i for i in items if i.is_hard]
-        return (
-            f"{_count(len(hard), 'hard session')} must be {format_minutes(rules.hard_recovery)} apart where they load the "
-            "same body region (hard_recovery)"
-        )
-    return rule
+def candidate_groups(plan: Plan, frame: WeekFrame, conflict: Conflict) -> list[Iterable[Relaxation]]:
+    """The kinds of change to try, each a group of candidates, the smallest change first.
+
+    First each rule's main relaxation, then the rules' other ones (as one visit for
+    modality_gap); then, whatever the conflict, more free time or fewer sessions.
+    """
+    per_rule = [rule.relaxations(plan, frame) for rule in conflict.rules + conflict.unsettled]
+    rounds = itertools.zip_longest(*per_rule)
+    groups: list[Iterable[Relaxation]] = [group for round_ in rounds for group in round_ if group is not None]
+    return groups + [_busy_relaxations(plan, frame), _add_window(plan), _drop_one(plan)]
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
+def _first_that_works(
+    candidates: Iterable[Relaxation], plan: Plan, frame: WeekFrame, until: float
+) -> tuple[Relaxation | None, bool]:
+    """The first change that gives a week before `until`, and whether any was left unsettled."""
+    unsure = False
+    for relaxation in candidates:
+        left = _left(until)
+        if left <= 0:
+            return None, True
+        works = feasible(relaxation.apply(plan), frame, min(SEARCH_SECONDS, left))
+        if works:
+            return relaxation, unsure
+        unsure = unsure or works is None
+    return None, unsure
 
 
-def _no_room(frame: WeekFrame, item: Occurrence) -> str:
-    blocks = [b for day in range(7) for b in frame.free_blocks(day)]
-    if not blocks:
-        return f"{item.label} has nowhere to go: busy blocks cover every window"
-    longest = max(blocks, key=lambda b: b.end - b.start)
-    after = ", once busy blocks are taken out" if frame.busy_blocks else ""
-    return (
-        f"{item.label} ({format_minutes(item.spec.duration)}) fits in no free window: the longest is "
-        f"{format_minutes(longest.end - longest.start)} ({WEEKDAY_NAMES[longest.day]} "
-        f"{format_clock(longest.start)}-{format_clock(longest.end)}){after}"
-    )
+def diagnose(plan: Plan, frame: WeekFrame, deadline: float | None = None) -> Infeasible:
+    """The Infeasible error to raise: the conflict in words and checked ways out.
 
-
-def _first_that_works(candidates: Iterator[Relaxation], plan: Plan, frame: WeekFrame) -> Relaxation | None:
-    return next((r for r in candidates if feasible(r.apply(plan), frame)), None)
-
-
-def diagnose(plan: Plan, frame: WeekFrame) -> Exception:
-    """The Infeasible error to raise: the conflict in words and checked ways out."""
-    from trainweek.scheduler.solve import Infeasible
-
-    try:
-        culprits = conflicting_rules(plan, frame)
-        conflict = "; ".join(describe(rule, plan, frame) for rule in culprits)
-        unplaceable = None
-    except NoRoom as error:
-        unplaceable = error.item
-        culprits = ["availability"] + (["busy"] if frame.busy_blocks else [])
-        conflict = _no_room(frame, unplaceable)
-    if not culprits:
-        culprits = ["availability"]
-        needed = sum(item.spec.duration for item in plan.occurrences)
-        free = sum(b.end - b.start for day in range(7) for b in frame.free_blocks(day))
-        conflict = (
-            f"{_count(len(plan.occurrences), 'session')} ({format_minutes(needed)}) do not fit in your free "
-            f"windows ({format_minutes(free)} on {sum(1 for d in range(7) if frame.free_blocks(d))} days)"
-        )
-    groups: list[Iterator[Relaxation]] = [_rule_relaxations(plan, rule) for rule in culprits]
-    if "modality_gap" in culprits:
-        groups.append(_visit_relaxation(plan))
-    if unplaceable is not None:
-        groups.append(_shorter(plan, frame, unplaceable))
-    groups += [_busy_relaxations(plan, frame), _add_window(plan), _drop_one(plan)]
-    fixes = [fix for group in groups if (fix := _first_that_works(group, plan, frame))]
-    message = f"No week satisfies the rules: {conflict}."
+    `deadline` is a time.monotonic() instant (the command's time limit); by default there
+    is no limit but SEARCH_SECONDS per solve.
+    """
+    if deadline is None:
+        deadline = float("inf")
+    conflict = find_conflict(plan, frame, deadline)
+    described = "; ".join(rule.conflict(plan, frame) for rule in conflict.rules)
+    if conflict.complete:
+        message = f"No week satisfies the rules: {described}."
+    elif conflict.rules:
+        message = f"No week satisfies the rules. The search for the rules in conflict ran out of time; so far: {described}."
+    else:
+        message = "No week satisfies the rules. The search for the rules in conflict ran out of time before it found one."
+    groups = candidate_groups(plan, frame, conflict)
+    fixes, unchecked = [], 0
+    for number, group in enumerate(groups):
+        until = time.monotonic() + _left(deadline) / (len(groups) - number)
+        fix, unsure = _first_that_works(group, plan, frame, until)
+        if fix is not None:
+            fixes.append(fix)
+        elif unsure:
+            unchecked += 1
     if fixes:
         message += " Relax one of: " + ", ".join(fix.text for fix in fixes) + "."
+        if unchecked:
+            message += f" ({count(unchecked, 'other kind')} of change could not be checked in time.)"
+    elif unchecked:
+        message += (
+            f" No change tried gives a week, but {count(unchecked, 'kind')} of change could not be checked in time: "
+            "raise --time-limit to check them, or drop sessions or add free time."
+        )
     else:
         message += " No single change gives a week; drop sessions or add free time."
-    return Infeasible(message, culprits, fixes)
+    return Infeasible(message, conflict.culprits, fixes, conflict_complete=conflict.complete, unchecked=unchecked)

@@ -10,21 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from trainweek.constraints import ALL_RULES, HARD_RULES, SOFT_OBJECTIVES
+from trainweek.constraints import ALL_RULES, HARD_RULES, REASON_ORDER, SOFT_OBJECTIVES
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
 from trainweek.scheduler.week import Placement, Reason, Week
 
-# Reasons listed in this order: what decided the slot first, context after.
-REASON_ORDER = (
-    "goal_order",
-    "modality_gap",
-    "hard_recovery",
-    "separation",
-    "preferred_times",
-    "consistency",
-    "fatigue_spread",
-    "availability",
-)
+# Reasons are listed in REASON_ORDER (every rule, from the registry): what decided the
+# slot first, context after.
 
 
 @dataclass
@@ -60,7 +51,7 @@ def reasons(week: Week) -> dict[int, list[Reason]]:
     by_rule = {rule.NAME: rule.reasons(week) for rule in ALL_RULES}
     return {
         p.occurrence.index: [
-            Reason(name, text) for name in REASON_ORDER for text in by_rule.get(name, {}).get(p.occurrence.index, [])
+            Reason(name, text) for name in REASON_ORDER for text in by_rule[name].get(p.occurrence.index, [])
         ]
         for p in week.placements
     }

@@ -20,10 +20,10 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 
+from trainweek.constraints import HARD_RULES
 from trainweek.scheduler.busy import BusyFileError, is_calendar_file, read_calendar
 from trainweek.scheduler.plan import Plan, Rules, SameVisit, SessionSpec, Prefer, Weights, visible
-from trainweek.scheduler.timetext import WEEKDAYS, format_minutes
-from trainweek.scheduler.training import Kind
+from trainweek.scheduler.timetext import WEEKDAYS
 from trainweek.scheduler.errors import BadInput
 
 _KEYS = {
@@ -297,45 +297,8 @@ def _located(error: ValidationError, document: CommentedMap, source: str) -> Pla
 
 
 def _check_sizes(plan: Plan, document: CommentedMap, source: str) -> None:
-    """Mistakes only visible across keys: sessions that fit no window, too many sessions."""
-    longest = max((end - start for windows in plan.availability.values() for start, end in windows), default=0)
-    if longest == 0:
-        raise PlanError(source, line_of(document, ("availability",)), "availability", "no time windows on any day")
-    def session_error(index: int, key: str, message: str) -> PlanError:
-        where = line_of(document, ("sessions", index, key))
-        return PlanError(source, where, f"sessions[{index}] ({plan.sessions[index].name}).{key}", message)
-
-    for index, spec in enumerate(plan.sessions):
-        if spec.duration > longest:
-            raise session_error(
-                index,
-                "duration",
-                f"{format_minutes(spec.duration)} is longer than every window (the longest is "
-                f"{format_minutes(longest)}); shorten it or widen a window",
-            )
-    rules = plan.rules
-    per_day = rules.max_sessions_per_day
-    open_days = sum(1 for windows in plan.availability.values() if windows)
-    training_days = min(7 - rules.rest_days, open_days)
-    training = sum(1 for item in plan.occurrences if item.trains)
-    total = len(plan.occurrences)
-    for index, spec in enumerate(plan.sessions):
-        days = open_days if spec.kind is Kind.mobility else training_days
-        if spec.times > days:
-            raise session_error(
-                index,
-                "times",
-                f"{spec.times} times a week needs {spec.times} different days, but only {days} are open "
-                f"for it ({open_days} days have windows, rest_days: {rules.rest_days}); a double on one "
-                "day is two sessions with their own names",
-            )
-    if training > training_days * per_day or total > open_days * per_day:
-        raise PlanError(
-            source,
-            line_of(document, ("sessions",)),
-            "sessions",
-            f"{training} training sessions ({total} in all) cannot fit: {open_days} days have windows, "
-            f"rest_days: {rules.rest_days} leaves {7 - rules.rest_days} for training, and "
-            f"max_sessions_per_day is {per_day}; lower a session's times, add windows or raise "
-            "max_sessions_per_day",
-        )
+    """Mistakes only visible across keys (sessions that fit no window, too many sessions),
+    as each hard rule sees them: the first of its `size_problems`, in the rules' order."""
+    for rule in HARD_RULES:
+        for problem in rule.size_problems(plan):
+            raise PlanError(source, line_of(document, problem.key), _key_text(problem.key, document), problem.message)

@@ -1,29 +1,36 @@
 """The CP-SAT decision variables of a week, shared by every rule module.
 
-Each session gets a start on the time grid (in grid steps of real minutes since Monday
-00:00) whose domain already holds only the starts inside a free window, one boolean per
-day it may fall on (linked to the start by the day's part of that domain), and a fixed
-size interval. Rules ask this container for derived variables (same-day pairs, day patterns,
-order, hard days) so each is made once however many rules use it.
+Each session gets a start on the time grid (`start_step`: grid steps of real minutes since
+Monday 00:00) whose domain already holds only the starts inside a free window, one
+boolean per day it may fall on (linked to the start by the day's part of that domain),
+and a fixed size interval. Rules ask this container for derived variables (same-day
+pairs, order, days holding a kind of session) so each is made once however many rules use
+it, and post through its helpers whatever depends on how same-day costs are formulated:
+`same_day_cost` and `day_holds` alone choose between session pairs and day patterns
+(`uses_day_patterns`), and `keep_apart`, `limit_sessions_a_day` and `limit_training_days`
+record what the hard rules allow so the day patterns can leave out what they forbid. A
+rule module never asks which form is in use.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING, cast
 
 from ortools.sat.python import cp_model
 
-from trainweek.scheduler.frame import WeekFrame
-from trainweek.scheduler.plan import Occurrence, Plan
+if TYPE_CHECKING:
+    from trainweek.scheduler.frame import WeekFrame
+    from trainweek.scheduler.plan import Occurrence, Plan
 
 
 # From this many sessions the same-day objectives are posted on day patterns, with the LP
 # relaxation on (docs/model.md has the measurements behind the switch).
-PARTITION_FROM = 11
+PATTERNS_FROM = 11
 MOST_PATTERNS = 20_000
 
 
@@ -36,14 +43,19 @@ class WeekModel:
         self.grid = plan.grid
         self.relaxable = relaxable
         self.rule_literals: dict[str, cp_model.IntVar] = {}
-        self.tick: dict[int, cp_model.IntVar] = {}
+        self.start_step: dict[int, cp_model.IntVar] = {}
         self.on_day: dict[int, dict[int, cp_model.IntVar]] = {}
-        self.day_ticks: dict[int, dict[int, cp_model.Domain]] = {}
-        self._clock_terms: dict[int, cp_model.LinearExprT] = {}
+        self.day_steps: dict[int, dict[int, cp_model.Domain]] = {}
+        self._clock_terms: dict[int, cp_model.LinearExpr] = {}
         self.interval: dict[int, cp_model.IntervalVar] = {}
         self._same_day: dict[tuple[int, int], cp_model.IntVar] = {}
-        self._before: dict[tuple[int, int], cp_model.IntVar] = {}
-        self._apart: dict[tuple[int, int], cp_model.Domain] = {}
+        self._before: dict[tuple[int, int], cp_model.LinearExpr] = {}
+        self._day_holds: dict[str, dict[int, cp_model.LinearExpr]] = {}
+        # What the hard rules allow, kept for the day patterns: per session pair the
+        # differences of starts, the sessions a day, the days with training.
+        self._allowed_differences: dict[tuple[int, int], cp_model.Domain] = {}
+        self.sessions_a_day_at_most: int | None = None
+        self.training_days_at_most: int | None = None
         for item in self.items:
             self._place(item)
 
@@ -54,41 +66,26 @@ class WeekModel:
         if not all_ranges:
             raise NoRoom(item)
         domain = cp_model.Domain.from_intervals([list(r) for r in all_ranges])
-        tick = self.model.new_int_var_from_domain(domain, f"tick[{item.index}]")
-        self.tick[item.index] = tick
+        step = self.model.new_int_var_from_domain(domain, f"start_step[{item.index}]")
+        self.start_step[item.index] = step
         self.on_day[item.index] = {}
-        self.day_ticks[item.index] = {}
+        self.day_steps[item.index] = {}
         for day, ranges in per_day.items():
             if not ranges:
                 continue
-            ticks = cp_model.Domain.from_intervals([list(r) for r in ranges])
+            steps = cp_model.Domain.from_intervals([list(r) for r in ranges])
             flag = self.model.new_bool_var(f"day[{item.index},{day}]")
-            self.model.add_linear_expression_in_domain(tick, ticks).only_enforce_if(flag)
+            self.model.add_linear_expression_in_domain(step, steps).only_enforce_if(flag)
             self.on_day[item.index][day] = flag
-            self.day_ticks[item.index][day] = ticks
+            self.day_steps[item.index][day] = steps
         self.model.add_exactly_one(self.on_day[item.index].values())
         self.interval[item.index] = self.model.new_fixed_size_interval_var(
             self.start(item.index), duration, f"session[{item.index}]"
         )
 
-    @cached_property
-    def partitioned(self) -> bool:
-        """Whether same-day costs are posted on day patterns rather than session pairs.
-
-        Only for weeks of PARTITION_FROM sessions or more, and only while the patterns
-        stay few (a generous max_sessions_per_day over many sessions would make millions).
-        """
-        if len(self.items) < PARTITION_FROM or self.relaxable:
-            return False
-        limit = self.plan.rules.max_sessions_per_day
-        most = 0
-        for day in range(7):
-            here = len({i.spec_index for i in self.items if i.trains and day in self.on_day[i.index]})
-            most += sum(math.comb(here, size) for size in range(min(limit, here) + 1))
-        return most <= MOST_PATTERNS
-
     def start(self, index: int) -> cp_model.LinearExpr:
-        return self.grid * self.tick[index]
+        """The session's start in real minutes since Monday 00:00 local."""
+        return self.grid * self.start_step[index]
 
     def rule_literal(self, name: str) -> cp_model.IntVar:
         """Enforcement literal of a hard rule: fixed true unless diagnosing infeasibility."""
@@ -99,15 +96,60 @@ class WeekModel:
             self.rule_literals[name] = literal
         return self.rule_literals[name]
 
+    # --- hard rules: posted, and remembered for the day patterns --------------------
+
+    def _not_yet_formulated(self) -> None:
+        if "uses_day_patterns" in self.__dict__:
+            raise RuntimeError("post the hard rules before any same-day cost: the day patterns are built on them")
+
     def keep_apart(self, i: int, j: int, allowed: cp_model.Domain, literal: cp_model.IntVar) -> None:
         """Post start_j - start_i in `allowed` (real minutes) behind a rule's literal.
 
         The domain is remembered so day patterns can leave out pairs that never fit one day.
         """
+        self._not_yet_formulated()
         self.model.add_linear_expression_in_domain(self.start(j) - self.start(i), allowed).only_enforce_if(literal)
         key = (min(i, j), max(i, j))
         oriented = allowed if key == (i, j) else allowed.negation()
-        self._apart[key] = self._apart[key].intersection_with(oriented) if key in self._apart else oriented
+        known = self._allowed_differences.get(key)
+        self._allowed_differences[key] = known.intersection_with(oriented) if known is not None else oriented
+
+    def limit_sessions_a_day(self, most: int, literal: cp_model.IntVar) -> None:
+        """At most `most` sessions on any one day, behind a rule's literal; day patterns hold no more."""
+        self._not_yet_formulated()
+        self.sessions_a_day_at_most = most
+        for day in range(7):
+            flags = [self.on_day[i.index][day] for i in self.items if day in self.on_day[i.index]]
+            if len(flags) > most:
+                self.model.add(sum(flags) <= most).only_enforce_if(literal)
+
+    def limit_training_days(self, most: int, literal: cp_model.IntVar) -> None:
+        """At most `most` days hold a training session (mobility does not train), behind a rule's literal.
+
+        With day patterns the rest of the days are also counted as empty patterns.
+        """
+        self._not_yet_formulated()
+        self.training_days_at_most = most
+        training = [i for i in self.items if i.trains]
+        day_used = []
+        for day in range(7):
+            flags = [self.on_day[i.index][day] for i in training if day in self.on_day[i.index]]
+            if not flags:
+                continue
+            used = self.model.new_bool_var(f"training_day[{day}]")
+            for flag in flags:
+                self.model.add_implication(flag, used)
+            day_used.append(used)
+        self.model.add(sum(day_used) <= most).only_enforce_if(literal)
+
+    @property
+    def most_training_days(self) -> int:
+        """Days training sessions can use: open to one of them and not needed as rest days."""
+        open_days = sum(1 for day in range(7) if any(day in self.on_day[i.index] for i in self.items if i.trains))
+        limit = 7 if self.training_days_at_most is None else self.training_days_at_most
+        return min(limit, open_days)
+
+    # --- derived variables -------------------------------------------------------------
 
     def may_share_day(self, i: int, j: int) -> bool:
         """Whether sessions i and j have a day both could fall on."""
@@ -123,7 +165,7 @@ class WeekModel:
             self._same_day[key] = var
         return self._same_day[key]
 
-    def before(self, i: int, j: int) -> cp_model.IntVar:
+    def before(self, i: int, j: int) -> cp_model.LinearExpr:
         """Exactly 1 when session i ends before session j starts (they never overlap)."""
         if (i, j) not in self._before:
             var = self.model.new_bool_var(f"before[{i},{j}]")
@@ -134,27 +176,93 @@ class WeekModel:
             self._before[(j, i)] = ~var
         return self._before[(i, j)]
 
-    @cached_property
-    def hard_day(self) -> dict[int, cp_model.LinearExprT]:
-        """Per day, 1 whenever a hard session falls on it; only for terms where a 1 costs.
+    # --- same-day costs: the one place that chooses pairs or day patterns --------------
 
-        With day patterns it is exact: the sum of the patterns holding a hard session.
+    @cached_property
+    def uses_day_patterns(self) -> bool:
+        """Whether same-day costs are posted on day patterns rather than session pairs.
+
+        Only for weeks of PATTERNS_FROM sessions or more, and only while the patterns stay
+        few (a generous max_sessions_per_day over many sessions would make millions).
+        Never in a model built for diagnosis: patterns assume the hard rules hold.
         """
-        if self.partitioned:
-            hard = {item.spec_index for item in self.items if item.is_hard}
-            flags = {}
-            for pattern in self.day_patterns:
-                if hard.intersection(pattern.specs):
-                    flags[pattern.day] = flags.get(pattern.day, 0) + pattern.chosen
-            return flags
-        flags = {}
+        if len(self.items) < PATTERNS_FROM or self.relaxable:
+            return False
+        most = 0
         for day in range(7):
-            hard = [self.on_day[i.index][day] for i in self.items if i.is_hard and day in self.on_day[i.index]]
-            if hard:
-                flag = self.model.new_bool_var(f"hard_day[{day}]")
-                for literal in hard:
-                    self.model.add_implication(literal, flag)
-                flags[day] = flag
+            here = len({i.spec_index for i in self.items if i.trains and day in self.on_day[i.index]})
+            limit = here if self.sessions_a_day_at_most is None else min(self.sessions_a_day_at_most, here)
+            most += sum(math.comb(here, size) for size in range(limit + 1))
+        return most <= MOST_PATTERNS
+
+    def same_day_cost(
+        self,
+        pairs: Iterable[tuple[Occurrence, Occurrence]],
+        cost: Callable[[Occurrence, Occurrence], int],
+        *,
+        name: str | None = None,
+        at_least: int = 0,
+        pairs_at_least: int | None = None,
+    ) -> cp_model.LinearExpr | int:
+        """The sum of `cost(a, b)` over the given pairs of sessions that share a day.
+
+        `cost` must depend on the sessions of the file only (not on which repeat), and be 0
+        for a session that does not train (day patterns hold training sessions only). On
+        session pairs each costly pair gets a same-day boolean, bounded from below (it only
+        ever costs); on day patterns the cost is exact, linear in the pattern booleans.
+        With `name`, the sum is one variable bounded below by `at_least`, which carries a
+        known bound into the objective by propagation alone; `pairs_at_least` is a cut for
+        the pair form: at least that many of the costly pairs share a day.
+        """
+        costly = [(a, b, price) for a, b in pairs if (price := cost(a, b)) and self.may_share_day(a.index, b.index)]
+        total = None if name is None else self.model.new_int_var(at_least, sum(price for _, _, price in costly), name)
+        expression: cp_model.LinearExpr | int
+        if self.uses_day_patterns:
+            by_specs: dict[tuple[int, int], int] = {}
+            for a, b, price in costly:
+                if not (a.trains and b.trains):
+                    raise ValueError(f"a same-day cost on {a.label} and {b.label}: day patterns hold training sessions only")
+                key = (min(a.spec_index, b.spec_index), max(a.spec_index, b.spec_index))
+                if by_specs.setdefault(key, price) != price:
+                    raise ValueError(f"the same-day cost of {a.label} and {b.label} differs between repeats")
+            expression = self._pattern_cost(lambda x, y: by_specs.get((x, y), 0))
+        else:
+            same = [self.same_day(a.index, b.index) for a, b, _ in costly]
+            expression = sum(price * flag for (_, _, price), flag in zip(costly, same))
+        if total is None:
+            return expression
+        self.model.add(total == expression)
+        if not self.uses_day_patterns and pairs_at_least is not None:
+            self.model.add(sum(same) >= pairs_at_least)
+        return total
+
+    def day_holds(self, name: str, select: Callable[[Occurrence], bool]) -> dict[int, cp_model.LinearExpr]:
+        """Per day, 1 whenever a selected session falls on it; only for terms where a 1 costs.
+
+        On day patterns it is exact: the sum of the patterns holding a selected session
+        (which must train). Made once per `name`, which names the variables.
+        """
+        if name in self._day_holds:
+            return self._day_holds[name]
+        flags: dict[int, cp_model.LinearExpr] = {}
+        if self.uses_day_patterns:
+            chosen = {item.spec_index for item in self.items if select(item)}
+            if any(select(item) and not item.trains for item in self.items):
+                raise ValueError(f"{name}: day patterns hold training sessions only")
+            holding: dict[int, list[cp_model.IntVar]] = {}
+            for pattern in self.day_patterns:
+                if chosen.intersection(pattern.specs):
+                    holding.setdefault(pattern.day, []).append(pattern.chosen)
+            flags = {day: cast(cp_model.LinearExpr, sum(patterns)) for day, patterns in holding.items()}
+        else:
+            for day in range(7):
+                here = [self.on_day[i.index][day] for i in self.items if select(i) and day in self.on_day[i.index]]
+                if here:
+                    flag = self.model.new_bool_var(f"{name}[{day}]")
+                    for literal in here:
+                        self.model.add_implication(literal, flag)
+                    flags[day] = flag
+        self._day_holds[name] = flags
         return flags
 
     @cached_property
@@ -162,27 +270,30 @@ class WeekModel:
         """Which training sessions share each day, as a choice of one pattern per day.
 
         A pattern is a set of sessions of the file (repeats fall on different days, so a
-        session is in a day's pattern or not) that the hard rules let share that day.
-        Same-day costs become linear in the pattern booleans, and the LP relaxation of
-        this set partition bounds the fatigue and separation objectives tightly where the
-        pair booleans cannot (docs/model.md). It relies on the hard rules being enforced,
-        so it exists only in a model built for solving, never in one for diagnosis.
+        session is in a day's pattern or not) that the hard rules let share that day: no
+        more than `limit_sessions_a_day` allows, within the day's free minutes, and no pair
+        that `keep_apart` keeps off one day. Same-day costs become linear in the pattern
+        booleans, and the LP relaxation of this set partition bounds the fatigue and
+        separation objectives tightly where the pair booleans cannot (docs/model.md). With
+        `limit_training_days`, enough days must have the empty pattern. It relies on the
+        hard rules being enforced, so it exists only in a model built for solving, never in
+        one for diagnosis.
         """
         assert not self.relaxable, "day patterns assume the hard rules hold"
         copies: dict[int, list[Occurrence]] = {}
         for item in self.items:
             if item.trains:
                 copies.setdefault(item.spec_index, []).append(item)
-        limit = self.plan.rules.max_sessions_per_day
         patterns = []
         for day in range(7):
             here = [spec for spec, items in copies.items() if day in self.on_day[items[0].index]]
+            limit = len(here) if self.sessions_a_day_at_most is None else min(self.sessions_a_day_at_most, len(here))
             free = sum(block.end - block.start for block in self.frame.free_blocks(day))
             fits = {
                 pair for pair in itertools.combinations(here, 2) if self._can_share(copies[pair[0]][0], copies[pair[1]][0], day)
             }
             chosen_today = []
-            for size in range(min(limit, len(here)) + 1):
+            for size in range(limit + 1):
                 for specs in itertools.combinations(here, size):
                     if sum(self.plan.sessions[s].duration for s in specs) > free:
                         continue
@@ -195,24 +306,24 @@ class WeekModel:
             for spec in here:
                 flags = [self.on_day[item.index][day] for item in copies[spec] if day in self.on_day[item.index]]
                 self.model.add(sum(flags) == sum(p.chosen for p in chosen_today if spec in p.specs))
-        if copies:
+        if copies and self.training_days_at_most is not None:
             always_rest = sum(1 for day in range(7) if not any(p.day == day and p.specs for p in patterns))
             rest = [p.chosen for p in patterns if not p.specs]
-            self.model.add(sum(rest) >= self.plan.rules.rest_days - always_rest)
+            self.model.add(sum(rest) >= 7 - self.training_days_at_most - always_rest)
         return patterns
 
     def _can_share(self, a: Occurrence, b: Occurrence, day: int) -> bool:
         """Whether the spacing rules posted so far leave a way to put a and b on one day."""
         key = (a.index, b.index)
-        if key not in self._apart:
+        if key not in self._allowed_differences:
             return True
-        ticks = [self.day_ticks[item.index][day].flattened_intervals() for item in (a, b)]
-        starts = [cp_model.Domain.from_flat_intervals([value * self.grid for value in flat]) for flat in ticks]
+        steps = [self.day_steps[item.index][day].flattened_intervals() for item in (a, b)]
+        starts = [cp_model.Domain.from_flat_intervals([value * self.grid for value in flat]) for flat in steps]
         differences = starts[1].addition_with(starts[0].negation())
-        return not differences.intersection_with(self._apart[key]).is_empty()
+        return not differences.intersection_with(self._allowed_differences[key]).is_empty()
 
-    def pattern_cost(self, pair_cost: Callable[[int, int], int]) -> cp_model.LinearExpr:
-        """Sum over days of the chosen pattern's cost, with pair_cost(spec_a, spec_b) per pair."""
+    def _pattern_cost(self, pair_cost: Callable[[int, int], int]) -> cp_model.LinearExpr | int:
+        """Sum over days of the chosen pattern's cost, with pair_cost(spec_a, spec_b) per pair (a < b)."""
         terms = []
         for pattern in self.day_patterns:
             cost = sum(pair_cost(a, b) for a, b in itertools.combinations(pattern.specs, 2))
@@ -228,32 +339,33 @@ class WeekModel:
         switch, a boolean per earlier stretch tells which side it is; other days add nothing.
         """
         if index not in self._clock_terms:
-            self._clock_terms[index] = sum(self._day_anchor(index, day, flag) for day, flag in self.on_day[index].items())
+            anchors = sum(self._day_anchor(index, day, flag) for day, flag in self.on_day[index].items())
+            self._clock_terms[index] = cast(cp_model.LinearExpr, anchors)
         return self.start(index) - self._clock_terms[index]
 
-    def _day_anchor(self, index: int, day: int, flag: cp_model.IntVar) -> cp_model.LinearExprT:
+    def _day_anchor(self, index: int, day: int, flag: cp_model.IntVar) -> cp_model.LinearExpr | int:
         """The anchor of the session's start on a day, as an expression that is 0 off that day."""
-        ticks = self.day_ticks[index][day]
-        parts = []
+        steps = self.day_steps[index][day]
+        stretches = []
         for first, end, anchor in self.frame.clock_pieces[day]:
-            here = ticks.intersection_with(cp_model.Domain(-(-first // self.grid), -(-end // self.grid) - 1))
+            here = steps.intersection_with(cp_model.Domain(-(-first // self.grid), -(-end // self.grid) - 1))
             if not here.is_empty():
-                parts.append((here, anchor))
-        if len(parts) == 1:
-            return parts[0][1] * flag
+                stretches.append((here, anchor))
+        if len(stretches) == 1:
+            return stretches[0][1] * flag
         # The last stretch is the default; each earlier one gets a boolean (before the switch).
-        last_domain, last_anchor = parts[-1]
+        last_domain, last_anchor = stretches[-1]
         switches = []
         expression = last_anchor * flag
-        for number, (domain, anchor) in enumerate(parts[:-1]):
+        for number, (domain, anchor) in enumerate(stretches[:-1]):
             side = self.model.new_bool_var(f"before_switch[{index},{day},{number}]")
             self.model.add_implication(side, flag)
-            self.model.add_linear_expression_in_domain(self.tick[index], domain).only_enforce_if(side)
+            self.model.add_linear_expression_in_domain(self.start_step[index], domain).only_enforce_if(side)
             switches.append(side)
             expression += (anchor - last_anchor) * side
         if len(switches) > 1:
             self.model.add_at_most_one(switches)
-        self.model.add_linear_expression_in_domain(self.tick[index], last_domain).only_enforce_if(
+        self.model.add_linear_expression_in_domain(self.start_step[index], last_domain).only_enforce_if(
             [flag] + [~side for side in switches]
         )
         return expression

@@ -16,8 +16,9 @@ from functools import cached_property
 from typing import Annotated, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator, model_validator
 
+from trainweek.constraints import WEIGHT_NAMES, default_weights
 from trainweek.scheduler.timetext import (
     WEEKDAYS,
     format_clock,
@@ -30,13 +31,11 @@ from trainweek.scheduler.training import (
     FOCUS_REGIONS,
     MODALITY,
     RPE,
-    WEIGHT_NAMES,
     Focus,
     Goal,
     Intensity,
     Kind,
     Modality,
-    default_weights,
 )
 
 def visible(text: str) -> str:
@@ -215,12 +214,10 @@ def parse_weight_values(text: str) -> list[float]:
 WeightValue = Annotated[float, BeforeValidator(weight_value)]
 
 
-class Weights(Strict):
-    goal_order: Optional[WeightValue] = None
-    separation: Optional[WeightValue] = None
-    fatigue_spread: Optional[WeightValue] = None
-    preferred_times: Optional[WeightValue] = None
-    consistency: Optional[WeightValue] = None
+# One optional key per soft objective, named by the rules' registry.
+Weights = create_model(  # type: ignore[call-overload]
+    "Weights", __base__=Strict, **{name: (Optional[WeightValue], None) for name in WEIGHT_NAMES}
+)
 
 
 _DATED_BUSY = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})\s+(?P<range>\S+)$")
@@ -400,20 +397,3 @@ class Occurrence:
     def trains(self) -> bool:
         """Whether the session rules a day out as a rest day (mobility does not)."""
         return self.spec.kind is not Kind.mobility
-
-
-def repeat_groups(items) -> list[list[Occurrence]]:
-    """The occurrences of each session wanted more than once a week, one list per session."""
-    groups: dict[int, list[Occurrence]] = {}
-    for item in items:
-        if item.spec.times > 1:
-            groups.setdefault(item.spec_index, []).append(item)
-    return list(groups.values())
-
-
-def strength_endurance_pairs(items) -> list[tuple[Occurrence, Occurrence]]:
-    """Every (lift, endurance session) pair: the pairs the interference rules are about."""
-    strength = [i for i in items if i.spec.modality is Modality.strength]
-    endurance = [i for i in items if i.spec.modality is Modality.endurance]
-    return [(s, e) for s in strength for e in endurance]
-

@@ -1,4 +1,8 @@
-"""Solve a plan: build the CP-SAT model from the rule modules, solve it, check the answer."""
+"""Solve a plan: build the CP-SAT model from the rule modules, solve it, check the answer.
+
+When no week exists, `solve` raises the diagnosis (`scheduler.diagnose`, which never
+imports this module) within the same time limit.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,14 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.checking import RuleBroken, finished_week
-from trainweek.scheduler.errors import BadOption, NoWeekExists, OutOfTime
+from trainweek.scheduler.diagnose import Infeasible, diagnose
+from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler.model import NoRoom, WeekModel
 from trainweek.scheduler.plan import Plan, WeekStart, parse_grid, weight_name, weight_value
 from trainweek.scheduler.week import Week
+
+__all__ = ["Infeasible", "RuleBroken", "SolveOptions", "build", "frame_for", "solve"]
 
 # Weights take two decimals; the solver sees them times 100 as integers.
 WEIGHT_SCALE = 100
@@ -111,24 +118,13 @@ def _bad_option(error: ValidationError, values: dict[str, Any]) -> BadOption:
     return BadOption(option, value, reason)
 
 
-class Infeasible(NoWeekExists):
-    """No week satisfies the hard rules.
-
-    `culprits` names the rules (or inputs) in conflict; `fixes` are single changes to the
-    plan, each checked to give a week.
-    """
-
-    def __init__(self, message: str, culprits: list[str], fixes: list | None = None) -> None:
-        super().__init__(message)
-        self.culprits = culprits
-        self.fixes = fixes or []
 
 
 def build(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> WeekModel:
     m = WeekModel(plan, frame)
     for rule in HARD_RULES:
         rule.post(m)
-    objective = 0
+    objective: cp_model.LinearExpr | int = 0
     for objective_rule in SOFT_OBJECTIVES:
         scaled = round(weights[objective_rule.NAME] * WEIGHT_SCALE)
         if scaled:
@@ -155,7 +151,7 @@ def _tune(parameters, m: WeekModel) -> None:
     search whose bound never moves, so one worker runs the full LP (the bound) and the
     other a search without LP (quick weeks).
     """
-    if m.partitioned:
+    if m.uses_day_patterns:
         parameters.linearization_level = 2
         parameters.cp_model_probing_level = 0
         if parameters.num_workers > 1:
@@ -181,31 +177,31 @@ def solve(
 
     `near` maps sessions (occurrence index) to starts to begin the search from, a hint:
     where several weeks score the same, the solver then tends to keep sessions there.
+
+    The time limit is for all of it, building, solving and, when no week exists, the
+    diagnosis (raised as Infeasible).
     """
+    deadline = time.monotonic() + options.time_limit
     plan, frame = frame_for(plan, options)
     weights = plan.effective_weights(dict(options.weights))
     try:
         m = build(plan, frame, weights)
     except NoRoom:
-        from trainweek.scheduler.diagnose import diagnose
-
-        raise diagnose(plan, frame) from None
+        raise diagnose(plan, frame, deadline) from None
     for index, moment in (near or {}).items():
         start = frame.minute_at(moment)
-        if index in m.tick and start % plan.grid == 0:
-            m.model.add_hint(m.tick[index], start // plan.grid)
+        if index in m.start_step and start % plan.grid == 0:
+            m.model.add_hint(m.start_step[index], start // plan.grid)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
-    solver.parameters.max_time_in_seconds = options.time_limit
+    solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
     _tune(solver.parameters, m)
     started = time.perf_counter()
     status = solver.solve(m.model, callback)
     elapsed = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
-        from trainweek.scheduler.diagnose import diagnose
-
-        raise diagnose(plan, frame)
+        raise diagnose(plan, frame, deadline)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
     starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}

@@ -10,10 +10,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from trainweek.constraints import SOFT_OBJECTIVES
+from trainweek.constraints import SOFT_OBJECTIVES, WEIGHT_NAMES
 from trainweek.scheduler.plan import Plan
 from trainweek.scheduler.solve import SolveOptions, solve
-from trainweek.scheduler.training import WEIGHT_NAMES
 from trainweek.scheduler.week import Week
 
 

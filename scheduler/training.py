@@ -67,20 +67,6 @@ FOCUS_REGIONS = {
 # Session RPE: load = minutes x RPE of the intensity.
 RPE = {Intensity.easy: 3, Intensity.moderate: 5, Intensity.hard: 8}
 
-WEIGHT_NAMES = ("goal_order", "separation", "fatigue_spread", "preferred_times", "consistency")
-
-# Default weights by primary goal. Order matters most where the article is firm (strength,
-# hypertrophy, power, endurance) and little for fat loss and general fitness; separating
-# modalities onto different days matters most for strength goals and general fitness.
-GOAL_WEIGHTS: dict[Goal, dict[str, float]] = {
-    Goal.strength: dict(goal_order=10, separation=6, fatigue_spread=3, preferred_times=2, consistency=1),
-    Goal.hypertrophy: dict(goal_order=10, separation=6, fatigue_spread=3, preferred_times=2, consistency=1),
-    Goal.power: dict(goal_order=25, separation=6, fatigue_spread=3, preferred_times=2, consistency=1),
-    Goal.endurance: dict(goal_order=10, separation=3, fatigue_spread=4, preferred_times=2, consistency=1),
-    Goal.fat_loss: dict(goal_order=3, separation=2, fatigue_spread=5, preferred_times=2, consistency=1),
-    Goal.general: dict(goal_order=2, separation=6, fatigue_spread=4, preferred_times=2, consistency=1),
-}
-
 # Which modality a goal wants first on a shared day; fat loss and general fitness lean to
 # lifting first only weakly, so a later goal with a firm order decides for them.
 FIRM_ORDER = {
@@ -106,7 +92,3 @@ def first_modality(goals: list[Goal]) -> tuple[Modality, Goal]:
         if goal in FIRM_ORDER:
             return FIRM_ORDER[goal], goal
     return Modality.strength, goals[0]
-
-
-def default_weights(goals: list[Goal]) -> dict[str, float]:
-    return dict(GOAL_WEIGHTS[goals[0]])

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from trainweek.scheduler.frame import WeekFrame
-from trainweek.scheduler.plan import Occurrence, Plan
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
+
+if TYPE_CHECKING:  # types only: the rules use the week, and the plan imports the rules
+    from trainweek.scheduler.frame import WeekFrame
+    from trainweek.scheduler.plan import Occurrence, Plan
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def brute_force(plan: Plan, weights: dict[str, float] | None = None) -> tuple[fl
 
 def same_day_form(patterns: bool):
     """Larger weeks post same-day costs on day patterns; force either form whatever the size."""
-    return mock.patch.object(week_model, "PARTITION_FROM", 1 if patterns else 10_000)
+    return mock.patch.object(week_model, "PATTERNS_FROM", 1 if patterns else 10_000)
 
 
 def assert_no_week_beats_the_solver(plan: Plan, patterns: bool) -> None:

@@ -1,4 +1,4 @@
-"""Weeks of PARTITION_FROM sessions or more post their same-day costs on day patterns.
+"""Weeks of PATTERNS_FROM sessions or more post their same-day costs on day patterns.
 
 The brute-force tests check both forms on tiny weeks; these check them on weeks of the
 size the pattern form is for, and that it stays off where it would not pay.
@@ -27,7 +27,7 @@ def model_of(plan):
 
 def test_a_dense_week_is_proven_optimal_on_day_patterns():
     plan = generate(2026, DENSE, 0).plan
-    assert model_of(plan).partitioned
+    assert model_of(plan).uses_day_patterns
     week = solve_plan(plan, time_limit=60)  # evaluate() has run every checker on it
     assert week.status == "OPTIMAL"
     assert week.bound == week.objective
@@ -38,10 +38,10 @@ def test_a_dense_week_is_proven_optimal_on_day_patterns():
 
 def test_both_forms_find_the_same_optimum_on_a_medium_week():
     plan = generate(2026, MEDIUM, 0).plan
-    assert len(plan.occurrences) >= week_model.PARTITION_FROM
+    assert len(plan.occurrences) >= week_model.PATTERNS_FROM
     on_patterns = solve_plan(plan, time_limit=60)
     with same_day_form(patterns=False):
-        assert not model_of(plan).partitioned
+        assert not model_of(plan).uses_day_patterns
         on_pairs = solve_plan(plan, time_limit=60)
     assert on_patterns.status == on_pairs.status == "OPTIMAL"
     assert on_patterns.objective == on_pairs.objective
@@ -60,7 +60,7 @@ def test_patterns_leave_out_pairs_the_spacing_rules_forbid_on_one_day():
     plan = make_plan(sessions, availability={day: ["06:00-07:30"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
                      rules={"rest_days": 0, "max_sessions_per_day": 2, "same_visit": {"allowed": True, "rest": "10m-20m"}})
     m = model_of(plan)
-    assert m.partitioned
+    assert m.uses_day_patterns
     together = {frozenset(plan.sessions[s].name for s in p.specs) for p in m.day_patterns if len(p.specs) == 2}
     assert frozenset({"Squats", "Intervals"}) not in together
     assert frozenset({"Bench", "Easy run"}) in together  # 45 + 10-20 + 30 min fits in 90
@@ -74,4 +74,4 @@ def test_a_generous_sessions_per_day_keeps_the_pair_form():
     runs = [{"name": f"Run {n}", "kind": "run", "duration": "20m", "intensity": "easy"} for n in range(16)]
     plan = make_plan(runs, availability={day: ["06:00-22:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
                      rules={"max_sessions_per_day": 10})
-    assert not model_of(plan).partitioned
+    assert not model_of(plan).uses_day_patterns

@@ -60,3 +60,110 @@ def test_impossible_week_names_the_culprit_and_every_fix_works(name):
     for fix in error.fixes:
         week = solve_plan(fix.apply(plan))
         assert violations(week) == {}, fix.text
+
+
+# --- the time limit (issue 16, item 19) ------------------------------------------------
+
+from ortools.sat.python import cp_model  # noqa: E402
+
+from trainweek.constraints import HARD_RULES, modality_gap, repeat_days  # noqa: E402
+from trainweek.scheduler import diagnose as diagnosis  # noqa: E402
+from trainweek.scheduler import solve as solving  # noqa: E402
+from tests.helpers import frame_of  # noqa: E402
+
+
+class _Clock:
+    """A stand-in for the time module: time passes only when a solve says it ran."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+    perf_counter = monotonic
+
+
+class _RunsOutOfTime:
+    """A diagnosis solver that spends its whole limit and settles nothing (a hard re-solve)."""
+
+    def __init__(self, clock, seconds):
+        self.clock, self.seconds = clock, seconds
+
+    def solve(self, model):
+        self.clock.now += self.seconds
+        return cp_model.UNKNOWN
+
+
+def _timed(monkeypatch, only_the_first=False):
+    """Diagnosis (and solve) on a clock of their own; its solves time out (or only the conflict search)."""
+    clock, granted, real = _Clock(), [], diagnosis._solver
+    monkeypatch.setattr(diagnosis, "time", clock)
+    monkeypatch.setattr(solving, "time", clock)
+
+    def solver(seconds):
+        granted.append(seconds)
+        return _RunsOutOfTime(clock, seconds) if not only_the_first or len(granted) == 1 else real(seconds)
+
+    monkeypatch.setattr(diagnosis, "_solver", solver)
+    return granted
+
+
+def test_the_diagnosis_shares_the_time_limit_and_a_timed_out_check_is_unknown(monkeypatch):
+    granted = _timed(monkeypatch)
+    with pytest.raises(Infeasible) as raised:
+        solve_plan(CASES["hard recovery"][0], time_limit=2)  # the solve itself proves there is no week
+    assert len(granted) > 1 and sum(granted) <= 2
+    error = raised.value
+    message = str(error)
+    assert "No single change gives a week" not in message  # unknown is never "impossible"
+    assert "could not be checked in time: raise --time-limit" in message
+    assert error.fixes == [] and error.unchecked > 0
+
+
+def test_a_conflict_search_out_of_time_lists_no_rule_it_did_not_find(monkeypatch):
+    _timed(monkeypatch)
+    with pytest.raises(Infeasible) as raised:
+        solve_plan(CASES["rest days"][0], time_limit=2)
+    error = raised.value
+    assert not error.conflict_complete
+    assert error.culprits == []  # before: every rule was listed as in conflict
+    assert "The search for the rules in conflict ran out of time before it found one." in str(error)
+
+
+def test_a_conflict_search_out_of_time_says_what_it_found_so_far(monkeypatch):
+    _timed(monkeypatch, only_the_first=True)
+    with pytest.raises(Infeasible) as raised:
+        solve_plan(CASES["hard recovery"][0], time_limit=30)
+    error = raised.value
+    assert not error.conflict_complete
+    assert error.culprits == ["hard_recovery"]  # without it a week exists; without the others there is none
+    assert "ran out of time; so far: 2 hard sessions must be 48h apart" in str(error)
+    assert "hard_recovery to 24h" in [fix.text for fix in error.fixes]
+
+
+def test_with_time_to_spare_the_diagnosis_is_whole():
+    plan = CASES["rest days"][0]
+    error = diagnosis.diagnose(plan, frame_of(plan))
+    assert error.conflict_complete and error.unchecked == 0
+    assert str(error).startswith("No week satisfies the rules: 1 lift and 2 endurance sessions must be 6h apart")
+
+
+# --- conflicts in sentences (issue 16, item 20) ------------------------------------------
+
+def test_every_hard_rule_describes_its_conflict_in_a_sentence():
+    plan = make_plan([dict(RUN, times=2), LIFT], availability=EVENINGS)
+    for rule in HARD_RULES:
+        text = rule.conflict(plan, frame_of(plan))
+        assert text != rule.NAME and len(text.split()) > 3, text
+
+
+def test_no_gap_reads_as_no_overlap_not_zero_minutes_apart():
+    plan = make_plan([LIFT, RUN], availability=EVENINGS, rules={"separate_modalities_by": "0m"})
+    text = modality_gap.conflict(plan, frame_of(plan))
+    assert "0m apart" not in text and "must not overlap" in text
+
+
+def test_repeats_read_as_a_sentence_not_a_bare_rule_name():
+    plan = make_plan([dict(RUN, times=3), LIFT], availability=EVENINGS)
+    assert repeat_days.conflict(plan, frame_of(plan)) == "the repeats of Run (3 a week) must fall on different days (repeat_days)"

@@ -79,13 +79,13 @@ def test_model_time_of_day_is_the_local_clock_at_every_sunday_start(week_start):
     plan = dst_plan(week_start, {"sun": ["00:00-05:00"]}, session=dict(RUN, times=1, duration="30m"))
     frame = WeekFrame(plan, plan.week_start)
     probe = WeekModel(plan, frame)
-    ticks = list(probe.model.proto.variables[probe.tick[0].index].domain)
+    ticks = list(probe.model.proto.variables[probe.start_step[0].index].domain)
     values = [t for low, high in zip(ticks[::2], ticks[1::2]) for t in range(low, high + 1)]
     assert len(values) > 10
     for tick in values:
         m = WeekModel(plan, frame)
         clock_minutes = m.time_of_day(0)
-        m.model.add(m.tick[0] == tick)
+        m.model.add(m.start_step[0] == tick)
         solver = cp_model.CpSolver()
         assert solver.solve(m.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         local = frame.at(tick * plan.grid)
@@ -173,8 +173,8 @@ def test_both_0230s_of_the_autumn_night_match_a_0230_wednesday():
     for start, fold in ((first, 0), (first + 60, 1)):
         m = WeekModel(plan, frame)
         m.model.minimize(consistency.post(m))
-        m.model.add(m.tick[0] == frame.minute(2, 150) // plan.grid)
-        m.model.add(m.tick[1] == start // plan.grid)
+        m.model.add(m.start_step[0] == frame.minute(2, 150) // plan.grid)
+        m.model.add(m.start_step[1] == start // plan.grid)
         solver = cp_model.CpSolver()
         assert solver.solve(m.model) == cp_model.OPTIMAL
         assert solver.objective_value == 0

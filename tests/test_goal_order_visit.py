@@ -82,7 +82,7 @@ def _visit_part(availability, **rules):
     pair_rest = plan.rules.same_visit.pair_rest
     if pair_rest is None:
         return False
-    return goal_order._wrong_visit_across_days(m, lift, run, goal_order._visit_ticks(plan.grid, run, pair_rest))
+    return goal_order._wrong_visit_across_days(m, lift, run, goal_order._visit_steps(plan.grid, run, pair_rest))
 
 
 def test_the_model_adds_a_visit_part_only_where_a_cross_midnight_visit_fits():

@@ -25,7 +25,7 @@ from trainweek.constraints import (
 )
 from trainweek.scheduler.solve import Infeasible
 from tests.conftest import make_plan, solve_plan
-from tests.helpers import violations, week_at
+from tests.helpers import frame_of, violations, week_at
 
 LIFT = {"name": "Lift", "kind": "strength", "duration": "60m", "intensity": "moderate", "focus": "upper"}
 RUN = {"name": "Run", "kind": "run", "duration": "45m", "intensity": "easy"}
@@ -105,6 +105,12 @@ def test_sessions_per_day():
     plan = make_plan([dict(RUN, times=3)], rules={"max_sessions_per_day": 2})
     assert sessions_per_day.check(week_at(plan, "mon 06:00", "mon 17:00", "mon 19:00"))
     assert not sessions_per_day.check(week_at(plan, "mon 06:00", "mon 17:00", "tue 19:00"))
+
+
+def test_sessions_per_day_conflict_counts_sessions_and_days():
+    plan = make_plan([dict(RUN, times=2), LIFT], availability={"mon": ["17:00-21:00"], "wed": ["17:00-21:00"]}, rules={"rest_days": 0})
+    text = sessions_per_day.conflict(plan, frame_of(plan))
+    assert text == "3 sessions on 2 days with free time, at most 2 a day (max_sessions_per_day)"
 
 
 @pytest.mark.parametrize(
