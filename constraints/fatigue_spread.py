@@ -77,7 +77,7 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
         pairs_at_least=_least_square_excess([1] * len(loaded), days),
     )
     terms = [shared]
-    hard_day = m.day_holds("hard_day", lambda item: item.is_hard)
+    hard_day = m.day_holds("hard_day", lambda item: item.demanding)
     for day, after in _consecutive_days(m.plan):
         if day in hard_day and after in hard_day:
             both = m.model.new_bool_var(f"hard_after_hard[{day}]")
@@ -98,7 +98,7 @@ def _least_square_excess(weights: list[int], days: int) -> int:
 
 
 def hard_days(week: Week) -> set[int]:
-    return {p.day for p in week.placements if p.occurrence.is_hard}
+    return {p.day for p in week.placements if p.occurrence.demanding}
 
 
 def penalty(week: Week) -> int:
@@ -123,7 +123,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
             cost = sum(pair_cost(p.occurrence, o.occurrence) for o in sharing)
             names = ", ".join(o.occurrence.label for o in sharing)
             notes.append(f"shares the day's load with {names} (fatigue {cost:+d})")
-        if not p.occurrence.is_hard:
+        if not p.occurrence.demanding:
             continue
         neighbours = [
             WEEKDAY_NAMES[other]

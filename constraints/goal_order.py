@@ -80,7 +80,7 @@ def _wrong_visit_across_days(m: WeekModel, first: Occurrence, second: Occurrence
 
 
 def post(m: WeekModel) -> cp_model.LinearExpr | int:
-    pair_rest = m.plan.rules.same_visit.pair_rest
+    pair_rest = m.plan.rules.visit_rest
     terms = []
     for s, e in strength_endurance_pairs(m.items):
         first, second = _first_and_second(m.plan, s, e)
@@ -105,7 +105,7 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
 
 def wrong_order_pairs(week: Week) -> Iterator[tuple[Placement, Placement]]:
     """(first, second) placements where the goal's second modality comes first, on one day or in one visit."""
-    pair_rest = week.plan.rules.same_visit.pair_rest
+    pair_rest = week.plan.rules.visit_rest
     placed = week.by_occurrence()
     for s, e in strength_endurance_pairs(week.plan.occurrences):
         first, second = _first_and_second(week.plan, s, e)
@@ -120,7 +120,7 @@ def penalty(week: Week) -> int:
 
 def reasons(week: Week) -> dict[int, list[str]]:
     modality, goal = first_modality(week.plan.goals)
-    pair_rest = week.plan.rules.same_visit.pair_rest
+    pair_rest = week.plan.rules.visit_rest
     placed = week.by_occurrence()
     found: dict[int, list[str]] = {}
     why = {

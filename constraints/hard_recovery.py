@@ -1,8 +1,10 @@
-"""Hard rule `hard_recovery`: hard sessions that load the same body region are `hard_recovery` apart.
+"""Hard rule `hard_recovery`: a minimum in hours between demanding sessions on the same body region.
 
-Default 48 h from the end of one to the start of the next. Running and cycling load the
-lower body, swimming the upper body, rowing and full-body lifting both. With
-`repeat_weekly` this also holds from Sunday into the next Monday.
+Off by default: RULES.md version 2 counts recovery in calendar days (`hard_days`). A
+person may still ask for hours instead (`hard_recovery: 48h`, version 1's rule), from the
+end of one demanding session to the start of the next where both load a region. Running
+and cycling load the lower body, swimming the upper body, rowing and full-body lifting
+both. With `repeat_weekly` this also holds from Sunday into the next Monday.
 """
 
 from __future__ import annotations
@@ -26,13 +28,13 @@ TITLE = "recovery between hard sessions"
 
 
 def _pairs(items: Iterable[Occurrence]) -> list[tuple[Occurrence, Occurrence]]:
-    hard = [i for i in items if i.is_hard]
+    hard = [i for i in items if i.demanding]
     return [(a, b) for n, a in enumerate(hard) for b in hard[n + 1 :] if a.spec.regions & b.spec.regions]
 
 
 def post(m: WeekModel) -> None:
     recovery = m.plan.rules.hard_recovery
-    if recovery == 0:
+    if not recovery:
         return
     wrap = m.frame.length if m.plan.rules.repeat_weekly else None
     literal = m.rule_literal(NAME)
@@ -43,10 +45,12 @@ def post(m: WeekModel) -> None:
 
 def check(week: Week) -> list[str]:
     recovery = week.plan.rules.hard_recovery
+    if not recovery:
+        return []
     wrap = week.frame.length if week.plan.rules.repeat_weekly else None
     placed = week.by_occurrence()
     return [
-        f"hard sessions {placed[a.index].occurrence.label} ({placed[a.index].when}) and "
+        f"demanding sessions {placed[a.index].occurrence.label} ({placed[a.index].when}) and "
         f"{placed[b.index].occurrence.label} ({placed[b.index].when}) load the same region "
         f"less than {format_minutes(recovery)} apart"
         for a, b in _pairs(week.plan.occurrences)
@@ -56,6 +60,8 @@ def check(week: Week) -> list[str]:
 
 def reasons(week: Week) -> dict[int, list[str]]:
     recovery = week.plan.rules.hard_recovery
+    if not recovery:
+        return {}
     placed = week.by_occurrence()
     found: dict[int, list[str]] = {}
     for a, b in _pairs(week.plan.occurrences):
@@ -64,16 +70,16 @@ def reasons(week: Week) -> dict[int, list[str]]:
         if rest < recovery + 24 * 60:
             region = "/".join(sorted(first.spec.regions & second.spec.regions))
             found.setdefault(second.occurrence.index, []).append(
-                f"{format_minutes(rest)} after {first.occurrence.label}: hard {region}-body work needs "
+                f"{format_minutes(rest)} after {first.occurrence.label}: demanding {region}-body work needs "
                 f"{format_minutes(recovery)} to recover"
             )
     return found
 
 
 def conflict(plan: Plan, frame: WeekFrame) -> str:
-    hard = sum(1 for i in plan.occurrences if i.is_hard)
+    hard = sum(1 for i in plan.occurrences if i.demanding)
     return (
-        f"{count(hard, 'hard session')} must be {format_minutes(plan.rules.hard_recovery)} apart where they load the "
+        f"{count(hard, 'demanding session')} must be {format_minutes(plan.rules.hard_recovery or 0)} apart where they load the "
         "same body region (hard_recovery)"
     )
 
@@ -84,7 +90,7 @@ def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:
 
 
 def _shorter(plan: Plan) -> Iterator[Relaxation]:
-    for hours in range(plan.rules.hard_recovery // 60 - 6, -1, -6):
+    for hours in range((plan.rules.hard_recovery or 0) // 60 - 6, -1, -6):
         yield Relaxation(NAME, f"hard_recovery to {hours}h", partial(with_rules, hard_recovery=hours * 60))
 
 

@@ -22,14 +22,13 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 
 from trainweek.constraints import HARD_RULES
 from trainweek.scheduler.busy import BusyFileError, is_calendar_file, read_calendar
-from trainweek.scheduler.plan import Plan, Rules, SameVisit, SessionSpec, Prefer, Weights, visible
+from trainweek.scheduler.plan import Plan, Rules, SessionSpec, Prefer, Weights, visible
 from trainweek.scheduler.timetext import WEEKDAYS
 from trainweek.scheduler.errors import BadInput
 
 _KEYS = {
     (): Plan,
     ("rules",): Rules,
-    ("rules", "same_visit"): SameVisit,
     ("weights",): Weights,
     ("sessions", "*"): SessionSpec,
     ("sessions", "*", "prefer"): Prefer,
@@ -247,7 +246,6 @@ _SHAPES = {
     ("availability", "*"): 'must be a list in brackets, e.g. ["06:00-08:00", "17:30-21:00"]',
     ("weights",): "must be a mapping of keys, e.g. {goal_order: 10, separation: 4}",
     ("rules",): "must be a mapping of keys, e.g. {rest_days: 2}",
-    ("rules", "same_visit"): "must be a mapping of keys, e.g. {allowed: true, rest: 10m-20m}",
     ("sessions", "*", "prefer"): 'must be a mapping of keys, e.g. {days: [mon, thu], time: "06:00-08:00"}',
     ("sessions", "*", "prefer", "days"): "must be a list in brackets, e.g. [mon, thu]",
 }

@@ -34,6 +34,9 @@ from trainweek.scheduler.training import (
     Focus,
     Goal,
     Intensity,
+    ONE_VISIT_REST,
+    Profile,
+    PROFILE_RULES,
     Kind,
     Modality,
 )
@@ -84,6 +87,8 @@ class SessionSpec(Strict):
     focus: Optional[Focus] = None
     times: int = Field(default=1, ge=1, le=14)
     prefer: Optional[Prefer] = None
+    rpe: Optional[int] = Field(default=None, ge=1, le=10)
+    key: bool = False
 
     @field_validator("duration")
     @classmethod
@@ -112,37 +117,82 @@ class SessionSpec(Strict):
         return ENDURANCE_REGIONS[self.kind]
 
     @property
-    def load(self) -> int:
-        """Session-RPE load (minutes x RPE); mobility carries none."""
-        if self.kind is Kind.mobility:
-            return 0
-        return self.duration * RPE[self.intensity]
-
-
-class SameVisit(Strict):
-    allowed: bool = True
-    rest: Annotated[tuple[int, int], BeforeValidator(parse_minutes_range)] = (10, 20)
+    def effort(self) -> int:
+        """RPE on the 0-10 scale: the session's own, else its intensity's (easy 3, moderate 5, hard 8)."""
+        return self.rpe if self.rpe is not None else RPE[self.intensity]
 
     @property
-    def pair_rest(self) -> tuple[int, int] | None:
-        """The rest range a lift and an endurance session may have as one visit; None if not allowed."""
-        return self.rest if self.allowed else None
+    def load(self) -> int:
+        """Session-RPE load in AU (minutes x RPE); mobility carries none."""
+        if self.kind is Kind.mobility:
+            return 0
+        return self.duration * self.effort
+
+    def is_demanding(self, threshold: int) -> bool:
+        """Hard, or key, or a load of `threshold` AU or more: what the recovery rules protect.
+
+        A 2 h long run at RPE 4 (480 AU) is demanding whatever its label; mobility never is.
+        """
+        if self.kind is Kind.mobility:
+            return False
+        return self.intensity is Intensity.hard or self.key or self.load >= threshold
+
+
+def _stack_gap(value: object) -> object:
+    """`stack_gap: false` (or null) forbids two demanding same-region sessions on one day."""
+    return None if value is False or value is None else parse_minutes(value, allow_zero=True)
 
 
 class Rules(Strict):
-    separate_modalities_by: MinutesOrZero = 6 * 60
-    same_visit: SameVisit = SameVisit()
+    """The hard rules' settings (RULES.md version 2). Defaults are the `default` profile's;
+    a profile's own defaults are filled in by `Plan` before these are checked."""
+
+    modality_gap: MinutesOrZero = 10
+    double_gap: MinutesOrZero = 4 * 60
     rest_days: int = Field(default=1, ge=0, le=6)
     max_sessions_per_day: int = Field(default=2, ge=1, le=10)
-    hard_recovery: MinutesOrZero = 48 * 60
+    easy_days_between: int = Field(default=1, ge=0, le=3)
+    hard_recovery: Optional[MinutesOrZero] = None
+    stack_gap: Annotated[Optional[int], BeforeValidator(_stack_gap)] = 6 * 60
+    max_demanding_per_day: Optional[int] = Field(default=None, ge=1, le=10)
+    key_clearance: MinutesOrZero = 24 * 60
+    demanding_load: int = Field(default=400, ge=1, le=10_000)
     repeat_weekly: bool = True
 
-    @field_validator("separate_modalities_by", "hard_recovery")
+    @property
+    def visit_rest(self) -> tuple[int, int] | None:
+        """The rest range in which a lift and endurance work make one visit; None when the gap forbids it."""
+        return (self.modality_gap, ONE_VISIT_REST) if self.modality_gap <= ONE_VISIT_REST else None
+
+    @field_validator("modality_gap", "double_gap", "hard_recovery", "stack_gap", "key_clearance")
     @classmethod
-    def _under_a_week(cls, minutes: int) -> int:
-        if minutes >= 7 * MINUTES_PER_DAY:
+    def _under_a_week(cls, minutes: Optional[int]) -> Optional[int]:
+        if minutes is not None and minutes >= 7 * MINUTES_PER_DAY:
             raise ValueError("must be shorter than a week")
         return minutes
+
+
+def _version_one_rules(rules: dict) -> dict:
+    """Version 1's `separate_modalities_by` and `same_visit` as version 2's `modality_gap`.
+
+    Version 1 allowed a lift and a run closer than `separate_modalities_by` only as one
+    visit with `same_visit.rest` between; version 2 keeps the shortest of those as the
+    hard minimum, and closeness up to 6 h costs `interference` instead.
+    """
+    rules = dict(rules)
+    gap = rules.pop("separate_modalities_by", None)
+    visit = rules.pop("same_visit", None)
+    if "modality_gap" in rules or (gap is None and visit is None):
+        return rules
+    visit = visit if isinstance(visit, dict) else {}
+    apart = parse_minutes(gap, allow_zero=True) if gap is not None else 6 * 60
+    if visit.get("allowed", True) is False:
+        rules["modality_gap"] = apart
+    else:
+        rest = visit.get("rest", "10m-20m")
+        shortest = parse_minutes_range(rest)[0] if not isinstance(rest, (list, tuple)) else parse_minutes(rest[0], allow_zero=True)
+        rules["modality_gap"] = min(apart, shortest)
+    return rules
 
 
 # Weights take two decimals: the solver counts them in hundredths (WEIGHT_SCALE in solve).
@@ -320,7 +370,8 @@ def parse_grid(value: object) -> int:
 
 
 class Plan(Strict):
-    version: Literal[1]
+    version: Literal[1, 2]
+    profile: Profile = Profile.default
     athlete: str = Field(min_length=1, max_length=80)
     timezone: Annotated[str, AfterValidator(zone_name)]
     week_start: Optional[WeekStart] = None
@@ -331,6 +382,35 @@ class Plan(Strict):
     sessions: list[SessionSpec] = Field(min_length=1)
     rules: Rules = Rules()
     weights: Weights = Weights()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_and_version_one(cls, data: object) -> object:
+        """Fill `rules:` from the profile where the file is silent, and read version 1's names.
+
+        Version 1 names are still accepted (RULES.md "What changed"): `separate_modalities_by`
+        and `same_visit` become `modality_gap`, the `fatigue_spread` weight becomes `hard_easy`.
+        A minimum in hours (`hard_recovery`) replaces the easier-days rule unless both are set.
+        """
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        rules = data.get("rules")
+        rules = dict(rules) if isinstance(rules, dict) else ({} if rules is None else rules)
+        if isinstance(rules, dict):
+            rules = _version_one_rules(rules)
+            profile = data.get("profile", Profile.default.value)
+            defaults = dict(PROFILE_RULES.get(Profile(profile), {})) if profile in Profile._value2member_map_ else {}
+            if rules.get("hard_recovery") is not None and "easy_days_between" not in rules:
+                defaults["easy_days_between"] = 0
+            rules = {**defaults, **rules}
+        data["rules"] = rules
+        weights = data.get("weights")
+        if isinstance(weights, dict) and "fatigue_spread" in weights and "hard_easy" in WEIGHT_NAMES and "hard_easy" not in weights:
+            weights = dict(weights)
+            weights["hard_easy"] = weights.pop("fatigue_spread")
+            data["weights"] = weights
+        return data
 
     @field_validator("goals")
     @classmethod
@@ -371,8 +451,9 @@ class Plan(Strict):
         """Each session as many times as it is wanted, numbered in file order."""
         items = []
         for spec_index, spec in enumerate(self.sessions):
+            demanding = spec.is_demanding(self.rules.demanding_load)
             for repeat in range(spec.times):
-                items.append(Occurrence(len(items), spec_index, repeat, spec))
+                items.append(Occurrence(len(items), spec_index, repeat, spec, demanding))
         return tuple(items)
 
 
@@ -384,14 +465,19 @@ class Occurrence:
     spec_index: int
     repeat: int
     spec: SessionSpec
+    demanding: bool = False
 
     @property
     def label(self) -> str:
         return self.spec.name if self.spec.times == 1 else f"{self.spec.name} ({self.repeat + 1}/{self.spec.times})"
 
     @property
-    def is_hard(self) -> bool:
-        return self.spec.intensity is Intensity.hard and bool(self.spec.regions)
+    def load(self) -> int:
+        return self.spec.load
+
+    @property
+    def is_key(self) -> bool:
+        return self.spec.key
 
     @property
     def trains(self) -> bool:

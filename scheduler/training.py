@@ -32,6 +32,26 @@ class Focus(str, Enum):
     full = "full"
 
 
+class Profile(str, Enum):
+    default = "default"
+    masters = "masters"
+    beginner = "beginner"
+
+
+# What each profile changes in `rules:` (RULES.md "Profiles"); a key the file sets wins.
+PROFILE_RULES: dict[Profile, dict[str, object]] = {
+    Profile.default: {},
+    Profile.masters: {"easy_days_between": 2, "rest_days": 2},
+    Profile.beginner: {"stack_gap": None, "max_demanding_per_day": 1, "rest_days": 2},
+}
+
+PROFILE_LABELS = {
+    Profile.default: "default",
+    Profile.masters: "masters (about 50+): two easier days between demanding days for the same body region, 2 rest days",
+    Profile.beginner: "beginner: one demanding session a day at most, never two stacked, 2 rest days",
+}
+
+
 class Goal(str, Enum):
     strength = "strength"
     hypertrophy = "hypertrophy"
@@ -64,7 +84,11 @@ FOCUS_REGIONS = {
     Focus.full: frozenset({"lower", "upper"}),
 }
 
-# Session RPE: load = minutes x RPE of the intensity.
+# A lift and endurance work with at most this many minutes between them are one visit
+# (the article's 10-20 min rest, with room to change and walk over).
+ONE_VISIT_REST = 30
+
+# Session RPE (Foster): load in AU = minutes x RPE; a session without its own `rpe` takes its intensity's.
 RPE = {Intensity.easy: 3, Intensity.moderate: 5, Intensity.hard: 8}
 
 # Which modality a goal wants first on a shared day; fat loss and general fitness lean to

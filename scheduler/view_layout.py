@@ -168,7 +168,7 @@ def _one_visit(a: Placement, b: Placement, rest: tuple[int, int] | None) -> bool
 
 
 def _groups(week: Week, day: int, slots: dict[int, Slot]) -> tuple[tuple[Slot, ...], ...]:
-    rest = week.plan.rules.same_visit.pair_rest
+    rest = week.plan.rules.visit_rest
     groups: list[list[Placement]] = []
     for placement in week.on_day(day):
         if groups and _one_visit(groups[-1][-1], placement, rest):
