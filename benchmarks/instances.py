@@ -180,14 +180,22 @@ def _busy(rng: random.Random, availability: dict[str, list[str]], week_start: st
 
 
 def _sessions(rng: random.Random, goal: str, count: int) -> list[dict]:
+    """Sessions adding up to `count`: each template at most once, drawn by the goal's mix.
+
+    Once every template is in the week (about 24 sessions and more), the rest are further
+    repeats of sessions that are not hard, so a 30-session week is drawn as quickly as a
+    small one and its hard load stays what it was.
+    """
     lift_share, cardio_share, _ = MIX[goal]
     sessions: list[dict] = []
     used: set[str] = set()
     hard_regions = {"lower": 0, "upper": 0}
     regions = {"lower": {"lower"}, "upper": {"upper"}, "full": {"lower", "upper"}}
     kind_regions = {"run": {"lower"}, "bike": {"lower"}, "swim": {"upper"}, "row": {"lower", "upper"}}
+    templates = len(LIFTS) + len(CARDIO) + len(MOBILITY)
+    most_times: list[int] = []
     placed = 0
-    while placed < count:
+    while placed < count and len(used) < templates:
         roll = rng.random()
         pool = LIFTS if roll < lift_share else CARDIO if roll < lift_share + cardio_share else MOBILITY
         name, kind, focus, (low, high), intensities, most = rng.choice(pool)
@@ -217,7 +225,14 @@ def _sessions(rng: random.Random, goal: str, count: int) -> list[dict]:
                 prefer["time"] = rng.choice(["06:00-09:00", "17:00-21:00", "07:00-12:00", "18:00-20:30"])
             spec["prefer"] = prefer
         sessions.append(spec)
+        most_times.append(most)
         placed += times
+    while placed < count:  # every template used: repeat sessions that are not hard
+        easy = [n for n, spec in enumerate(sessions) if spec.get("intensity") != "hard"]
+        roomy = [n for n in easy if sessions[n].get("times", 1) < most_times[n]]
+        spec = sessions[rng.choice(roomy or easy)]
+        spec["times"] = spec.get("times", 1) + 1
+        placed += 1
     return sessions
 
 

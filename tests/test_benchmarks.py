@@ -5,11 +5,13 @@ The benchmarks are not run here; timings are never asserted.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 pytest.importorskip("benchmarks.instances", reason="run from the repository root")
 
-from benchmarks.instances import GROUPS, generate  # noqa: E402
+from benchmarks.instances import GOALS, GROUPS, _sessions, generate  # noqa: E402
 from benchmarks.report import write_report  # noqa: E402
 from benchmarks.run import run_greedy, summarise  # noqa: E402
 from benchmarks.worker import run  # noqa: E402
@@ -46,3 +48,19 @@ def test_worker_measures_a_solve_and_the_report_renders(tmp_path):
     write_report(results, out, tmp_path / "performance.png")
     text = out.read_text()
     assert instance.name in text and "## Targets" in text
+
+
+@pytest.mark.parametrize("goal", GOALS)
+def test_sessions_reach_30_once_every_template_is_used(goal):
+    """Issue 21: above about 24 sessions `_sessions` looped forever once every template was used."""
+    for seed in range(5):
+        for count in (25, 28, 30):
+            sessions = _sessions(random.Random(f"{seed}/{goal}/{count}"), goal, count)
+            assert sum(s.get("times", 1) for s in sessions) == count
+            assert len({s["name"] for s in sessions}) == len(sessions)
+            hard = {"lower": 0, "upper": 0}
+            for s in sessions:
+                if s.get("intensity") == "hard" and s["kind"] == "strength":
+                    for region in ({"lower", "upper"} if s["focus"] == "full" else {s["focus"]}):
+                        hard[region] += s.get("times", 1)
+            assert max(hard.values()) <= 2  # the repeats added at the end are never hard
