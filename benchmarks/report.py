@@ -139,12 +139,12 @@ def _targets(results: dict) -> list[str]:
         times = [_time_to_optimal(r["solver"][one]) for r in group["examples"]]
         row_of(
             f"every example (5-min grid) proven optimal <= {EXAMPLE_TARGET:g} s ({_plural(int(one))})",
-            f"slowest {_timed(worst, limit)}, {_det(row['solver'][one]['optimal_det'])} det s ({row['name']}); median {_timed(_median(times), limit)}",
+            f"slowest {_timed(worst, limit)}, {_det(row['solver'][one].get('optimal_det'))} det s ({row['name']}); median {_timed(_median(times), limit)}",
             worst / EXAMPLE_TARGET,
         )
     if group["dense"]:
         times = [_time_to_optimal(r["solver"][one]) for r in group["dense"]]
-        dets = [r["solver"][one]["optimal_det"] for r in group["dense"] if r["solver"][one]["optimal_det"] is not None]
+        dets = [r["solver"][one].get("optimal_det") for r in group["dense"] if r["solver"][one].get("optimal_det") is not None]
         median = _median(times)
         row_of(
             f"dense weeks (16-20 sessions) median proven optimal <= {DENSE_MEDIAN_TARGET:g} s ({_plural(int(one))})",
@@ -154,14 +154,14 @@ def _targets(results: dict) -> list[str]:
         worst, row = _slowest(group["dense"], one)
         row_of(
             f"dense weeks slowest proven optimal <= {DENSE_TARGET:g} s ({_plural(int(one))})",
-            f"slowest {_timed(worst, limit)}, {_det(row['solver'][one]['det'])} det s ({row['name']})",
+            f"slowest {_timed(worst, limit)}, {_det(row['solver'][one].get('det'))} det s ({row['name']})",
             worst / DENSE_TARGET,
         )
     if group["large"]:
         worst, row = _slowest(group["large"], one)
         row_of(
             f"large weeks (21-24 sessions) slowest proven optimal <= {LARGE_TARGET:g} s ({_plural(int(one))})",
-            f"slowest {_timed(worst, limit)}, {_det(row['solver'][one]['det'])} det s ({row['name']})",
+            f"slowest {_timed(worst, limit)}, {_det(row['solver'][one].get('det'))} det s ({row['name']})",
             worst / LARGE_TARGET,
         )
     if group["huge"]:
@@ -180,7 +180,7 @@ def _targets(results: dict) -> list[str]:
             "; ".join(parts),
             worst,
         )
-        peaks = [(r["solver"][one]["peak_mib"], r["name"]) for r in group["huge"] if r["solver"][one]["peak_mib"]]
+        peaks = [(r["solver"][one]["peak_mib"], r["name"]) for r in group["huge"] if r["solver"][one].get("peak_mib")]
         if peaks:
             peak, name = max(peaks)
             row_of(f"25-30 sessions peak memory <= {HUGE_MEMORY_TARGET:g} MiB ({_plural(int(one))})", f"largest {peak:.0f} MiB ({name})", peak / HUGE_MEMORY_TARGET)
@@ -190,8 +190,8 @@ def _targets(results: dict) -> list[str]:
             if group[name]:
                 a = _median([r["solver"]["1"]["seconds"] for r in group[name]])
                 b = _median([r["solver"]["2"]["seconds"] for r in group[name]])
-                da = _median([r["solver"]["1"]["det"] for r in group[name] if r["solver"]["1"]["det"] is not None])
-                db = _median([r["solver"]["2"]["det"] for r in group[name] if r["solver"]["2"]["det"] is not None])
+                da = _median([r["solver"]["1"]["det"] for r in group[name] if r["solver"]["1"].get("det") is not None])
+                db = _median([r["solver"]["2"]["det"] for r in group[name] if r["solver"]["2"].get("det") is not None])
                 ratios.append((b / a if a else math.inf, name, (db / da) if da and db else None))
         worst, name, det_ratio = max(ratios, key=lambda x: x[0])
         row_of(
@@ -221,7 +221,7 @@ def _ratios(results: dict) -> list[str]:
         a, b = workers[0], workers[1]
         both = [r for r in rows if r["solver"][a]["optimal"] and r["solver"][b]["optimal"]]
         ratios = [r["solver"][b]["optimal"] / r["solver"][a]["optimal"] for r in both if r["solver"][a]["optimal"] > 0]
-        dets = [r["solver"][b]["optimal_det"] / r["solver"][a]["optimal_det"] for r in both if r["solver"][a]["optimal_det"] and r["solver"][b]["optimal_det"]]
+        dets = [r["solver"][b]["optimal_det"] / r["solver"][a]["optimal_det"] for r in both if r["solver"][a].get("optimal_det") and r["solver"][b].get("optimal_det")]
         only = {w: sum(1 for r in rows if r["solver"][w]["optimal"] and not r["solver"][a if w == b else b]["optimal"]) for w in (a, b)}
         neither = sum(1 for r in rows if not r["solver"][a]["optimal"] and not r["solver"][b]["optimal"])
         if ratios:
@@ -310,7 +310,7 @@ def _det_cell(summary: dict) -> str:
     """Deterministic time to the first week / to the proof, or at the stop."""
     first = _det(summary.get("first_det"))
     if summary["status"] == "OPTIMAL":
-        return f"{first} / {_det(summary['optimal_det'])}"
+        return f"{first} / {_det(summary.get('optimal_det'))}"
     if summary["status"] == "FEASIBLE":
         return f"{first} / {_det(summary['det'])} (stopped)"
     return _det(summary.get("det"))
@@ -343,7 +343,7 @@ def _group_table(rows: list[dict], workers: list[int], limit: float) -> list[str
         optimal = _median([_time_to_optimal(s) for s in summaries])
         medians.append(f"{_seconds(_median(firsts))} / {_timed(optimal, limit)}")
         first_dets = [s["first_det"] for s in summaries if s.get("first_det") is not None]
-        proven_dets = [s["optimal_det"] if s["optimal_det"] is not None else math.inf for s in summaries if s.get("det") is not None]
+        proven_dets = [s["optimal_det"] if s.get("optimal_det") is not None else math.inf for s in summaries if s.get("det") is not None]
         det = _median(proven_dets)
         medians.append(f"{_det(_median(first_dets))} / {'not proven' if det is not None and math.isinf(det) else _det(det)}")
     peaks = [
@@ -471,37 +471,47 @@ def write_report(results: dict, path: Path, plot: Path | None) -> None:
 
 
 def write_plot(results: dict, path: Path) -> None:
+    """Time to proven optimal against sessions per week: wall time left, deterministic time right."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     limit = results["settings"]["time_limit"]
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
+    fig, (wall_ax, det_ax) = plt.subplots(1, 2, figsize=(13, 5), dpi=110)
     markers = {0: ("o", "tab:blue"), 1: ("s", "tab:orange")}
-    for n, workers in enumerate(results["settings"]["workers"]):
-        marker, colour = markers.get(n, ("^", "tab:purple"))
-        solved = [(r["sessions"] + 0.15 * n, r["solver"][str(workers)]["optimal"]) for r in results["rows"] if r["solver"][str(workers)]["optimal"]]
-        unsolved = [r["sessions"] + 0.15 * n for r in results["rows"] if not r["solver"][str(workers)]["optimal"]]
-        label = f"{workers} worker{'s' * (workers > 1)}"
-        if solved:
-            ax.scatter(*zip(*solved), marker=marker, color=colour, label=f"{label}: proven optimal", alpha=0.8)
-        if unsolved:
-            ax.scatter(unsolved, [limit] * len(unsolved), marker="x", color=colour, label=f"{label}: not proven in {limit:g} s")
-    greedy = [(r["sessions"], max(r["greedy"]["seconds"], 1e-4)) for r in results["rows"]]
-    ax.scatter(*zip(*greedy), marker=".", color="grey", label="greedy baseline", alpha=0.7)
-    ax.axhline(EXAMPLE_TARGET, color="green", linestyle=":", linewidth=1)
-    ax.text(30.8, EXAMPLE_TARGET * 1.1, f"examples target {EXAMPLE_TARGET:g} s", color="green", fontsize=8, ha="right")
-    ax.axhline(DENSE_TARGET, color="red", linestyle=":", linewidth=1)
-    ax.text(30.8, DENSE_TARGET * 1.1, f"dense-week target {DENSE_TARGET:g} s", color="red", fontsize=8, ha="right")
-    ax.axvspan(15.5, 20.5, color="red", alpha=0.05)
-    ax.set_yscale("log")
-    ax.set_xlim(3, 31)
-    ax.set_xlabel("sessions per week")
-    ax.set_ylabel("time to proven optimal, median (s)")
-    ax.set_title(f"trainweek: time to proven optimal, commit {results['machine']['commit']}", fontsize=10)
-    ax.grid(True, which="both", alpha=0.2)
-    ax.legend(fontsize=8, loc="lower right")
+    for ax, key, stopped_key, unit in ((wall_ax, "optimal", None, "s"), (det_ax, "optimal_det", "det", "det s")):
+        for n, workers in enumerate(results["settings"]["workers"]):
+            marker, colour = markers.get(n, ("^", "tab:purple"))
+            summaries = [(r["sessions"] + 0.15 * n, r["solver"][str(workers)]) for r in results["rows"]]
+            solved = [(x, s[key]) for x, s in summaries if s.get(key)]
+            unsolved = [(x, s.get(stopped_key) or limit if stopped_key else limit) for x, s in summaries if not s.get(key)]
+            label = _plural(workers)
+            if solved:
+                ax.scatter(*zip(*solved), marker=marker, color=colour, label=f"{label}: proven optimal", alpha=0.8)
+            if unsolved:
+                ax.scatter(*zip(*unsolved), marker="x", color=colour, label=f"{label}: not proven (stopped at the limit)")
+        if key == "optimal":
+            greedy = [(r["sessions"], max(r["greedy"]["seconds"], 1e-4)) for r in results["rows"]]
+            ax.scatter(*zip(*greedy), marker=".", color="grey", label="greedy baseline", alpha=0.7)
+            for target, text, colour in (
+                (EXAMPLE_TARGET, "examples", "green"),
+                (DENSE_TARGET, "dense slowest", "red"),
+                (LARGE_TARGET, "large slowest", "purple"),
+                (HUGE_TARGET, "25-30 sessions", "black"),
+            ):
+                ax.axhline(target, color=colour, linestyle=":", linewidth=1)
+                ax.text(30.8, target * 1.1, f"{text} target {target:g} s", color=colour, fontsize=8, ha="right")
+        ax.axvspan(15.5, 20.5, color="red", alpha=0.05)
+        ax.set_yscale("log")
+        ax.set_xlim(3, 31)
+        ax.set_xlabel("sessions per week")
+        ax.set_ylabel(f"time to proven optimal, median ({unit})")
+        ax.grid(True, which="both", alpha=0.2)
+        ax.legend(fontsize=7, loc="lower right")
+    wall_ax.set_title("wall time", fontsize=10)
+    det_ax.set_title("CP-SAT deterministic time (the same under load)", fontsize=10)
+    fig.suptitle(f"trainweek: time to proven optimal, commit {results['machine']['commit']}", fontsize=10)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
