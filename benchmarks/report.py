@@ -375,6 +375,20 @@ def _load(value) -> str:
     return " / ".join(f"{v:.2f}" for v in value) + " (1 / 5 / 15 min)"
 
 
+def _under_load(machine: dict) -> list[str]:
+    """A warning when other work already kept half the cores busy before the run began."""
+    before = machine["load_before"]
+    first = before if isinstance(before, (int, float)) else before[0]
+    if first < machine["cores"] / 2:
+        return []
+    return [
+        f"**Measured under load**: the 1-minute load average was {first:.2f} on {machine['cores']} cores before the run "
+        "began, so other work shared the cores and the wall-time verdicts below are pessimistic; the deterministic "
+        "times, and the pace under Ratios, show by how much. Run again on a quiet machine before trusting a verdict.",
+        "",
+    ]
+
+
 def write_report(results: dict, path: Path, plot: Path | None) -> None:
     settings, machine, rows = results["settings"], results["machine"], results["rows"]
     workers = settings["workers"]
@@ -415,6 +429,7 @@ def write_report(results: dict, path: Path, plot: Path | None) -> None:
         "what a person waits; the deterministic time beside it is the solver's work, the same on a loaded machine."
         + (" This is a quick run: it checks that the harness works and judges nothing." if quick else ""),
         "",
+        *_under_load(machine),
         *_targets(results),
         "",
         "## Ratios",

@@ -6,6 +6,7 @@ report. Timings are never asserted.
 from __future__ import annotations
 
 import json
+import math
 import random
 import resource
 
@@ -14,7 +15,7 @@ import pytest
 pytest.importorskip("benchmarks.instances", reason="run from the repository root")
 
 from benchmarks.instances import FEASIBLE_DET_LIMIT, GOALS, GROUPS, STORED, _sessions, drawn, generate, header, stored  # noqa: E402
-from benchmarks.report import write_report  # noqa: E402
+from benchmarks.report import _under_load, _verdict, write_report  # noqa: E402
 from benchmarks.run import main, parse_args, run_greedy, run_solver, summarise  # noqa: E402
 from benchmarks.worker import run  # noqa: E402
 
@@ -140,3 +141,19 @@ def test_an_unknown_instance_is_refused(capsys):
         main(["--instance", "no-such-week", "--no-plot", "--out", "/nonexistent/x.md"])
     assert stopped.value.code == 2
     assert "no instance named no-such-week" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("ratio", "verdict"),
+    [(0.5, "met (50% of the target)"), (0.89, "met"), (0.9, "at the line"), (0.99, "at the line"), (1.05, "at the line"), (1.2, "**missed** (120%"), (math.inf, "**missed** (not proven")],
+)
+def test_a_target_is_met_only_with_margin(ratio, verdict):
+    """Issue 21: "all proven" was claimed for a solve that needed 20.07 det s against a 20 s limit."""
+    assert _verdict(ratio).startswith(verdict)
+    assert _verdict(ratio, quick=True) == "not judged (quick run)"
+
+
+def test_a_run_under_load_says_so():
+    quiet = {"cores": 2, "load_before": [0.3, 0.5, 0.5]}
+    assert _under_load(quiet) == []
+    assert "Measured under load" in _under_load({"cores": 2, "load_before": [1.2, 0.5, 0.5]})[0]
