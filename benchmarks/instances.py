@@ -62,7 +62,6 @@ GROUPS = (
 # week within this much deterministic time: the same answer on any machine and load.
 FEASIBLE_DET_LIMIT = 20.0
 STORED = Path(__file__).resolve().parent / "instances"  # the fixed set: one YAML per instance
-INDEX = STORED / "index.yaml"
 
 
 @dataclass

@@ -52,8 +52,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.per_group = args.per_group if args.per_group is not None else (1 if args.quick else None)
     args.runs = args.runs if args.runs is not None else (1 if args.quick else 3)
     args.time_limit = args.time_limit if args.time_limit is not None else (5.0 if args.quick else 20.0)
-    for option, value in (("--runs", args.runs), ("--time-limit", args.time_limit), ("--per-group", args.per_group or 1)):
-        if value <= 0:
+    for option, value in (("--runs", args.runs), ("--time-limit", args.time_limit), ("--per-group", args.per_group)):
+        if value is not None and value <= 0:
             parser.error(f"{option} must be above 0, not {value:g}")
     if args.det_limit is not None and args.det_limit <= 0:
         parser.error(f"--det-limit must be above 0, not {args.det_limit:g}")

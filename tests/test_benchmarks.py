@@ -14,7 +14,8 @@ import pytest
 
 pytest.importorskip("benchmarks.instances", reason="run from the repository root")
 
-from benchmarks.instances import FEASIBLE_DET_LIMIT, GOALS, GROUPS, STORED, _sessions, drawn, generate, header, stored  # noqa: E402
+from benchmarks.instances import FEASIBLE_DET_LIMIT, GOALS, GROUPS, STORED, _sessions, draw, drawn, dump, generate, header, stored  # noqa: E402
+from trainweek.scheduler.loading import parse_plan  # noqa: E402
 from benchmarks.report import _under_load, _verdict, write_report  # noqa: E402
 from benchmarks.run import main, parse_args, run_greedy, run_solver, summarise  # noqa: E402
 from benchmarks.worker import run  # noqa: E402
@@ -43,6 +44,8 @@ def test_sessions_reach_30_once_every_template_is_used(goal):
                     for region in ({"lower", "upper"} if s["focus"] == "full" else {s["focus"]}):
                         hard[region] += s.get("times", 1)
             assert max(hard.values()) <= 2  # the repeats added at the end are never hard
+        data = draw(random.Random(f"{seed}/{goal}"), goal, 30, 5, "generous", True)
+        assert len(parse_plan(dump(data), "drawn.yaml").occurrences) == 30  # a valid plan file
 
 
 def test_worker_measures_a_solve_and_the_report_renders(tmp_path):
