@@ -1,10 +1,13 @@
 """Seeded benchmark weeks: realistic availability files, plus the bundled examples.
 
-`suite(seed, quick)` returns the same instances for the same arguments. Each generated
-file is drawn from a goal's typical sessions (lifts by focus, easy and hard runs, long
-rides, swims, mobility), with repeats, preferences, busy blocks, doubles and either
-sparse or generous free time; a draw that no week satisfies is thrown away and drawn
-again (first a greedy week proves it feasible, else the solver looks for one week).
+The benchmarks run a fixed set stored under `benchmarks/instances/` (`stored()`), drawn
+again only on purpose (`python -m benchmarks --regenerate`, `regenerate()`).
+`generate(seed, group, index)` returns the same instance for the same arguments on any
+machine. Each generated file is drawn from a goal's typical sessions (lifts by focus,
+easy and hard runs, long rides, swims, mobility), with repeats, preferences, busy blocks,
+doubles and either sparse or generous free time; a draw that no week satisfies is thrown
+away and drawn again (first a greedy week proves it feasible, else the solver looks for
+one week within a deterministic-time limit).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class Group:
     grids: tuple[int, ...]
     styles: tuple[str, ...]
     doubles: bool
+    counts: tuple[int, ...] = ()  # session counts taken in turn by index, instead of drawn from `sessions`
 
 
 GROUPS = (
@@ -51,7 +55,13 @@ GROUPS = (
     Group("medium", "medium weeks, 9-15 sessions, doubles", (9, 15), (5, 15), ("sparse", "generous"), True),
     Group("dense", "dense weeks, 16-20 sessions, doubles, 5-min grid", (16, 20), (5,), ("generous",), True),
     Group("large", "large weeks, 21-24 sessions, doubles", (21, 24), (5, 15), ("generous",), True),
+    # Both ends of 25-30 in any five: the cliff of issue 21 is between them.
+    Group("huge", "huge weeks, 25-30 sessions, doubles", (25, 30), (5, 15), ("generous",), True, (25, 30, 27, 28, 26, 29)),
 )
+# A draw counts as feasible when greedy places it, or CP-SAT (1 worker, seed 0) finds a
+# week within this much deterministic time: the same answer on any machine and load.
+FEASIBLE_DET_LIMIT = 20.0
+STORED = Path(__file__).resolve().parent / "instances"  # the fixed set: one YAML per instance
 
 
 @dataclass
@@ -180,14 +190,22 @@ def _busy(rng: random.Random, availability: dict[str, list[str]], week_start: st
 
 
 def _sessions(rng: random.Random, goal: str, count: int) -> list[dict]:
+    """Sessions adding up to `count`: each template at most once, drawn by the goal's mix.
+
+    Once every template is in the week (about 24 sessions and more), the rest are further
+    repeats of sessions that are not hard, so a 30-session week is drawn as quickly as a
+    small one and its hard load stays what it was.
+    """
     lift_share, cardio_share, _ = MIX[goal]
     sessions: list[dict] = []
     used: set[str] = set()
     hard_regions = {"lower": 0, "upper": 0}
     regions = {"lower": {"lower"}, "upper": {"upper"}, "full": {"lower", "upper"}}
     kind_regions = {"run": {"lower"}, "bike": {"lower"}, "swim": {"upper"}, "row": {"lower", "upper"}}
+    templates = len(LIFTS) + len(CARDIO) + len(MOBILITY)
+    most_times: list[int] = []
     placed = 0
-    while placed < count:
+    while placed < count and len(used) < templates:
         roll = rng.random()
         pool = LIFTS if roll < lift_share else CARDIO if roll < lift_share + cardio_share else MOBILITY
         name, kind, focus, (low, high), intensities, most = rng.choice(pool)
@@ -217,7 +235,14 @@ def _sessions(rng: random.Random, goal: str, count: int) -> list[dict]:
                 prefer["time"] = rng.choice(["06:00-09:00", "17:00-21:00", "07:00-12:00", "18:00-20:30"])
             spec["prefer"] = prefer
         sessions.append(spec)
+        most_times.append(most)
         placed += times
+    while placed < count:  # every template used: repeat sessions that are not hard
+        easy = [n for n, spec in enumerate(sessions) if spec.get("intensity") != "hard"]
+        roomy = [n for n in easy if sessions[n].get("times", 1) < most_times[n]]
+        spec = sessions[rng.choice(roomy or easy)]
+        spec["times"] = spec.get("times", 1) + 1
+        placed += 1
     return sessions
 
 
@@ -257,49 +282,74 @@ def draw(rng: random.Random, goal: str, count: int, grid: int, style: str, doubl
     return data
 
 
-def dump(data: dict) -> str:
+def dump(data: dict, flow: bool | None = None) -> str:
     yaml = YAML()
-    yaml.default_flow_style = None
+    yaml.default_flow_style = flow
     yaml.width = 120
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
 
 
-def feasible(plan: Plan, time_limit: float = 10.0) -> bool:
-    """Whether some week keeps every hard rule: greedy's week, else the solver's first one."""
+def feasible(plan: Plan, det_limit: float = FEASIBLE_DET_LIMIT) -> str | None:
+    """How some week keeping every hard rule was found ("greedy", or "solver, D det s"), or None.
+
+    The solver's limit is CP-SAT deterministic time with 1 worker and a fixed seed, so the
+    answer does not depend on the machine or its load (a wall-clock limit did: on a busy
+    machine a hard draw was thrown away and an easier one took its place).
+    """
     plan, frame = frame_for(plan, SolveOptions())
     weights = plan.effective_weights()
     if greedy_week(plan, frame, weights) is not None:
-        return True
+        return "greedy"
     try:
         m = build(plan, frame, weights)
     except NoRoom:
-        return False
+        return None
     m.model.clear_objective()
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit
-    return solver.solve(m.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = det_limit
+    solver.parameters.max_time_in_seconds = 3600.0  # only a guard; the deterministic limit decides
+    if solver.solve(m.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return f"solver, {solver.deterministic_time:.3g} det s"
+    return None
 
 
-def generate(seed: int, group: Group, index: int, *, max_tries: int = 60) -> Instance:
-    """The index-th instance of a group: same seed, same instance."""
-    rng = random.Random(f"{seed}/{group.name}/{index}")
+def generate(seed: int, group: Group, index: int, *, max_tries: int = 60, det_limit: float = FEASIBLE_DET_LIMIT) -> Instance:
+    """The index-th instance of a group: same seed, same instance (feasibility by deterministic time)."""
     goal = GOALS[(index + GROUPS.index(group)) % len(GOALS)]  # each group starts at another goal
-    grid = group.grids[index % len(group.grids)]
-    style = group.styles[(index // len(group.grids)) % len(group.styles)]
-    rejected = 0
-    for _ in range(max_tries):
-        count = rng.randint(*group.sessions)
-        data = draw(rng, goal, count, grid, style, group.doubles)
-        text = dump(data)
+    for draw_number in range(max_tries):
+        text, count = drawn(seed, group, index, draw_number)
         plan = parse_plan(text, "generated.yaml")
-        if feasible(plan):
+        how = feasible(plan, det_limit)
+        if how:
+            grid, style = _shape(group, index)
             name = f"{group.name}-{index + 1:02d}-{goal}-{len(plan.occurrences)}s-{grid}m-{style}"
-            return Instance(name, group.name, text, notes={"rejected": rejected, "goal": goal, "style": style})
-        rejected += 1
+            notes = {"seed": seed, "index": index, "rejected": draw_number, "goal": goal, "style": style, "feasible": how}
+            return Instance(name, group.name, text, notes=notes)
     raise RuntimeError(f"no feasible {group.name} instance after {max_tries} draws (seed {seed}, index {index})")
+
+
+def _shape(group: Group, index: int) -> tuple[int, str]:
+    grid = group.grids[index % len(group.grids)]
+    return grid, group.styles[(index // len(group.grids)) % len(group.styles)]
+
+
+def drawn(seed: int, group: Group, index: int, draw_number: int) -> tuple[str, int]:
+    """The file of one draw (before the feasibility check) and its session count.
+
+    Draws follow each other on one random stream, so draw n is found by replaying draws
+    0..n-1; no solver runs here.
+    """
+    rng = random.Random(f"{seed}/{group.name}/{index}")
+    goal = GOALS[(index + GROUPS.index(group)) % len(GOALS)]
+    grid, style = _shape(group, index)
+    for _ in range(draw_number + 1):
+        count = group.counts[index % len(group.counts)] if group.counts else rng.randint(*group.sessions)
+        data = draw(rng, goal, count, grid, style, group.doubles)
+    return dump(data), count
 
 
 def examples() -> list[Instance]:
@@ -307,8 +357,55 @@ def examples() -> list[Instance]:
     return [Instance(path.stem, "examples", path.read_text(encoding="utf-8"), grid=5) for path in EXAMPLES]
 
 
-def suite(seed: int = 2026, per_group: int = 6) -> list[Instance]:
-    instances = examples()
+def regenerate(seed: int = 2026, per_group: int = 5, folder: Path = STORED, log=print) -> list[Instance]:
+    """Draw the fixed instance set again and write it to `folder` (on purpose only).
+
+    Each instance is a plan file `<group>/<name>.yaml` that `trainweek solve` reads as is;
+    `index.yaml` lists them with how each was drawn and shown feasible.
+    """
+    made = []
     for group in GROUPS:
-        instances.extend(generate(seed, group, index) for index in range(per_group))
-    return instances
+        for index in range(per_group):
+            instance = generate(seed, group, index)
+            log(f"  {instance.name}: {instance.notes['rejected']} draw(s) rejected, feasible by {instance.notes['feasible']}")
+            made.append(instance)
+    for old in folder.glob("*/*.yaml"):
+        old.unlink()
+    entries = []
+    for instance in made:
+        path = folder / instance.group / f"{instance.name}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header(instance) + instance.text, encoding="utf-8")
+        entries.append({"name": instance.name, "group": instance.group, "file": path.relative_to(folder).as_posix(), **instance.notes})
+    index = {
+        "about": "The fixed benchmark instances; written by `python -m benchmarks --regenerate`, do not edit by hand.",
+        "seed": seed,
+        "per_group": per_group,
+        "feasible_det_limit": FEASIBLE_DET_LIMIT,
+        "instances": entries,
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.yaml").write_text(dump(index, flow=False), encoding="utf-8")
+    return made
+
+
+def header(instance: Instance) -> str:
+    notes = instance.notes
+    return (
+        f"# Benchmark instance {instance.name} (group {instance.group}, seed {notes['seed']}, index {notes['index']}, "
+        f"draw {notes['rejected']}; feasible by {notes['feasible']}).\n"
+        "# Written by `python -m benchmarks --regenerate`; do not edit by hand.\n"
+    )
+
+
+def stored(folder: Path = STORED) -> list[Instance]:
+    """The fixed instance set, in the order of its index."""
+    index = folder / "index.yaml"
+    if not index.exists():
+        raise FileNotFoundError(f"{index} is missing; draw the set with `python -m benchmarks --regenerate`")
+    found = []
+    for entry in YAML(typ="safe").load(index.read_text(encoding="utf-8"))["instances"]:
+        text = (folder / entry["file"]).read_text(encoding="utf-8")
+        notes = {k: v for k, v in entry.items() if k not in ("name", "group", "file")}
+        found.append(Instance(entry["name"], entry["group"], text, notes=notes))
+    return found

@@ -1,8 +1,11 @@
 """The benchmark command: `python -m benchmarks` (see docs/performance.md).
 
-For every instance it runs the greedy baseline here, then the solver in a fresh process
-per worker count (benchmarks.worker: several runs, median taken here), and times the
-command line end to end on the bundled examples; then it writes the report and plot.
+It runs the bundled examples and the fixed instance set stored under
+`benchmarks/instances/` (drawn again only by `--regenerate`). For every instance it runs
+the greedy baseline here, then the solver in a fresh process per worker count, started
+through a small launcher so its peak memory is its own (benchmarks.launch and
+benchmarks.worker: several runs, median taken here), and times the command line end to
+end on the examples; then it writes the report and plot.
 """
 
 from __future__ import annotations
@@ -12,36 +15,55 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from benchmarks.instances import GROUPS, ROOT, Instance, examples, generate
+from benchmarks.instances import GROUPS, ROOT, STORED, Instance, examples, regenerate, stored
 from trainweek.scheduler.greedy import greedy_week
 from trainweek.scheduler.solve import SolveOptions, frame_for
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a small run: 2 instances per group, 1 run each")
-    parser.add_argument("--per-group", type=int, default=None, help="generated instances per group (default 5, quick 2)")
+    parser.add_argument("--quick", action="store_true", help="a check that the harness works: the first instance of each group, 1 run, 5 s limit, no verdicts")
+    parser.add_argument("--per-group", type=int, default=None, help="stored instances per group to run (default all, quick 1)")
+    parser.add_argument("--instance", action="append", metavar="NAME", help="only this instance (repeatable; an example's or a stored instance's name)")
     parser.add_argument("--runs", type=int, default=None, help="solves per instance and worker count; the median is reported (default 3, quick 1)")
     parser.add_argument("--repeat-under", type=float, default=5.0, help="repeat only solves that took under this many seconds (default 5)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="CP-SAT worker counts (default 1 2)")
-    parser.add_argument("--seed", type=int, default=2026, help="instance generator seed (default 2026); the solver seed is 0")
-    parser.add_argument("--time-limit", type=float, default=20.0, help="seconds per solve before it counts as a timeout (default 20)")
+    parser.add_argument("--time-limit", type=float, default=None, help="wall seconds per solve before it stops (default 20, quick 5)")
+    parser.add_argument("--det-limit", type=float, default=None, help="also stop each solve after this much CP-SAT deterministic time (default none)")
     parser.add_argument("--group", action="append", choices=["examples"] + [g.name for g in GROUPS], help="only these groups (repeatable)")
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end `trainweek solve` timings")
+    parser.add_argument("--no-plot", action="store_true", help="do not draw the plot (it needs matplotlib, the bench extra)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md", help="report (default docs/performance.md)")
     parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "performance.png", help="plot (default docs/performance.png)")
     parser.add_argument("--json", type=Path, default=None, help="also write every measurement as JSON here")
     parser.add_argument("--report-only", type=Path, metavar="JSON", help="only rewrite the report and plot from a --json file of an earlier run")
     parser.add_argument("--dump", type=Path, default=None, help="also write each instance's availability file into this folder")
+    parser.add_argument("--regenerate", action="store_true", help=f"draw the fixed instance set again into {STORED.relative_to(ROOT)} and stop (on purpose only)")
+    parser.add_argument("--seed", type=int, default=2026, help="with --regenerate: the generator seed (default 2026)")
+    parser.add_argument("--regenerate-per-group", type=int, default=5, help="with --regenerate: instances per group (default 5)")
     args = parser.parse_args(argv)
-    args.per_group = args.per_group if args.per_group is not None else (2 if args.quick else 5)
+    args.per_group = args.per_group if args.per_group is not None else (1 if args.quick else None)
     args.runs = args.runs if args.runs is not None else (1 if args.quick else 3)
+    args.time_limit = args.time_limit if args.time_limit is not None else (5.0 if args.quick else 20.0)
+    for option, value in (("--runs", args.runs), ("--time-limit", args.time_limit), ("--per-group", args.per_group)):
+        if value is not None and value <= 0:
+            parser.error(f"{option} must be above 0, not {value:g}")
+    if args.det_limit is not None and args.det_limit <= 0:
+        parser.error(f"--det-limit must be above 0, not {args.det_limit:g}")
+    if any(w < 1 or w > 64 for w in args.workers):
+        parser.error("--workers takes counts from 1 to 64")
+    if not (args.no_plot or args.regenerate):
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            parser.error("the plot needs matplotlib: pip install -e '.[bench]', or pass --no-plot")
     return args
 
 
@@ -50,11 +72,24 @@ def log(message: str) -> None:
 
 
 def instances(args: argparse.Namespace) -> list[Instance]:
+    """The examples and the stored set, narrowed by --group, then --instance or --per-group."""
     chosen = set(args.group or ["examples"] + [g.name for g in GROUPS])
-    found = examples() if "examples" in chosen else []
-    for group in GROUPS:
-        if group.name in chosen:
-            found.extend(generate(args.seed, group, index) for index in range(args.per_group))
+    every = examples() + stored()
+    found = [i for i in every if i.group in chosen]
+    if args.instance:
+        unknown = [n for n in args.instance if n not in {i.name for i in every}]
+        if unknown:
+            log(f"python -m benchmarks: error: --instance: no instance named {', '.join(unknown)} (see {STORED.relative_to(ROOT)}/index.yaml and examples/)")
+            raise SystemExit(2)
+        return [i for i in found if i.name in args.instance]
+    if args.per_group is not None:
+        seen: dict[str, int] = {}
+        kept = []
+        for instance in found:
+            seen[instance.group] = seen.get(instance.group, 0) + 1
+            if (instance.group == "examples" and not args.quick) or seen[instance.group] <= args.per_group:
+                kept.append(instance)
+        found = kept
     return found
 
 
@@ -67,6 +102,7 @@ def run_greedy(instance: Instance) -> dict:
 
 
 def run_solver(instance: Instance, workers: int, args: argparse.Namespace) -> dict:
+    """Solve in a fresh worker process started by the small launcher (see benchmarks.launch)."""
     job = {
         "name": instance.name,
         "text": instance.text,
@@ -74,25 +110,30 @@ def run_solver(instance: Instance, workers: int, args: argparse.Namespace) -> di
         "workers": workers,
         "seed": 0,
         "time_limit": args.time_limit,
+        "det_limit": args.det_limit,
         "runs": args.runs,
         "repeat_under": args.repeat_under,
     }
     budget = args.runs * (args.time_limit + 30) + 60
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.launch"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=_env(),
+        start_new_session=True,  # its own process group: a hung worker is stopped with it
+    )
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.worker"],
-            input=json.dumps(job),
-            capture_output=True,
-            text=True,
-            timeout=budget,
-            cwd=ROOT,
-            env=_env(),
-        )
+        out, err = process.communicate(json.dumps(job), timeout=budget)
     except subprocess.TimeoutExpired:
-        return {"runs": [{"status": "HUNG", "seconds": budget}], "size": {}, "peak_mb": None}
-    if done.returncode != 0:
-        return {"runs": [{"status": "CRASHED", "seconds": 0.0}], "size": {}, "peak_mb": None, "error": done.stderr[-2000:]}
-    return json.loads(done.stdout)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return {"runs": [{"status": "HUNG", "seconds": budget}], "size": {}, "peak_mib": None}
+    if process.returncode != 0:
+        return {"runs": [{"status": "CRASHED", "seconds": 0.0}], "size": {}, "peak_mib": None, "error": err[-2000:]}
+    return json.loads(out)
 
 
 def _env() -> dict[str, str]:
@@ -101,25 +142,37 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _median_of(runs: list[dict], key: str) -> float | None:
+    values = [r[key] for r in runs if r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
 def summarise(result: dict, time_limit: float) -> dict:
-    """Medians over the runs of one instance and worker count."""
+    """Medians over the runs of one instance and worker count, in wall seconds and deterministic time."""
     runs = result["runs"]
     statuses = [r["status"] for r in runs]
     optimal = [r for r in runs if r["status"] == "OPTIMAL"]
-    firsts = [r["first"] if r.get("first") is not None else r["seconds"] for r in runs if r["status"] in ("OPTIMAL", "FEASIBLE")]
+    proven = bool(optimal) and len(optimal) == len(runs)
+    found = [r for r in runs if r["status"] in ("OPTIMAL", "FEASIBLE")]
+    firsts = [r["first"] if r.get("first") is not None else r["seconds"] for r in found]
+    first_dets = [r["first_det"] if r.get("first_det") is not None else r.get("det") for r in found]
     last = runs[-1]
     return {
-        "status": "OPTIMAL" if len(optimal) == len(runs) else statuses[-1],
+        "status": "OPTIMAL" if proven else statuses[-1],
         "runs": len(runs),
         "first": statistics.median(firsts) if firsts else None,
-        "optimal": statistics.median(r["seconds"] for r in optimal) if optimal and len(optimal) == len(runs) else None,
+        "first_det": statistics.median(d for d in first_dets if d is not None) if any(d is not None for d in first_dets) else None,
+        "optimal": statistics.median(r["seconds"] for r in optimal) if proven else None,
+        "optimal_det": _median_of(optimal, "det") if proven else None,
         "seconds": statistics.median(r["seconds"] for r in runs),
+        "det": _median_of(runs, "det"),
         "objective": last.get("objective"),
         "bound": last.get("bound"),
         "variables": result["size"].get("variables"),
         "constraints": result["size"].get("constraints"),
-        "peak_mb": result.get("peak_mb"),
-        "baseline_mb": result.get("baseline_mb"),
+        "peak_mib": result.get("peak_mib"),
+        "high_water_mib": result.get("high_water_mib"),
+        "baseline_mib": result.get("baseline_mib"),
         "time_limit": time_limit,
         "error": result.get("error"),
     }
@@ -146,10 +199,11 @@ def wall(command: list[str], runs: int) -> dict:
     return {"median": statistics.median(times), "min": min(times), "exit": code}
 
 
-def end_to_end(runs: int) -> dict:
+def end_to_end(runs: int, names: list[str]) -> dict:
+    """`trainweek solve` of each named example, and bare start-ups (`import cp_model` the yardstick)."""
     trainweek = trainweek_command()
     result = {"command": " ".join(["trainweek", "solve", "examples/<x>.yaml", "--no-ics"]), "examples": {}, "startup": {}}
-    for path in sorted((ROOT / "examples").glob("*.yaml")):
+    for path in [ROOT / "examples" / f"{name}.yaml" for name in names]:
         log(f"  e2e {path.stem}")
         result["examples"][path.stem] = wall(trainweek + ["solve", str(path.relative_to(ROOT)), "--no-ics"], runs)
     python = [sys.executable, "-c"]
@@ -184,18 +238,21 @@ def machine() -> dict:
         "ortools": ortools_version,
         "commit": commit + (" (with uncommitted changes)" if dirty else ""),
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
-        "load_before": os.getloadavg()[0],
+        "load_before": list(os.getloadavg()),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.regenerate:
+        log(f"drawing {args.regenerate_per_group} instances per group (seed {args.seed}) into {STORED}")
+        regenerate(args.seed, args.regenerate_per_group, log=log)
+        return 0
     if args.report_only:
         write(json.loads(args.report_only.read_text(encoding="utf-8")), args)
         return 0
     started = time.perf_counter()
     host = machine()
-    log("generating instances")
     suite = instances(args)
     if args.dump:
         args.dump.mkdir(parents=True, exist_ok=True)
@@ -210,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             "grid": instance.grid or instance.plan.grid,
             "per_day": instance.plan.rules.max_sessions_per_day,
             "rejected": instance.notes.get("rejected", 0),
+            "feasible": instance.notes.get("feasible"),
             "greedy": run_greedy(instance),
             "solver": {},
         }
@@ -217,19 +275,21 @@ def main(argv: list[str] | None = None) -> int:
             log(f"[{number}/{len(suite)}] {instance.name}, {workers} worker(s)")
             row["solver"][str(workers)] = summarise(run_solver(instance, workers, args), args.time_limit)
         rows.append(row)
-    e2e = None if args.no_e2e else end_to_end(max(args.runs, 3))
+    names = [i.name for i in suite if i.group == "examples"]
+    e2e = None if args.no_e2e or not names else end_to_end(max(args.runs, 1 if args.quick else 3), names)
     results = {
         "machine": host,
-        "load_after": os.getloadavg()[0],
+        "load_after": list(os.getloadavg()),
         "settings": {
             "runs": args.runs,
             "repeat_under": args.repeat_under,
             "workers": args.workers,
-            "seed": args.seed,
             "time_limit": args.time_limit,
+            "det_limit": args.det_limit,
             "per_group": args.per_group,
             "quick": args.quick,
-            "command": "python -m benchmarks" + (" --quick" if args.quick else ""),
+            "instances": STORED.relative_to(ROOT).as_posix(),
+            "command": "python -m benchmarks" + (" " + " ".join(argv) if argv else " " + " ".join(sys.argv[1:]) if sys.argv[1:] and argv is None else ""),
         },
         "rows": rows,
         "e2e": e2e,
@@ -245,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
 def write(results: dict, args: argparse.Namespace) -> None:
     from benchmarks.report import write_plot, write_report
 
-    write_plot(results, args.plot)
-    write_report(results, args.out, args.plot)
-    log(f"wrote {args.out} and {args.plot} ({results['seconds']:.0f} s of measuring)")
+    plot = None if args.no_plot else args.plot
+    if plot:
+        write_plot(results, plot)
+    write_report(results, args.out, plot)
+    log(f"wrote {args.out}" + (f" and {plot}" if plot else "") + f" ({results['seconds']:.0f} s of measuring)")

@@ -1,60 +1,110 @@
 """Solve one instance several times in this fresh process and print the measurements as JSON.
 
-Run by the benchmark runner as `python -m benchmarks.worker` with a job on standard
-input, one process per instance and worker count, so the peak resident memory it reports
-(`ru_maxrss`) is that of real solves and not of anything that ran before.
+Run by the benchmark runner through `benchmarks.launch` (`python -m benchmarks.worker`
+with a job on standard input), one process per instance and worker count, so its peak
+resident memory is that of real solves and not of anything that ran before or of the
+process that started it.
+
+Each solve is timed in wall seconds and in CP-SAT deterministic time (a count of work
+that does not grow when other programs share the cores), read from the `CpSolver` that
+`scheduler.solve.solve` makes: this process swaps `cp_model.CpSolver` for a subclass that
+remembers its instances (and can set a deterministic-time limit).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import resource
 import sys
 import time
+from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from trainweek.scheduler.loading import parse_plan
 from trainweek.scheduler.errors import OutOfTime
+from trainweek.scheduler.loading import parse_plan
 from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.solve import Infeasible, SolveOptions, build, frame_for, solve
 
 
 class FirstSolution(cp_model.CpSolverSolutionCallback):
-    """Remembers the solver's wall time at its first solution."""
+    """Remembers the solver's wall and deterministic time at its first solution."""
 
     def __init__(self) -> None:
         super().__init__()
         self.first: float | None = None
+        self.first_det: float | None = None
         self.solutions = 0
 
     def on_solution_callback(self) -> None:
         if self.first is None:
             self.first = self.wall_time
+            self.first_det = self.deterministic_time
         self.solutions += 1
 
 
-def peak_mb() -> float:
+@contextlib.contextmanager
+def watched_solvers(det_limit: float | None = None):
+    """Every `cp_model.CpSolver` made inside, in order; with `det_limit`, each stops there."""
+    made: list[cp_model.CpSolver] = []
+    original = cp_model.CpSolver
+
+    class Watched(original):
+        def __init__(self) -> None:
+            super().__init__()
+            if det_limit is not None:
+                self.parameters.max_deterministic_time = det_limit
+            made.append(self)
+
+    cp_model.CpSolver = Watched
+    try:
+        yield made
+    finally:
+        cp_model.CpSolver = original
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory (`ru_maxrss`, which may include its parent's)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def one_run(plan, options: SolveOptions) -> dict:
+def high_water_mib() -> float | None:
+    """Peak resident memory of this program since it started (`VmHWM`, Linux), never a parent's."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def one_run(plan, options: SolveOptions, det_limit: float | None = None) -> dict:
     callback = FirstSolution()
     started = time.perf_counter()
-    try:
-        week = solve(plan, options, callback)
-    except Infeasible:
-        return {"status": "INFEASIBLE", "seconds": time.perf_counter() - started}
-    except OutOfTime:
-        return {"status": "TIMEOUT", "seconds": time.perf_counter() - started, "first": callback.first}
-    return {
-        "status": week.status,
-        "seconds": week.solve_seconds,
-        "first": callback.first,
-        "solutions": callback.solutions,
-        "objective": week.objective,
-        "bound": week.bound,
-    }
+    with watched_solvers(det_limit) as made:
+        try:
+            week = solve(plan, options, callback)
+        except Infeasible:
+            result = {"status": "INFEASIBLE", "seconds": time.perf_counter() - started}
+        except OutOfTime:
+            result = {"status": "TIMEOUT", "seconds": time.perf_counter() - started, "first": callback.first}
+        else:
+            result = {
+                "status": week.status,
+                "seconds": week.solve_seconds,
+                "first": callback.first,
+                "solutions": callback.solutions,
+                "objective": week.objective,
+                "bound": week.bound,
+            }
+    if not made:
+        raise RuntimeError("scheduler.solve.solve made no cp_model.CpSolver that the benchmark could see")
+    solver = made[0]  # the main solve; diagnosing an infeasible plan makes more
+    result["det"] = solver.deterministic_time
+    result["first_det"] = callback.first_det
+    return result
 
 
 def model_size(plan, options: SolveOptions) -> dict:
@@ -69,14 +119,20 @@ def model_size(plan, options: SolveOptions) -> dict:
 def run(job: dict) -> dict:
     plan = parse_plan(job["text"], job.get("name", "instance"))
     options = SolveOptions(workers=job["workers"], seed=job["seed"], time_limit=job["time_limit"], grid=job.get("grid"))
-    baseline = peak_mb()
+    baseline = high_water_mib()
     runs = []
     for _ in range(job["runs"]):
-        result = one_run(plan, options)
+        result = one_run(plan, options, job.get("det_limit"))
         runs.append(result)
         if result["status"] != "OPTIMAL" or result["seconds"] >= job.get("repeat_under", float("inf")):
             break  # a timeout repeats, and a long solve's noise is small: do not spend it again
-    return {"runs": runs, "size": model_size(plan, options), "peak_mb": peak_mb(), "baseline_mb": baseline}
+    return {
+        "runs": runs,
+        "size": model_size(plan, options),
+        "high_water_mib": high_water_mib(),
+        "baseline_mib": baseline,
+        "rusage_self_mib": peak_mib(),
+    }
 
 
 def main() -> None:

@@ -1,17 +1,23 @@
-"""Smoke test of the benchmark suite: the generator repeats itself, the worker measures a solve.
-
-The benchmarks are not run here; timings are never asserted.
+"""The benchmark harness: the generator repeats itself, the stored set is what it draws, the
+worker measures a solve (its own memory, deterministic time), and a `--quick` run writes a
+report. Timings are never asserted.
 """
 
 from __future__ import annotations
+
+import json
+import math
+import random
+import resource
 
 import pytest
 
 pytest.importorskip("benchmarks.instances", reason="run from the repository root")
 
-from benchmarks.instances import GROUPS, generate  # noqa: E402
-from benchmarks.report import write_report  # noqa: E402
-from benchmarks.run import run_greedy, summarise  # noqa: E402
+from benchmarks.instances import FEASIBLE_DET_LIMIT, GOALS, GROUPS, STORED, _sessions, draw, drawn, dump, generate, header, stored  # noqa: E402
+from trainweek.scheduler.loading import parse_plan  # noqa: E402
+from benchmarks.report import _under_load, _verdict, write_report  # noqa: E402
+from benchmarks.run import main, parse_args, run_greedy, run_solver, summarise  # noqa: E402
 from benchmarks.worker import run  # noqa: E402
 
 SMALL = GROUPS[0]
@@ -24,25 +30,133 @@ def test_generator_is_seeded_and_draws_valid_feasible_files():
     assert generate(8, SMALL, 0).text != first.text
 
 
+@pytest.mark.parametrize("goal", GOALS)
+def test_sessions_reach_30_once_every_template_is_used(goal):
+    """Issue 21: above about 24 sessions `_sessions` looped forever once every template was used."""
+    for seed in range(5):
+        for count in (25, 28, 30):
+            sessions = _sessions(random.Random(f"{seed}/{goal}/{count}"), goal, count)
+            assert sum(s.get("times", 1) for s in sessions) == count
+            assert len({s["name"] for s in sessions}) == len(sessions)
+            hard = {"lower": 0, "upper": 0}
+            for s in sessions:
+                if s.get("intensity") == "hard" and s["kind"] == "strength":
+                    for region in ({"lower", "upper"} if s["focus"] == "full" else {s["focus"]}):
+                        hard[region] += s.get("times", 1)
+            assert max(hard.values()) <= 2  # the repeats added at the end are never hard
+        data = draw(random.Random(f"{seed}/{goal}"), goal, 30, 5, "generous", True)
+        assert len(parse_plan(dump(data), "drawn.yaml").occurrences) == 30  # a valid plan file
+
+
 def test_worker_measures_a_solve_and_the_report_renders(tmp_path):
     instance = generate(7, SMALL, 0)
     job = {"name": instance.name, "text": instance.text, "workers": 1, "seed": 0, "time_limit": 10.0, "runs": 1}
     measured = run(job)
     summary = summarise(measured, 10.0)
     assert summary["status"] == "OPTIMAL"
-    assert summary["variables"] > 0 and summary["constraints"] > 0 and summary["peak_mb"] > 0
+    assert summary["variables"] > 0 and summary["constraints"] > 0 and summary["high_water_mib"] > 0
+    assert summary["det"] is not None and summary["optimal_det"] == summary["det"] and summary["first_det"] is not None
     greedy = run_greedy(instance)
     assert greedy["found"] and greedy["objective"] >= summary["objective"]
     row = {"name": instance.name, "group": instance.group, "sessions": instance.sessions, "grid": 5, "per_day": 2, "greedy": greedy, "solver": {"1": summary}}
     results = {
-        "machine": {"cpu": "test", "cores": 2, "python": "3", "ortools": "9", "commit": "abc", "date": "today", "load_before": 0.0},
-        "load_after": 0.0,
-        "settings": {"runs": 1, "repeat_under": 5.0, "workers": [1], "seed": 7, "time_limit": 10.0, "per_group": 1, "quick": True, "command": "python -m benchmarks --quick"},
+        "machine": {"cpu": "test", "cores": 2, "python": "3", "ortools": "9", "commit": "abc", "date": "today", "load_before": [0.0, 0.0, 0.0]},
+        "load_after": [0.0, 0.0, 0.0],
+        "settings": {"runs": 1, "repeat_under": 5.0, "workers": [1], "time_limit": 10.0, "per_group": 1, "quick": True, "command": "python -m benchmarks --quick"},
         "rows": [row],
         "e2e": None,
         "seconds": 1.0,
     }
     out = tmp_path / "performance.md"
-    write_report(results, out, tmp_path / "performance.png")
+    write_report(results, out, None)
     text = out.read_text()
     assert instance.name in text and "## Targets" in text
+
+
+def test_peak_memory_is_the_solves_not_the_runners():
+    """Issue 21: a worker started straight from the runner reported the runner's peak (ru_maxrss is inherited)."""
+    ballast = b"x" * (300 * 2**20)  # written, so resident: this process now peaks above 300 MiB
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert own > 300 and len(ballast) == 300 * 2**20
+    instance = next(i for i in stored() if i.group == "small")
+    args = parse_args(["--runs", "1", "--workers", "1", "--no-plot"])
+    result = run_solver(instance, 1, args)
+    assert result["runs"][0]["status"] == "OPTIMAL", result
+    # A bare solve of a small week takes about 110 MiB; the runner's 300 MiB must not show.
+    assert result["peak_mib"] < 250 and result["peak_mib"] < own - 100
+    assert result["high_water_mib"] <= result["peak_mib"] + 1  # the worker's own VmHWM agrees
+
+
+def test_stored_instances_are_what_the_generator_draws():
+    """The fixed set is reproducible: every stored file is the draw its index names (no solver runs here)."""
+    found = stored()
+    assert {g.name for g in GROUPS} == {i.group for i in found}
+    assert any(i.sessions >= 25 for i in found if i.group == "huge")
+    for instance in found:
+        group = next(g for g in GROUPS if g.name == instance.group)
+        text, _ = drawn(instance.notes["seed"], group, instance.notes["index"], instance.notes["rejected"])
+        assert instance.text == header(instance) + text, instance.name
+        assert group.sessions[0] <= instance.sessions <= group.sessions[1]
+        assert (STORED / instance.group / f"{instance.name}.yaml").read_text(encoding="utf-8") == instance.text
+
+
+def test_feasibility_is_decided_by_deterministic_time(monkeypatch):
+    """Issue 21: a 10 s wall-clock limit let a loaded machine draw an easier set."""
+    import benchmarks.instances as instances
+
+    seen = []
+
+    class Watched(instances.cp_model.CpSolver):
+        def solve(self, model, *more):
+            seen.append((self.parameters.max_deterministic_time, self.parameters.max_time_in_seconds, self.parameters.num_workers))
+            return super().solve(model, *more)
+
+    monkeypatch.setattr(instances, "greedy_week", lambda *a, **k: None)  # as when first fit gets stuck
+    monkeypatch.setattr(instances.cp_model, "CpSolver", Watched)
+    plan = next(i for i in stored() if i.group == "small").plan
+    assert instances.feasible(plan).startswith("solver, ")
+    assert seen == [(FEASIBLE_DET_LIMIT, 3600.0, 1)]
+
+
+def test_quick_run_writes_a_report_without_verdicts(tmp_path):
+    """The `--quick` run CI makes, so the harness itself cannot rot: an example and a small week."""
+    out, data = tmp_path / "performance.md", tmp_path / "results.json"
+    small = next(i for i in stored() if i.group == "small").name
+    code = main(["--quick", "--instance", "busy-professional", "--instance", small, "--no-plot", "--out", str(out), "--json", str(data)])
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    results = json.loads(data.read_text(encoding="utf-8"))
+    assert [r["name"] for r in results["rows"]] == ["busy-professional", small]
+    for row in results["rows"]:
+        for summary in row["solver"].values():
+            assert summary["status"] == "OPTIMAL" and summary["optimal_det"] is not None and summary["peak_mib"] > 0
+        assert f"| {row['name']} |" in text
+    assert "1 worker: det s first / optimal" in text and "2 workers: det s first / optimal" in text
+    targets = text.split("## Targets", 1)[1].split("## Ratios", 1)[0]
+    verdicts = [line.rsplit("|", 2)[1].strip() for line in targets.splitlines() if line.startswith("| ") and "| verdict |" not in line and "---" not in line]
+    assert len(verdicts) >= 3 and set(verdicts) == {"not judged (quick run)"}
+    assert "Load average" in text and "| `trainweek solve examples/busy-professional.yaml --no-ics` |" in text
+    assert all(m["exit"] == 0 for m in [*results["e2e"]["examples"].values(), *results["e2e"]["startup"].values()])
+
+
+def test_an_unknown_instance_is_refused(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--instance", "no-such-week", "--no-plot", "--out", "/nonexistent/x.md"])
+    assert stopped.value.code == 2
+    assert "no instance named no-such-week" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("ratio", "verdict"),
+    [(0.5, "met (50% of the target)"), (0.89, "met"), (0.9, "at the line"), (0.99, "at the line"), (1.05, "at the line"), (1.2, "**missed** (120%"), (math.inf, "**missed** (not proven")],
+)
+def test_a_target_is_met_only_with_margin(ratio, verdict):
+    """Issue 21: "all proven" was claimed for a solve that needed 20.07 det s against a 20 s limit."""
+    assert _verdict(ratio).startswith(verdict)
+    assert _verdict(ratio, quick=True) == "not judged (quick run)"
+
+
+def test_a_run_under_load_says_so():
+    quiet = {"cores": 2, "load_before": [0.3, 0.5, 0.5]}
+    assert _under_load(quiet) == []
+    assert "Measured under load" in _under_load({"cores": 2, "load_before": [1.2, 0.5, 0.5]})[0]
