@@ -270,17 +270,21 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
     """
     import os
 
-    from trainweek.scheduler.publish import PASSWORD_VARIABLE, publish as publish_week
+    from trainweek.scheduler.frame import resolve_week_start
+    from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
 
     choice = _calendar_choice(remind, weeks)
-    week = run_solve(plan_file, **solve_args)
+    plan, week_start = _load(plan_file), _options(**solve_args).week_start
     password = os.environ.get(PASSWORD_VARIABLE)
     if not password:
         try:
             password = click.prompt(f"Password for {user}", hide_input=True)
         except click.Abort:
             raise UserError(f"no password: set {PASSWORD_VARIABLE} or run publish where it can ask you") from None
-    done = publish_week(week, url, user, password, choice)
+    with open_calendar(url, user, password) as target:
+        earlier = target.earlier(plan, resolve_week_start(plan, week_start), weeks)
+        week = run_solve(plan_file, earlier, **solve_args)
+        done = target.publish(week, earlier, choice)
     click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced.")
 
 
