@@ -285,7 +285,7 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
         earlier = target.earlier(plan, resolve_week_start(plan, week_start), weeks)
         week = run_solve(plan_file, earlier, **solve_args)
         done = target.publish(week, earlier, choice)
-    click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced.")
+    click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced, {done.unchanged} already up to date.")
 
 
 @main.command()

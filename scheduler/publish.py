@@ -28,7 +28,7 @@ from caldav.lib import error as dav_error
 from icalendar import Calendar, Event
 
 from trainweek.scheduler.errors import BadInput
-from trainweek.scheduler.ics import CalendarOptions, event_uid, slot_uid, week_calendar
+from trainweek.scheduler.ics import CalendarOptions, slot_uid, week_calendar
 from trainweek.scheduler.plan import Plan
 from trainweek.scheduler.week import Week
 
@@ -46,6 +46,7 @@ class PublishError(BadInput):
 class Published:
     created: int
     replaced: int
+    unchanged: int = 0  # already on the server as they would be written: not sent again
 
 
 def open_calendar(url: str, user: str, password: str) -> ServerCalendar:
@@ -109,19 +110,21 @@ class ServerCalendar:
     def publish(self, week: Week, earlier: dict[str, Event], options: CalendarOptions = CalendarOptions()) -> Published:
         """Create or replace the week's events; `earlier` is what `earlier()` returned."""
         whole = week_calendar(week, earlier, options)
-        uids = {event_uid(week, p, copy) for copy in range(options.weeks) for p in week.placements}
-        replaced = 0
+        created = replaced = unchanged = 0
         with _plain_errors(self.url, self.user, self._client):
             for event in whole.walk("VEVENT"):
                 single = _one_object(whole, event)
                 existing = self._stored.get(str(event["UID"]))
-                if existing is not None:
+                if existing is None:
+                    self._calendar.add_event(ical=single.to_ical().decode(), increase_seqno=False)
+                    created += 1
+                elif _canonical(existing.icalendar_instance) == _canonical(single):
+                    unchanged += 1
+                else:
                     existing.icalendar_instance = single
                     existing.save(increase_seqno=False)
                     replaced += 1
-                else:
-                    self._calendar.add_event(ical=single.to_ical().decode(), increase_seqno=False)
-        return Published(created=len(uids) - replaced, replaced=replaced)
+        return Published(created=created, replaced=replaced, unchanged=unchanged)
 
 
 def publish(week: Week, url: str, user: str, password: str, options: CalendarOptions = CalendarOptions()) -> Published:
@@ -210,6 +213,17 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         seen.add(id(error))
         yield error
         error = error.__cause__ or error.__context__
+
+
+def _canonical(component) -> tuple:
+    """A component as properties and subcomponents in sorted order: servers may reorder
+    both (Radicale sorts a VTIMEZONE's observances), which changes nothing."""
+    properties = []
+    for name, value in component.property_items(recursive=False):
+        text = value.to_ical() if hasattr(value, "to_ical") else value
+        parameters = tuple(sorted((key, str(setting)) for key, setting in getattr(value, "params", {}).items()))
+        properties.append((name, text if isinstance(text, bytes) else str(text).encode(), parameters))
+    return component.name, tuple(sorted(properties)), tuple(sorted(_canonical(inner) for inner in component.subcomponents))
 
 
 def _one_object(whole: Calendar, event: Event) -> Calendar:

@@ -139,7 +139,7 @@ def test_publish_then_republish_a_resolved_week_updates_in_place(tmp_path, calen
 
     second = publish(plan_file(tmp_path, "sun"), url, "--remind", "30m")
     assert second.exit_code == 0, second.output
-    assert "0 events created, 3 replaced" in second.output
+    assert "0 events created, 1 replaced, 2 already up to date" in second.output, "the lifts did not change: not sent again"
     after = stored(calendar)
     assert after.keys() == before.keys()
     for uid, doc in after.items():
@@ -263,7 +263,7 @@ def test_weight_change_republish_starts_from_the_servers_copy(tmp_path, calendar
     before = {uid: event_of(doc).decoded("DTSTART") for uid, doc in stored(calendar).items()}
     second = publish(path, str(calendar.url), "--weight", "consistency=20")
     assert second.exit_code == 0, second.output
-    assert "0 events created, 5 replaced" in second.output
+    assert "0 events created, 0 replaced, 5 already up to date" in second.output
     assert {uid: event_of(doc).decoded("DTSTART") for uid, doc in stored(calendar).items()} == before
 
 
@@ -278,13 +278,17 @@ def test_republishing_reads_the_week_with_one_query(tmp_path, calendar, monkeypa
         return real(self, url, method, *args, **kwargs)
 
     monkeypatch.setattr(caldav.DAVClient, "request", counted)
-    again = publish(plan_file(tmp_path, "sun"), url, "--weeks", "3")
-    assert again.exit_code == 0, again.output
-    assert "0 events created, 9 replaced" in again.output
+    moved = publish(plan_file(tmp_path, "sun"), url, "--weeks", "3")
+    assert moved.exit_code == 0, moved.output
+    assert "0 events created, 3 replaced, 6 already up to date" in moved.output
     assert methods.count("REPORT") == 1
-    assert methods.count("PUT") == 9
+    assert methods.count("PUT") == 3, "only the three moved runs are sent"
     assert set(methods) <= {"PROPFIND", "REPORT", "PUT"}
     assert len(stored(calendar)) == 10
+    methods.clear()
+    same = publish(plan_file(tmp_path, "sun"), url, "--weeks", "3")
+    assert "0 events created, 0 replaced, 9 already up to date" in same.output
+    assert methods.count("REPORT") == 1 and "PUT" not in methods
 
 
 def test_no_password_and_nobody_to_ask_is_a_clear_error(tmp_path, calendar):
