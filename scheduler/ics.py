@@ -40,10 +40,10 @@ PRODID = "-//trainweek//trainweek week planner//EN"
 CLOCK_VARIABLE = "SOURCE_DATE_EPOCH"
 # What an app compares to tell an event's versions apart, besides SEQUENCE and DTSTAMP.
 CONTENT = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES", "TRANSP")
+UID_NAMESPACE = uuid.UUID("6f1c3a52-8a53-4d5e-9b1e-2f4a8c0f7d11")
 
 # UID -> the VEVENT an earlier file or the server holds, parsed once.
 Earlier = Mapping[str, Event]
-UID_NAMESPACE = uuid.UUID("6f1c3a52-8a53-4d5e-9b1e-2f4a8c0f7d11")
 
 
 @dataclass(frozen=True)
