@@ -91,7 +91,7 @@ def _solving(path: str, work):
 
 
 def run_solve(path: str, previous=None, **solve_args):
-    """Load, solve and explain one plan; an earlier calendar file of it (`ics.EarlierCalendar`)
+    """Load, solve and explain one plan; an earlier calendar file of it (parsed once, `ics.earlier_events`)
     is where the search starts, so sessions that need not move stay put."""
     from trainweek.scheduler.frame import resolve_week_start
     from trainweek.scheduler.ics import previous_starts
@@ -171,7 +171,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     from rich.console import Console
 
     from trainweek.scheduler.files import previous_output, write_atomic
-    from trainweek.scheduler.ics import PRODID, EarlierCalendar, week_ics
+    from trainweek.scheduler.ics import PRODID, earlier_events, week_ics
     from trainweek.scheduler.report import as_json as week_json, print_week
 
     target = Path(output) if output else Path(Path(plan_file).stem + ".ics")
@@ -179,7 +179,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     pictures = _pictures(force, [("html", html_path), ("svg", svg_path)])
     previous = None
     if not no_ics:
-        previous = EarlierCalendar.parse(previous_output(target, PRODID.encode(), force))
+        previous = earlier_events(previous_output(target, PRODID.encode(), force))
     week = run_solve(plan_file, previous, **solve_args)
     _draw(week, pictures)
     if not no_ics:
@@ -252,18 +252,22 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
     """
     import os
 
-    from trainweek.scheduler.publish import PASSWORD_VARIABLE, publish as publish_week
+    from trainweek.scheduler.frame import resolve_week_start
+    from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
 
     choice = _calendar_choice(remind, weeks)
-    week = run_solve(plan_file, **solve_args)
+    plan, week_start = _load(plan_file), _options(**solve_args).week_start
     password = os.environ.get(PASSWORD_VARIABLE)
     if not password:
         try:
             password = click.prompt(f"Password for {user}", hide_input=True)
         except click.Abort:
             raise UserError(f"no password: set {PASSWORD_VARIABLE} or run publish where it can ask you") from None
-    done = publish_week(week, url, user, password, choice)
-    click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced.")
+    with open_calendar(url, user, password) as target:
+        earlier = target.earlier(plan, resolve_week_start(plan, week_start), weeks)
+        week = run_solve(plan_file, earlier, **solve_args)
+        done = target.publish(week, earlier, choice)
+    click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced, {done.unchanged} already up to date.")
 
 
 @main.command()

@@ -3,8 +3,16 @@
 Times are local with a TZID and one RRULE-style VTIMEZONE for the user's zone
 (scheduler.vtimezone), so a 07:00 run stays at 07:00 across a daylight-saving change.
 UIDs are derived from the athlete, the week and the session slot, so importing a
-re-solved week updates events instead of duplicating them; SEQUENCE rises for each event
-a re-solve moved. METHOD is PUBLISH: with REQUEST Outlook treats the file as invitations.
+re-solved week updates events instead of duplicating them. METHOD is PUBLISH: with
+REQUEST Outlook treats the file as invitations.
+
+Stamps follow the rule apps apply to an event they hold (higher SEQUENCE wins, then the
+later DTSTAMP): an event whose content is what the earlier file or server copy holds keeps
+its SEQUENCE and DTSTAMP, so re-solving the same input into the same file gives the same
+bytes; an event that moved or changed in any way gets SEQUENCE + 1 and DTSTAMP = now. An
+event with no earlier copy starts at SEQUENCE 0, stamped now. "Now" is the clock in UTC,
+or SOURCE_DATE_EPOCH when set (the reproducible-builds convention), and a stamp is never
+later than it.
 
 `--weeks N` writes N concrete copies of the week rather than one RRULE series: each copy
 has the UID a later solve of that very week would give it, so re-solving week 3 alone
@@ -15,18 +23,27 @@ updates week 3 in the calendar, and no app has to apply a moved occurrence
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Event
 
+from trainweek.scheduler.errors import BadInput
 from trainweek.scheduler.plan import Occurrence, Plan
 from trainweek.scheduler.vtimezone import vtimezone
 from trainweek.scheduler.week import Placement, Week
 
 PRODID = "-//trainweek//trainweek week planner//EN"
+CLOCK_VARIABLE = "SOURCE_DATE_EPOCH"
+# What an app compares to tell an event's versions apart, besides SEQUENCE and DTSTAMP.
+CONTENT = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES", "TRANSP")
 UID_NAMESPACE = uuid.UUID("6f1c3a52-8a53-4d5e-9b1e-2f4a8c0f7d11")
+
+# UID -> the VEVENT an earlier file or the server holds, parsed once.
+Earlier = Mapping[str, Event]
 
 
 @dataclass(frozen=True)
@@ -47,55 +64,77 @@ def slot_uid(athlete: str, week_start: dt.date, occurrence: Occurrence) -> str:
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@trainweek"
 
 
-@dataclass(frozen=True)
-class EarlierCalendar:
-    """An earlier trainweek file of this week (or the server's copy), parsed once: the
-    search starts from its sessions and the new file continues its SEQUENCE numbers."""
-
-    events: dict[str, tuple[int, str, str]]  # as previous_events gives them
-
-    @classmethod
-    def parse(cls, existing: EarlierCalendar | bytes | None) -> EarlierCalendar:
-        """The file's bytes parsed; one already parsed is returned as it is."""
-        if isinstance(existing, EarlierCalendar):
-            return existing
-        return cls(previous_events(existing))
+def now() -> dt.datetime:
+    """The time stamps are written at, in UTC to the second: SOURCE_DATE_EPOCH when set, else the clock."""
+    fixed = os.environ.get(CLOCK_VARIABLE, "").strip()
+    if not fixed:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        return dt.datetime.fromtimestamp(int(fixed), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise BadInput(f"{CLOCK_VARIABLE}={fixed}: give the time to stamp events with as whole seconds since 1970-01-01 UTC, e.g. 1767225600") from None
 
 
-def previous_starts(plan: Plan, week_start: dt.date, existing: EarlierCalendar | bytes | None) -> dict[int, dt.datetime]:
-    """Where an earlier file of this week put each session (occurrence index -> start),
-    so a re-solve can start from it and keep what need not move."""
-    events = EarlierCalendar.parse(existing).events
-    found = {}
-    for occurrence in plan.occurrences:
-        uid = slot_uid(plan.athlete, week_start, occurrence)
-        if uid in events:
-            found[occurrence.index] = dt.datetime.fromisoformat(events[uid][1])
-    return found
-
-
-def _stamp(week: Week, sequence: int) -> dt.datetime:
-    """DTSTAMP derived from the input, not the clock, so the same plan gives the same file."""
-    base = dt.datetime.combine(week.frame.week_start - dt.timedelta(days=7), dt.time(), tzinfo=dt.timezone.utc)
-    return base + dt.timedelta(seconds=sequence)
-
-
-def previous_events(existing: bytes | None) -> dict[str, tuple[int, str, str]]:
-    """UID -> (SEQUENCE, DTSTART, DTEND) from an earlier trainweek file or server copy."""
+def earlier_events(existing: bytes | Earlier | None) -> dict[str, Event]:
+    """UID -> VEVENT of an earlier trainweek file (parsed here, once) or of events already parsed."""
     if not existing:
         return {}
+    if isinstance(existing, Mapping):
+        return dict(existing)
     try:
         calendar = Calendar.from_ical(existing)
     except ValueError:
         return {}
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT") if "UID" in event}
+
+
+def previous_starts(plan: Plan, week_start: dt.date, existing: bytes | Earlier | None) -> dict[int, dt.datetime]:
+    """Where an earlier file or server copy of this week put each session (occurrence
+    index -> start), so a re-solve can start from it and keep what need not move."""
+    events = earlier_events(existing)
     found = {}
-    for event in calendar.walk("VEVENT"):
-        found[str(event.get("UID"))] = (
-            int(event.get("SEQUENCE", 0)),
-            event.decoded("DTSTART").isoformat(),
-            event.decoded("DTEND").isoformat(),
-        )
+    for occurrence in plan.occurrences:
+        event = events.get(slot_uid(plan.athlete, week_start, occurrence))
+        start = _decoded(event, "DTSTART") if event is not None else None
+        if isinstance(start, dt.datetime):
+            found[occurrence.index] = start
     return found
+
+
+def _decoded(event: Event, name: str):
+    try:
+        return event.decoded(name)
+    except (KeyError, ValueError):
+        return None
+
+
+def _content(event: Event) -> tuple:
+    """What the event says, without its version stamps: equal content, same version."""
+    values = []
+    for name in CONTENT:
+        value = list(event.categories) if name == "CATEGORIES" else _decoded(event, name)
+        if isinstance(value, bytes):
+            value = value.decode()
+        elif isinstance(value, dt.datetime):
+            value = value.isoformat()
+        values.append(value)
+    alarms = sorted((str(a.get("ACTION")), str(_decoded(a, "TRIGGER")), str(a.get("DESCRIPTION"))) for a in event.walk("VALARM"))
+    return (*values, tuple(alarms))
+
+
+def _version(event: Event, earlier: Event | None, stamp: dt.datetime) -> tuple[int, dt.datetime]:
+    """SEQUENCE and DTSTAMP for `event` given the copy an app may already hold."""
+    if earlier is None:
+        return 0, stamp
+    try:
+        sequence = max(int(str(earlier.get("SEQUENCE", 0))), 0)
+    except ValueError:
+        sequence = 0
+    before = _decoded(earlier, "DTSTAMP")
+    if _content(event) == _content(earlier) and isinstance(before, dt.datetime) and before.tzinfo is not None:
+        before = before.astimezone(dt.timezone.utc)
+        return sequence, min(before, stamp)
+    return sequence + 1, stamp
 
 
 def one_line(text: str) -> str:
@@ -147,8 +186,13 @@ def _calendar_name(week: Week, weeks: int) -> str:
     return one_line(f"{span} ({week.plan.athlete})")
 
 
-def week_calendar(week: Week, previous: EarlierCalendar | bytes | None = None, options: CalendarOptions = CalendarOptions()) -> Calendar:
-    earlier = EarlierCalendar.parse(previous).events
+def week_calendar(
+    week: Week, previous: bytes | Earlier | None = None, options: CalendarOptions = CalendarOptions(), stamp: dt.datetime | None = None
+) -> Calendar:
+    """The week as a calendar; `previous` is the earlier file or server copy it replaces,
+    `stamp` the time it is written (default: `now()`)."""
+    earlier = earlier_events(previous)
+    stamp = stamp or now()
     calendar = Calendar.new(
         uid=uuid.uuid5(UID_NAMESPACE, f"{week.plan.athlete}|{week.frame.week_start.isoformat()}"),
         prodid=PRODID,
@@ -161,34 +205,31 @@ def week_calendar(week: Week, previous: EarlierCalendar | bytes | None = None, o
     calendar.add_component(vtimezone(week.plan.timezone, first, last))
     for copy in range(options.weeks):
         for placement in week.placements:
-            calendar.add_component(_event(week, placement, copy, earlier, options))
+            calendar.add_component(_event(week, placement, copy, earlier, options, stamp))
     return calendar
 
 
-def _event(week: Week, placement: Placement, copy: int, earlier: dict, options: CalendarOptions) -> Event:
+def _event(week: Week, placement: Placement, copy: int, earlier: Earlier, options: CalendarOptions, stamp: dt.datetime) -> Event:
     uid = event_uid(week, placement, copy)
-    start, end = _shifted(placement.local_start, copy), _shifted(placement.local_end, copy)
-    sequence = 0
-    if uid in earlier:
-        old_sequence, old_start, old_end = earlier[uid]
-        moved = (old_start, old_end) != (start.isoformat(), end.isoformat())
-        sequence = old_sequence + 1 if moved else old_sequence
     summary = one_line(placement.occurrence.label)
     event = Event.new(
         uid=uid,
-        stamp=_stamp(week, sequence),
-        start=start,
-        end=end,
+        start=_shifted(placement.local_start, copy),
+        end=_shifted(placement.local_end, copy),
         summary=summary,
         description=description(week, placement),
         categories=categories(placement),
-        sequence=sequence,
+        sequence=0,
+        stamp=stamp,
         transparency="OPAQUE",
     )
     if options.remind is not None:
         event.add_component(_alarm(summary, options.remind))
+    event.sequence, event.DTSTAMP = _version(event, earlier.get(uid), stamp)
     return event
 
 
-def week_ics(week: Week, previous: EarlierCalendar | bytes | None = None, options: CalendarOptions = CalendarOptions()) -> bytes:
-    return week_calendar(week, previous, options).to_ical()
+def week_ics(
+    week: Week, previous: bytes | Earlier | None = None, options: CalendarOptions = CalendarOptions(), stamp: dt.datetime | None = None
+) -> bytes:
+    return week_calendar(week, previous, options, stamp).to_ical()

@@ -41,6 +41,13 @@ def solve_plan(plan, **options):
     return solve(plan, SolveOptions(**options))
 
 
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    """Every test writes with one clock (SOURCE_DATE_EPOCH), so outputs compare byte for byte;
+    a test of the clock itself unsets it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone.utc).timestamp())))
+
+
 @pytest.fixture(params=EXAMPLES, ids=lambda p: p.stem)
 def example_path(request) -> Path:
     return request.param

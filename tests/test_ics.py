@@ -174,3 +174,99 @@ def test_an_earlier_file_tells_where_each_session_was():
     found = previous_starts(plan, week.frame.week_start, week_ics(week))
     assert found == {p.occurrence.index: p.local_start for p in week.placements}
     assert previous_starts(plan, week.frame.week_start + dt.timedelta(weeks=1), week_ics(week)) == {}
+
+
+LIFT = {"name": "Lift", "kind": "strength", "duration": "60m", "prefer": {"days": ["tue"]}}
+RUN = {"name": "Run", "kind": "run", "duration": "40m", "prefer": {"days": ["thu"]}}
+WRITTEN = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone.utc)
+LATER = dt.datetime(2026, 11, 27, 19, 30, tzinfo=dt.timezone.utc)
+
+
+def versions(data: bytes) -> dict[str, tuple[int, dt.datetime]]:
+    return {str(e["SUMMARY"]): (int(e["SEQUENCE"]), e.decoded("DTSTAMP")) for e in Calendar.from_ical(data).walk("VEVENT")}
+
+
+def test_an_unchanged_week_rewritten_later_is_the_same_bytes():
+    first = week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT, RUN]), None, stamp=WRITTEN)
+    again = week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT, RUN]), first, stamp=LATER)
+    assert again == first
+    assert versions(first) == {"Lift": (0, WRITTEN), "Run": (0, WRITTEN)}
+
+
+def test_a_moved_event_gets_the_next_sequence_and_a_new_stamp_the_others_keep_theirs():
+    first = week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT, RUN]), None, stamp=WRITTEN)
+    moved = week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT, dict(RUN, prefer={"days": ["fri"]})]), first, stamp=LATER)
+    assert versions(moved) == {"Lift": (0, WRITTEN), "Run": (1, LATER)}
+
+
+def test_a_change_of_description_alone_is_a_new_version():
+    week = solved("Europe/Berlin", "2026-11-30", [LIFT, RUN])
+    first = week_ics(week, None, stamp=WRITTEN)
+    calendar = Calendar.from_ical(first)
+    run = next(e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Run")
+    run["DESCRIPTION"] = "what an earlier version of trainweek wrote"
+    again = week_ics(week, calendar.to_ical(), stamp=LATER)
+    assert versions(again) == {"Lift": (0, WRITTEN), "Run": (1, LATER)}
+
+
+def test_a_new_reminder_is_a_new_version():
+    week = solved("Europe/Berlin", "2026-11-30", [LIFT])
+    first = week_ics(week, None, stamp=WRITTEN)
+    assert versions(week_ics(week, first, CalendarOptions(remind=30), stamp=LATER)) == {"Lift": (1, LATER)}
+
+
+def test_a_stamp_from_the_future_is_brought_back_to_now():
+    """Files of earlier versions were stamped from the plan's week, which may lie ahead."""
+    week = solved("Europe/Berlin", "2026-11-30", [LIFT])
+    ahead = week_ics(week, None, stamp=dt.datetime(2027, 6, 1, tzinfo=dt.timezone.utc))
+    assert versions(week_ics(week, ahead, stamp=WRITTEN)) == {"Lift": (0, WRITTEN)}
+
+
+def test_the_stamp_is_the_clock_in_utc_without_source_date_epoch(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    data = week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT]))
+    after = dt.datetime.now(dt.timezone.utc)
+    event = Calendar.from_ical(data).walk("VEVENT")[0]
+    assert event["DTSTAMP"].to_ical().endswith(b"Z")
+    assert before <= event.decoded("DTSTAMP") <= after
+
+
+def test_source_date_epoch_is_the_clock(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    event = Calendar.from_ical(week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT]))).walk("VEVENT")[0]
+    assert event.decoded("DTSTAMP") == dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("value", ["soon", "1.5", "99999999999999999999"])
+def test_a_malformed_source_date_epoch_is_bad_input(monkeypatch, value):
+    from trainweek.scheduler.errors import BadInput
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(BadInput, match="SOURCE_DATE_EPOCH=.*whole seconds since 1970-01-01 UTC"):
+        week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT]))
+
+
+def test_solving_again_into_the_same_file_keeps_it_byte_for_byte_and_a_new_path_is_stamped_now(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from trainweek.scheduler.cli import main
+
+    plan = tmp_path / "week.yaml"
+    plan.write_text(yaml.safe_dump({
+        "version": 1, "athlete": "Dana", "timezone": "Europe/Berlin", "week_start": "2026-11-30", "goals": ["strength"],
+        "availability": {"tue": ["17:00-21:00"], "thu": ["06:00-09:00"]}, "sessions": [LIFT, RUN],
+    }))
+    target, elsewhere = tmp_path / "week.ics", tmp_path / "new.ics"
+    runs = [("1795000000", target), ("1795086400", target), ("1795172800", elsewhere), ("soon", elsewhere)]
+    results, written = [], []
+    for clock, path in runs:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", clock)
+        results.append(CliRunner().invoke(main, ["solve", str(plan), "-o", str(path), "--force"]))
+        written.append(path.read_bytes())
+    assert [r.exit_code for r in results] == [0, 0, 0, 2], [r.output for r in results]
+    assert written[1] == written[0]
+    assert "SOURCE_DATE_EPOCH=soon: give the time" in results[3].output
+    first = versions(target.read_bytes())
+    assert first == {"Lift": (0, dt.datetime.fromtimestamp(1795000000, dt.timezone.utc)), "Run": (0, dt.datetime.fromtimestamp(1795000000, dt.timezone.utc))}
+    assert versions(elsewhere.read_bytes()) == {name: (0, dt.datetime.fromtimestamp(1795172800, dt.timezone.utc)) for name in first}

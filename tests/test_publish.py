@@ -15,12 +15,16 @@ import yaml
 from click.testing import CliRunner
 from icalendar import Calendar
 
+from tests.conftest import ROOT
 from trainweek.scheduler.cli import main
+from trainweek.scheduler.loading import load_plan
+from trainweek.scheduler.solve import SolveOptions, solve
 
 caldav = pytest.importorskip("caldav")
 pytest.importorskip("radicale", reason="Radicale is not installed here; pip install -e '.[test]' brings it")
 
 USER, PASSWORD = "alex", "correct horse"
+OTHER, OTHER_PASSWORD = "sam", "another horse"
 UNRELATED = """BEGIN:VCALENDAR\r
 VERSION:2.0\r
 PRODID:-//someone else//EN\r
@@ -45,8 +49,9 @@ def free_port() -> int:
 def radicale(tmp_path_factory):
     """A Radicale server with one user, on a free port of 127.0.0.1, stopped after the module."""
     folder = tmp_path_factory.mktemp("radicale")
-    (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
+    (folder / "users").write_text(f"{USER}:{PASSWORD}\n{OTHER}:{OTHER_PASSWORD}\n")
     port = free_port()
+    log = (folder / "radicale.log").open("wb")  # a file, not a pipe: an unread pipe fills and stops the server
     server = subprocess.Popen(
         [
             sys.executable, "-m", "radicale", "--config", "",
@@ -57,12 +62,12 @@ def radicale(tmp_path_factory):
             "--auth-htpasswd-encryption", "plain",
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     try:
         for _ in range(200):
             if server.poll() is not None:
-                pytest.fail(f"Radicale did not start: {server.stderr.read().decode()[-2000:]}")
+                pytest.fail(f"Radicale did not start: {(folder / 'radicale.log').read_text()[-2000:]}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
@@ -74,15 +79,17 @@ def radicale(tmp_path_factory):
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture
 def calendar(radicale):
-    """A new calendar holding one event that is not ours."""
-    client = caldav.DAVClient(url=f"{radicale}/{USER}/", username=USER, password=PASSWORD)
-    made = client.principal().make_calendar(name="Training", cal_id=uuid.uuid4().hex)
-    made.add_event(ical=UNRELATED, increase_seqno=False)
-    return made
+    """A new calendar holding one event that is not ours (the connection closed after the
+    test: Radicale serves 8 at a time)."""
+    with caldav.DAVClient(url=f"{radicale}/{USER}/", username=USER, password=PASSWORD) as client:
+        made = client.principal().make_calendar(name="Training", cal_id=uuid.uuid4().hex)
+        made.add_event(ical=UNRELATED, increase_seqno=False)
+        yield made
 
 
 def plan_file(folder: Path, run_day: str, zone: str = "Europe/Berlin", monday: str = "2026-11-30") -> Path:
@@ -132,7 +139,7 @@ def test_publish_then_republish_a_resolved_week_updates_in_place(tmp_path, calen
 
     second = publish(plan_file(tmp_path, "sun"), url, "--remind", "30m")
     assert second.exit_code == 0, second.output
-    assert "0 events created, 3 replaced" in second.output
+    assert "0 events created, 1 replaced, 2 already up to date" in second.output, "the lifts did not change: not sent again"
     after = stored(calendar)
     assert after.keys() == before.keys()
     for uid, doc in after.items():
@@ -171,9 +178,11 @@ def test_a_wrong_password_is_a_clear_error(tmp_path, calendar):
 
 
 def test_an_unreachable_server_is_a_clear_error(tmp_path):
-    result = publish(plan_file(tmp_path, "sat"), f"http://127.0.0.1:{free_port()}/alex/training/")
+    port = free_port()
+    result = publish(plan_file(tmp_path, "sat"), f"http://127.0.0.1:{port}/alex/training/")
     assert result.exit_code == 2
-    assert "cannot reach the server" in result.output
+    assert f"cannot reach the server at 127.0.0.1:{port}: nothing answers there (connection refused); check the address" in result.output
+    assert "urllib3" not in result.output and "HTTPConnection" not in result.output and "Errno" not in result.output
 
 
 def test_the_password_is_prompted_for_when_the_variable_is_unset(tmp_path, calendar):
@@ -188,10 +197,98 @@ def test_the_password_is_prompted_for_when_the_variable_is_unset(tmp_path, calen
     assert len(calendar.get_events()) == 4
 
 
-def test_an_address_that_is_no_calendar_is_a_clear_error(tmp_path, radicale):
+def test_an_address_that_is_no_calendar_is_a_clear_error(tmp_path, radicale, calendar):
     result = publish(plan_file(tmp_path, "sat"), f"{radicale}/{USER}/no-such-calendar/")
     assert result.exit_code == 2, result.output
-    assert "no-such-calendar/: the server refused the week (HTTP 409); check that this is a calendar" in result.output
+    assert "no-such-calendar/: no calendar there; give the address of the calendar itself" in result.output
+    assert str(calendar.url) in result.output, "the message lists the calendars the account has"
+
+
+def calendars_of(radicale: str) -> list[str]:
+    with caldav.DAVClient(url=f"{radicale}/{USER}/", username=USER, password=PASSWORD) as client:
+        return sorted(str(c.url) for c in client.principal().calendars())
+
+
+def test_the_account_address_is_refused_before_anything_is_written(tmp_path, radicale, calendar):
+    before = calendars_of(radicale)
+    result = publish(plan_file(tmp_path, "sat"), f"{radicale}/{USER}/")
+    assert result.exit_code == 2, result.output
+    assert f"{radicale}/{USER}/: this is the account's own address (a principal), not a calendar; give the address of one calendar" in result.output
+    assert str(calendar.url) in result.output
+    assert calendars_of(radicale) == before, "no calendar was made for the events"
+
+
+def test_the_server_root_with_a_right_password_says_what_is_wrong(tmp_path, radicale, calendar):
+    result = publish(plan_file(tmp_path, "sat"), f"{radicale}/")
+    assert result.exit_code == 2, result.output
+    assert "this is a folder of the server, not a calendar" in result.output
+    assert "password" not in result.output
+
+
+def test_someone_elses_calendar_is_not_a_password_problem(tmp_path, radicale, calendar):
+    with caldav.DAVClient(url=f"{radicale}/{OTHER}/", username=OTHER, password=OTHER_PASSWORD) as client:
+        theirs = client.principal().make_calendar(name="Theirs", cal_id=uuid.uuid4().hex)
+        result = publish(plan_file(tmp_path, "sat"), str(theirs.url))
+        assert result.exit_code == 2, result.output
+        assert f"user '{USER}' is signed in but may not use this address: it is someone else's calendar" in result.output
+        assert "password" not in result.output
+        assert str(calendar.url) in result.output
+        assert theirs.get_events() == []
+
+
+def test_a_calendar_for_tasks_only_is_refused(tmp_path, radicale):
+    with caldav.DAVClient(url=f"{radicale}/{USER}/", username=USER, password=PASSWORD) as client:
+        tasks = client.principal().make_calendar(name="Chores", cal_id=uuid.uuid4().hex, supported_calendar_component_set=["VTODO"])
+    result = publish(plan_file(tmp_path, "sat"), str(tasks.url))
+    assert result.exit_code == 2, result.output
+    assert "this calendar holds only VTODO, not events" in result.output
+
+
+@pytest.mark.parametrize("address", ["http://[::1", "http://127.0.0.1:port/alex/", "alex/training/", "ftp://127.0.0.1/alex/"])
+def test_a_malformed_address_is_a_plain_sentence(tmp_path, address):
+    result = publish(plan_file(tmp_path, "sat"), address)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: {address}: not a web address"), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_weight_change_republish_starts_from_the_servers_copy(tmp_path, calendar):
+    """A weight under which the published week is still optimal moves nothing, as `solve -o` with the earlier file."""
+    path = tmp_path / "busy.yaml"
+    path.write_text((ROOT / "examples" / "busy-professional.yaml").read_text())
+    plan, changed = load_plan(path), SolveOptions(weights=(("consistency", 20),))
+    assert solve(plan).starts() != solve(plan, changed).starts(), "from nothing, the new weight picks another week"
+    first = publish(path, str(calendar.url))
+    assert first.exit_code == 0, first.output
+    before = {uid: event_of(doc).decoded("DTSTART") for uid, doc in stored(calendar).items()}
+    second = publish(path, str(calendar.url), "--weight", "consistency=20")
+    assert second.exit_code == 0, second.output
+    assert "0 events created, 0 replaced, 5 already up to date" in second.output
+    assert {uid: event_of(doc).decoded("DTSTART") for uid, doc in stored(calendar).items()} == before
+
+
+def test_republishing_reads_the_week_with_one_query(tmp_path, calendar, monkeypatch):
+    url = str(calendar.url)
+    assert publish(plan_file(tmp_path, "sat"), url, "--weeks", "3").exit_code == 0
+    methods = []
+    real = caldav.DAVClient.request
+
+    def counted(self, url, method="GET", *args, **kwargs):
+        methods.append(method)
+        return real(self, url, method, *args, **kwargs)
+
+    monkeypatch.setattr(caldav.DAVClient, "request", counted)
+    moved = publish(plan_file(tmp_path, "sun"), url, "--weeks", "3")
+    assert moved.exit_code == 0, moved.output
+    assert "0 events created, 3 replaced, 6 already up to date" in moved.output
+    assert methods.count("REPORT") == 1
+    assert methods.count("PUT") == 3, "only the three moved runs are sent"
+    assert set(methods) <= {"PROPFIND", "REPORT", "PUT"}
+    assert len(stored(calendar)) == 10
+    methods.clear()
+    same = publish(plan_file(tmp_path, "sun"), url, "--weeks", "3")
+    assert "0 events created, 0 replaced, 9 already up to date" in same.output
+    assert methods.count("REPORT") == 1 and "PUT" not in methods
 
 
 def test_no_password_and_nobody_to_ask_is_a_clear_error(tmp_path, calendar):
