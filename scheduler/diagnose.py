@@ -105,7 +105,7 @@ def _busy_relaxations(plan: Plan, frame: WeekFrame) -> Iterator[Relaxation]:
 
 
 def _shorter(plan: Plan, frame: WeekFrame, item: Occurrence) -> Iterator[Relaxation]:
-    longest = max((b.end - b.start for day in range(7) for b in frame.free_blocks(day)), default=0)
+    longest = max((b.length for day in range(7) for b in frame.free_blocks(day)), default=0)
     if 0 < longest < item.spec.duration:
         spec = item.spec
         shorter = spec.model_copy(update={"duration": longest})
@@ -176,14 +176,16 @@ def _count(number: int, noun: str) -> str:
 
 def _no_room(frame: WeekFrame, item: Occurrence) -> str:
     blocks = [b for day in range(7) for b in frame.free_blocks(day)]
+    notes = "".join(f"; {note}" for note in frame.clock_notes())
     if not blocks:
-        return f"{item.label} has nowhere to go: busy blocks cover every window"
-    longest = max(blocks, key=lambda b: b.end - b.start)
+        cause = "busy blocks cover every window" if frame.busy_blocks else "no window has any time"
+        return f"{item.label} has nowhere to go: {cause}{notes}"
+    longest = max(blocks, key=lambda b: b.length)
     after = ", once busy blocks are taken out" if frame.busy_blocks else ""
     return (
         f"{item.label} ({format_minutes(item.spec.duration)}) fits in no free window: the longest is "
-        f"{format_minutes(longest.end - longest.start)} ({WEEKDAY_NAMES[longest.day]} "
-        f"{format_clock(longest.start)}-{format_clock(longest.end)}){after}"
+        f"{format_minutes(longest.length)} ({WEEKDAY_NAMES[longest.day]} "
+        f"{format_clock(longest.start)}-{format_clock(longest.end)}){after}{notes}"
     )
 
 
@@ -206,10 +208,11 @@ def diagnose(plan: Plan, frame: WeekFrame) -> Exception:
     if not culprits:
         culprits = ["availability"]
         needed = sum(item.spec.duration for item in plan.occurrences)
-        free = sum(b.end - b.start for day in range(7) for b in frame.free_blocks(day))
+        free = sum(b.length for day in range(7) for b in frame.free_blocks(day))
         conflict = (
             f"{_count(len(plan.occurrences), 'session')} ({format_minutes(needed)}) do not fit in your free "
             f"windows ({format_minutes(free)} on {sum(1 for d in range(7) if frame.free_blocks(d))} days)"
+            + "".join(f"; {note}" for note in frame.clock_notes())
         )
     groups: list[Iterator[Relaxation]] = [_rule_relaxations(plan, rule) for rule in culprits]
     if "modality_gap" in culprits:

@@ -122,8 +122,8 @@ def solve(
         raise diagnose(plan, frame) from None
     for index, moment in (near or {}).items():
         start = frame.minute_at(moment)
-        if index in m.tick and start % plan.grid == 0:
-            m.model.add_hint(m.tick[index], start // plan.grid)
+        if index in m.tick and start % frame.step == 0:
+            m.model.add_hint(m.tick[index], start // frame.step)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
