@@ -1,10 +1,15 @@
-"""Hard rule `availability`: every session lies inside one of its day's windows, clear of busy blocks.
+"""Hard rule `availability`: every session lies inside one of its day's windows, clear of busy time.
 
 Posted as the domain of each session's start (see scheduler.model.WeekModel), so the
 solver never considers a start outside a free window; the check below re-derives it
-from the file's windows and busy blocks. It has no enforcement literal: when no rule is
-needed for a conflict, the sessions simply do not fit the free time, and a session whose
-domain comes out empty (`NoRoom`) fits no free window at all.
+from the file's windows and the week's busy time, comparing instants, not clock readings.
+A window is read as the frame reads it (scheduler.zonetime): each clock time as the
+instant iCalendar gives it, cut to its own date. A session never starts or ends at a
+clock time that happens twice (the hour repeated when the clocks go back), since calendar
+apps disagree on which of the two such a local time means.
+It has no enforcement literal: when no rule is needed for a conflict, the sessions simply
+do not fit the free time, and a session whose domain comes out empty (`NoRoom`) fits no
+free window at all.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from trainweek.constraints.rule import Relaxation, SizeProblem, changed, count
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, format_clock, format_minutes
 from trainweek.scheduler.week import Week
+from trainweek.scheduler.zonetime import happens_twice
 
 if TYPE_CHECKING:
     from trainweek.scheduler.frame import WeekFrame
@@ -39,9 +45,11 @@ def _clock(moment) -> int:
 
 
 def _instant(frame: WeekFrame, day: int, clock: int) -> dt.datetime:
-    """The moment a local clock time happens, in UTC (a clock time skipped by a spring
-    DST change reads as the moment the clocks jump, as zoneinfo resolves it)."""
-    return frame.local_datetime(day, clock).astimezone(UTC)
+    """The moment a local clock time on a day happens, in UTC, cut to that day: a repeated
+    clock time is the first, a skipped one is read with the offset before the change (as
+    zoneinfo and iCalendar read it), and a date the zone skips has no moment of its own."""
+    low, high = (frame.local_datetime(day + n, 0).astimezone(UTC) for n in (0, 1))
+    return min(max(frame.local_datetime(day, clock).astimezone(UTC), low), high)
 
 
 def check(week: Week) -> list[str]:
@@ -55,15 +63,21 @@ def check(week: Week) -> list[str]:
         if p.local_end.date() != p.local_start.date() and _clock(p.local_end) != 0:
             problems.append(f"{p.occurrence.label} crosses midnight ({p.when})")
             continue
-        if _clock(p.local_start) % week.plan.grid:
+        if _clock(p.local_start) % week.plan.grid or p.local_start.second:
             problems.append(f"{p.occurrence.label} starts at {p.local_start:%H:%M}, off the {week.plan.grid}-minute grid")
+        for what, moment in (("starts", p.local_start), ("ends", p.local_end)):
+            if happens_twice(moment.astimezone(frame.zone)):
+                problems.append(
+                    f"{p.occurrence.label} {what} at {moment:%H:%M} on {day_name}, a time that happens twice (the clocks go back)"
+                )
         windows = [
             w for w in frame.windows if w.day == p.day and _instant(frame, p.day, w.start) <= start and end <= _instant(frame, p.day, w.end)
         ]
         if not windows:
             problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} is outside every window")
-        for busy in frame.busy_blocks:
-            if busy.day == p.day and _instant(frame, p.day, busy.start) < end and start < _instant(frame, p.day, busy.end):
+        first, last = frame.minute_at(start), frame.minute_at(end)
+        for busy in frame.busy_spans:
+            if busy.first < last and first < busy.end:
                 problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} overlaps busy '{busy.label}'")
     return problems
 
@@ -93,24 +107,27 @@ def conflict(plan: Plan, frame: WeekFrame) -> str:
     if stuck is not None:
         return _no_room(frame, stuck)
     needed = sum(item.spec.duration for item in plan.occurrences)
-    free = sum(b.end - b.start for day in range(7) for b in frame.free_blocks(day))
+    free = sum(b.length for day in range(7) for b in frame.free_blocks(day))
     sessions = len(plan.occurrences)
     return (
         f"{count(sessions, 'session')} ({format_minutes(needed)}) {'does' if sessions == 1 else 'do'} not fit in your "
         f"free windows ({format_minutes(free)} on {count(sum(1 for d in range(7) if frame.free_blocks(d)), 'day')})"
+        + "".join(f"; {note}" for note in frame.clock_notes())
     )
 
 
 def _no_room(frame: WeekFrame, item: Occurrence) -> str:
     blocks = [b for day in range(7) for b in frame.free_blocks(day)]
+    notes = "".join(f"; {note}" for note in frame.clock_notes())
     if not blocks:
-        return f"{item.label} has nowhere to go: busy blocks cover every window"
-    longest = max(blocks, key=lambda b: b.end - b.start)
+        cause = "busy blocks cover every window" if frame.busy_blocks else "no window has any time"
+        return f"{item.label} has nowhere to go: {cause}{notes}"
+    longest = max(blocks, key=lambda b: b.length)
     after = ", once busy blocks are taken out" if frame.busy_blocks else ""
     return (
         f"{item.label} ({format_minutes(item.spec.duration)}) fits in no free window: the longest is "
-        f"{format_minutes(longest.end - longest.start)} ({WEEKDAY_NAMES[longest.day]} "
-        f"{format_clock(longest.start)}-{format_clock(longest.end)}){after}"
+        f"{format_minutes(longest.length)} ({WEEKDAY_NAMES[longest.day]} "
+        f"{format_clock(longest.start)}-{format_clock(longest.end)}){after}{notes}"
     )
 
 
@@ -125,7 +142,7 @@ def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:
 
 
 def _shorter(plan: Plan, frame: WeekFrame, item: Occurrence) -> Iterator[Relaxation]:
-    longest = max((b.end - b.start for day in range(7) for b in frame.free_blocks(day)), default=0)
+    longest = max((b.length for day in range(7) for b in frame.free_blocks(day)), default=0)
     if 0 < longest < item.spec.duration:
         spec = item.spec
         shorter = spec.model_copy(update={"duration": longest})

@@ -67,9 +67,10 @@ def misses(week: Week) -> Iterator[tuple[Placement, str]]:
         if prefer.days and WEEKDAYS[p.day] not in prefer.days:
             yield p, "day"
         if prefer.time:
-            start = p.local_start.hour * 60 + p.local_start.minute
-            end = start + (p.end - p.start)
-            if not (prefer.time[0] <= start and end <= prefer.time[1]):
+            # As instants, as the model posts it: on a day the clocks change, the clock
+            # reading at the start plus the length is not where the session ends.
+            earliest, latest = (week.frame.minute(p.day, clock) for clock in prefer.time)
+            if not (earliest <= p.start and p.end <= latest):
                 yield p, "time"
 
 

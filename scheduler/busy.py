@@ -4,7 +4,13 @@ Recurring events are expanded with recurring-ical-events, in whatever zone they 
 written. A timed event blocks its time unless it is marked free (TRANSP:TRANSPARENT);
 an all-day event blocks its days only when it says TRANSP:OPAQUE, since Google and
 Outlook export holidays, birthdays and reminders as all-day entries that are not busy
-time. Cancelled events block nothing. WeekFrame turns the spans into day blocks.
+time. Cancelled events block nothing.
+
+The spans are instants, and WeekFrame keeps them so (real minutes of the week), never as
+clock readings: an event in the first of two 01:00-02:00 hours the night the clocks go
+back blocks that hour and leaves the second free. A floating time (no zone) is read in
+the plan's zone as iCalendar reads it: the first of a time that happens twice, the
+offset before the change for one the clocks skip.
 """
 
 from __future__ import annotations

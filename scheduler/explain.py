@@ -68,7 +68,7 @@ def _weighted_parts(week: Week) -> dict[str, float]:
 
 def alternatives(week: Week) -> dict[int, list[Alternative]]:
     """Per session, what each other day with free time would mean."""
-    frame, grid = week.frame, week.plan.grid
+    frame, step = week.frame, week.frame.step
     current = _weighted_parts(week)
     found: dict[int, list[Alternative]] = {}
     for placement in week.placements:
@@ -83,7 +83,7 @@ def alternatives(week: Week) -> dict[int, list[Alternative]]:
             fewest: dict[str, str] | None = None
             for first, last in ranges:
                 for tick in range(first, last + 1):
-                    trial = _moved(week, placement, tick * grid)
+                    trial = _moved(week, placement, tick * step)
                     broken = {rule.NAME: problems[0] for rule in HARD_RULES if (problems := rule.check(trial))}
                     if broken:
                         if fewest is None or len(broken) < len(fewest):

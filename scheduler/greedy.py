@@ -30,11 +30,10 @@ def priority_order(plan: Plan) -> list[Occurrence]:
 
 def candidate_starts(frame: WeekFrame, item: Occurrence) -> Iterator[int]:
     """Every free grid start of the week for this session, earliest first (real minutes)."""
-    grid = frame.plan.grid
     for day in range(7):
         for first, last in frame.start_ticks(day, item.spec.duration):
             for tick in range(first, last + 1):
-                yield tick * grid
+                yield tick * frame.step
 
 
 class _PartialPlan:

@@ -1,7 +1,10 @@
 """Write a week as an iCalendar file that calendar apps import cleanly.
 
-Times are local with a TZID and one RRULE-style VTIMEZONE for the user's zone
-(scheduler.vtimezone), so a 07:00 run stays at 07:00 across a daylight-saving change.
+Times are local with a TZID and one VTIMEZONE for the user's zone (scheduler.vtimezone,
+checked against zoneinfo over the file's dates), so a 07:00 run stays at 07:00 across a
+daylight-saving change. No local time written happens twice or never: the solved week
+never starts or ends a session in an hour the clocks repeat (scheduler.frame), and
+`copy_times` says where each later copy goes when its clock time is skipped or repeated.
 UIDs are derived from the athlete, the week and the session slot, so importing a
 re-solved week updates events instead of duplicating them. METHOD is PUBLISH: with
 REQUEST Outlook treats the file as invitations.
@@ -18,6 +21,14 @@ later than it.
 has the UID a later solve of that very week would give it, so re-solving week 3 alone
 updates week 3 in the calendar, and no app has to apply a moved occurrence
 (RECURRENCE-ID) to a series it imported earlier.
+
+A copy starts at the same local clock time as the solved session and lasts as long in
+real minutes. Where that clock time does not exist in the later week (the clocks go
+forward over it), it is read as iCalendar reads it, with the offset before the change:
+02:15 becomes 03:15 when the clocks jump from 02:00 to 03:00, the same real time after
+midnight. Where the copy would start or end at a clock time that happens twice (the
+clocks go back), it starts when the repeated time is over, since calendar apps disagree
+on which of the two a local time means. Either way its description says so.
 """
 
 from __future__ import annotations
@@ -35,7 +46,9 @@ from trainweek.scheduler.errors import BadInput
 from trainweek.scheduler.plan import Occurrence, Plan
 from trainweek.scheduler.vtimezone import vtimezone
 from trainweek.scheduler.week import Placement, Week
+from trainweek.scheduler.zonetime import changes, exists, happens_twice, resolve
 
+UTC = dt.timezone.utc
 PRODID = "-//trainweek//trainweek week planner//EN"
 CLOCK_VARIABLE = "SOURCE_DATE_EPOCH"
 # What an app compares to tell an event's versions apart, besides SEQUENCE and DTSTAMP.
@@ -147,9 +160,11 @@ def one_line(text: str) -> str:
     return " ".join(cleaned.split())
 
 
-def description(week: Week, placement: Placement) -> str:
+def description(week: Week, placement: Placement, note: str | None = None) -> str:
     spec = placement.spec
     lines = [f"{spec.kind.value}, {spec.intensity.value}, {spec.duration} min"]
+    if note:
+        lines.append(note)
     lines += [f"- {reason}" for reason in week.reasons.get(placement.occurrence.index, [])[:4]]
     if week.parts:
         parts = ", ".join(f"{name} {value:g}" for name, value in week.weighted_parts().items() if value)
@@ -167,9 +182,36 @@ def categories(placement: Placement) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _shifted(moment: dt.datetime, copy: int) -> dt.datetime:
-    """The same local clock time `copy` weeks later, whatever DST does in between."""
-    return (moment.replace(tzinfo=None) + dt.timedelta(weeks=copy)).replace(tzinfo=moment.tzinfo)
+def copy_times(week: Week, placement: Placement, copy: int) -> tuple[dt.datetime, dt.datetime, str | None]:
+    """Start and end of the session `copy` weeks after the solved one (aware, local), and a
+    sentence when a clock change moved it (see the module's docstring)."""
+    if copy == 0:
+        return placement.local_start, placement.local_end, None
+    zone = week.frame.zone
+    wall = placement.local_start.replace(tzinfo=None) + dt.timedelta(weeks=copy)
+    length = dt.timedelta(minutes=placement.end - placement.start)
+    day = f"{wall:%A} {wall.day} {wall:%B %Y}"
+    start = resolve(wall, zone)
+    note = None
+    if not exists(wall, zone):
+        note = f"At {start:%H:%M}, not {wall:%H:%M}: {day} has no {wall:%H:%M} (the clocks go forward)."
+    for _ in range(2):
+        end = (start.astimezone(UTC) + length).astimezone(zone)
+        twice = [moment for moment in (start, end) if happens_twice(moment)]
+        if not twice:
+            break
+        start = _after_repeat(twice[0])
+        note = f"At {start:%H:%M}, not {wall:%H:%M}: on {day} the copy would start or end in the hour the clocks repeat (they go back)."
+    return start, (start.astimezone(UTC) + length).astimezone(zone), note
+
+
+def _after_repeat(moment: dt.datetime) -> dt.datetime:
+    """The first instant after the repeated clock time that `moment` shows."""
+    instant, day = moment.astimezone(UTC), dt.timedelta(days=1)
+    for change in changes(moment.tzinfo, instant - day, instant + day):
+        if change.repeats and change.at - change.repeats <= instant < change.at + change.repeats:
+            return (change.at + change.repeats).astimezone(moment.tzinfo)
+    return moment
 
 
 def _alarm(summary: str, minutes: int) -> Alarm:
@@ -211,13 +253,14 @@ def week_calendar(
 
 def _event(week: Week, placement: Placement, copy: int, earlier: Earlier, options: CalendarOptions, stamp: dt.datetime) -> Event:
     uid = event_uid(week, placement, copy)
+    start, end, note = copy_times(week, placement, copy)
     summary = one_line(placement.occurrence.label)
     event = Event.new(
         uid=uid,
-        start=_shifted(placement.local_start, copy),
-        end=_shifted(placement.local_end, copy),
+        start=start,
+        end=end,
         summary=summary,
-        description=description(week, placement),
+        description=description(week, placement, note),
         categories=categories(placement),
         sequence=0,
         stamp=stamp,

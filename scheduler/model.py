@@ -1,7 +1,8 @@
 """The CP-SAT decision variables of a week, shared by every rule module.
 
-Each session gets a start on the time grid (`start_step`: grid steps of real minutes since
-Monday 00:00) whose domain already holds only the starts inside a free window, one
+Each session gets a start on the time grid (`start_step`: steps of real minutes since Monday
+00:00, `WeekFrame.step` long: the grid, or less where a change of offset moves the clock's
+grid) whose domain already holds only the starts inside a free window, one
 boolean per day it may fall on (linked to the start by the day's part of that domain),
 and a fixed size interval. Rules ask this container for derived variables (same-day
 pairs, order, days holding a kind of session) so each is made once however many rules use
@@ -40,7 +41,7 @@ class WeekModel:
         self.plan = plan
         self.frame = frame
         self.items: tuple[Occurrence, ...] = plan.occurrences
-        self.grid = plan.grid
+        self.grid = frame.step  # real minutes per tick
         self.relaxable = relaxable
         self.rule_literals: dict[str, cp_model.IntVar] = {}
         self.start_step: dict[int, cp_model.IntVar] = {}
@@ -288,7 +289,7 @@ class WeekModel:
         for day in range(7):
             here = [spec for spec, items in copies.items() if day in self.on_day[items[0].index]]
             limit = len(here) if self.sessions_a_day_at_most is None else min(self.sessions_a_day_at_most, len(here))
-            free = sum(block.end - block.start for block in self.frame.free_blocks(day))
+            free = sum(end - first for first, end in self.frame.free_spans(day))
             fits = {
                 pair for pair in itertools.combinations(here, 2) if self._can_share(copies[pair[0]][0], copies[pair[1]][0], day)
             }

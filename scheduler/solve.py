@@ -190,8 +190,8 @@ def solve(
         raise diagnose(plan, frame, deadline) from None
     for index, moment in (near or {}).items():
         start = frame.minute_at(moment)
-        if index in m.start_step and start % plan.grid == 0:
-            m.model.add_hint(m.start_step[index], start // plan.grid)
+        if index in m.start_step and start % frame.step == 0:
+            m.model.add_hint(m.start_step[index], start // frame.step)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed

@@ -1,13 +1,19 @@
 """A VTIMEZONE that every calendar app reads the same way, for the dates of a plan.
 
-icalendar's generated VTIMEZONE lists each transition as its own one-off observance and
-puts a COMMENT on the VTIMEZONE itself (libical flags it); Outlook is reported to
-mishandle observances without an RRULE. So the zone's current rule, the POSIX TZ string
-that ends its tzdata file, is written the way Outlook itself writes zones: one STANDARD
-and one DAYLIGHT observance with a yearly RRULE, starting the year before the plan. The
-result is checked against zoneinfo at every quarter hour of the plan's dates; a zone the
-rule does not describe there (Morocco's Ramadan switches) keeps icalendar's observances,
-limited to the plan and without the COMMENT.
+Where the zone's current rule, the POSIX TZ string that ends its tzdata file, describes
+every change of offset over the plan's dates, it is written the way Outlook itself writes
+zones: one STANDARD and one DAYLIGHT observance with a yearly RRULE (or one STANDARD for
+a zone without daylight-saving time), starting the year before the plan. Otherwise (the
+plan lies before the rule took effect, Morocco's Ramadan switches, Chile's changes at
+24:00, which no BYDAY rule names) each change from the start of the year before the plan
+to its end is written as its own dated observance, taken from zoneinfo. icalendar's
+generator (`Timezone.from_tzinfo`) is not used: its search steps over pairs of changes
+less than 64 days apart, so Casablanca's Ramadan came out as a year of +01.
+
+Whichever form is written, `disagreements` reads it back on its own (observance onsets
+from DTSTART, RRULE and RDATE, as RFC 5545 defines them) and compares its offset with
+zoneinfo's at every change of either over the plan's dates; `vtimezone` never returns a
+component that disagrees.
 """
 
 from __future__ import annotations
@@ -21,11 +27,14 @@ from pathlib import Path
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
+from trainweek.scheduler.zonetime import changes
+
 _NAME = r"(?:<[^>]+>|[A-Za-z]{3,})"
 _OFFSET = r"[+-]?\d{1,3}(?::\d{2}){0,2}"
 _RULE = r"M(\d{1,2})\.([1-5])\.([0-6])(?:/(" + _OFFSET + r"))?"
 _POSIX = re.compile(rf"^({_NAME})({_OFFSET})(?:({_NAME})({_OFFSET})?,{_RULE},{_RULE})?$")
-_STEP = dt.timedelta(minutes=15)
+_SECOND = dt.timedelta(seconds=1)
+UTC = dt.timezone.utc
 _WEEKDAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
 
 
@@ -49,9 +58,6 @@ class Observance:
         if day.month != self.month:
             day -= dt.timedelta(days=7)
         return dt.datetime.combine(day, dt.time()) + self.at
-
-    def onset_utc(self, year: int) -> dt.datetime:
-        return (self.onset(year) - self.before).replace(tzinfo=dt.timezone.utc)
 
     @property
     def rrule(self) -> dict:
@@ -99,49 +105,146 @@ def _rule(key: str) -> tuple[str, dt.timedelta, list[Observance]] | None:
     return std_name.strip("<>"), std, [start, end]
 
 
-def _offset_by_rule(std: dt.timedelta, observances: list[Observance], instant: dt.datetime) -> dt.timedelta:
-    changes = [(o.onset_utc(year), o.to) for o in observances for year in range(instant.year - 1, instant.year + 2)]
-    passed = [change for change in sorted(changes) if change[0] <= instant]
-    return passed[-1][1] if passed else std
-
-
-def _rule_holds(zone: zoneinfo.ZoneInfo, std: dt.timedelta, observances: list[Observance], first: dt.date, last: dt.date) -> bool:
-    if any(not dt.timedelta(0) <= o.at < dt.timedelta(days=1) for o in observances):
-        return False  # a change at "26:00" or "-1:00" has no BYDAY form
-    instant = dt.datetime.combine(first, dt.time(), tzinfo=dt.timezone.utc)
-    end = dt.datetime.combine(last, dt.time(), tzinfo=dt.timezone.utc)
-    while instant <= end:
-        if instant.astimezone(zone).utcoffset() != _offset_by_rule(std, observances, instant):
-            return False
-        instant += _STEP
-    return True
-
-
 def vtimezone(key: str, first: dt.date, last: dt.date) -> Timezone:
-    """The VTIMEZONE for zone `key`, correct for every instant from `first` to `last`."""
+    """The VTIMEZONE for zone `key`, correct for every instant of the dates `first` to `last`."""
     zone = zoneinfo.ZoneInfo(key)
+    component = _by_rule(key, first)
+    if component is None or disagreements(component, zone, first, last):
+        component = _by_changes(key, zone, first, last)
+    wrong = disagreements(component, zone, first, last)
+    if wrong:
+        raise AssertionError(f"the VTIMEZONE written for {key} disagrees with zoneinfo: {'; '.join(wrong[:3])}")
+    return component
+
+
+def _by_rule(key: str, first: dt.date) -> Timezone | None:
+    """The zone's current rule as yearly observances from the year before `first`, if it has one."""
     rule = _rule(key)
-    if rule is None or not _rule_holds(zone, rule[1], rule[2], first, last):
-        generated = Timezone.from_tzinfo(zone, tzid=key, first_date=first, last_date=last)
-        generated.pop("COMMENT", None)
-        return generated
+    if rule is None:
+        return None
     std_name, std, observances = rule
+    if any(not dt.timedelta(0) <= o.at < dt.timedelta(days=1) for o in observances):
+        return None  # a change at "24:00" or "-1:00" has no BYDAY form
     component = Timezone()
     component.add("TZID", key)
     if not observances:
-        standard = TimezoneStandard()
-        standard.add("DTSTART", dt.datetime(first.year - 1, 1, 1))
-        standard.add("TZNAME", std_name)
-        standard.add("TZOFFSETFROM", std)
-        standard.add("TZOFFSETTO", std)
-        component.add_component(standard)
+        component.add_component(_observance(dt.datetime(max(first.year - 1, dt.MINYEAR), 1, 1), std_name, std, std, False))
         return component
     for observance in observances:
-        part = TimezoneStandard() if observance.to == std else TimezoneDaylight()
-        part.add("DTSTART", observance.onset(first.year - 1))
+        part = _observance(observance.onset(max(first.year - 1, dt.MINYEAR)), observance.name, observance.before, observance.to, observance.to != std)
         part.add("RRULE", observance.rrule)
-        part.add("TZNAME", observance.name)
-        part.add("TZOFFSETFROM", observance.before)
-        part.add("TZOFFSETTO", observance.to)
         component.add_component(part)
     return component
+
+
+def _by_changes(key: str, zone: zoneinfo.ZoneInfo, first: dt.date, last: dt.date) -> Timezone:
+    """One dated observance for the offset at the start of the year before `first`, and one
+    for each change from there to the day after `last`, as zoneinfo has them."""
+    begin = dt.datetime(max(first.year - 1, dt.MINYEAR), 1, 1, tzinfo=zone).astimezone(UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), tzinfo=UTC)
+    local = begin.astimezone(zone)
+    component = Timezone()
+    component.add("TZID", key)
+    offset = local.utcoffset()
+    found = changes(zone, begin, end)
+    # dateutil (vobject) fails on a zone without a STANDARD observance: if every offset of
+    # the stretch is daylight time, the first is written as STANDARD.
+    first_is_daylight = bool(local.dst()) and any(not change.dst for change in found)
+    component.add_component(_observance(local.replace(tzinfo=None), local.tzname() or "", offset, offset, first_is_daylight))
+    for change in found:
+        onset = (change.at + change.before).replace(tzinfo=None)
+        component.add_component(_observance(onset, change.name, change.before, change.after, change.dst))
+    return component
+
+
+def _observance(onset: dt.datetime, name: str, before: dt.timedelta, to: dt.timedelta, daylight: bool):
+    part = TimezoneDaylight() if daylight else TimezoneStandard()
+    part.add("DTSTART", onset)
+    if name:
+        part.add("TZNAME", name)
+    part.add("TZOFFSETFROM", before)
+    part.add("TZOFFSETTO", to)
+    return part
+
+
+def disagreements(component: Timezone, zone: dt.tzinfo, first: dt.date, last: dt.date) -> list[str]:
+    """Where the written VTIMEZONE and zoneinfo give different offsets, from the day before
+    `first` to the day after `last` (empty when they agree everywhere).
+
+    Both are constant between their changes, so comparing at the start, at every change
+    of either and one second before each covers every instant.
+    """
+    begin = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), tzinfo=UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), tzinfo=UTC)
+    try:
+        onsets = _onsets(Timezone.from_ical(component.to_ical()), end)  # as written, not as built
+    except ValueError as error:
+        return [str(error)]
+    points = {begin} | {change.at for change in changes(zone, begin, end)} | {at for at, _ in onsets if begin < at < end}
+    found = []
+    for point in sorted(points | {p - _SECOND for p in points if p - _SECOND >= begin}):
+        written = _written_offset(onsets, point)
+        actual = point.astimezone(zone).utcoffset()
+        if written != actual:
+            shown = "none (before the first observance)" if written is None else str(written)
+            found.append(f"at {point:%Y-%m-%d %H:%M:%S}Z it gives {shown}, zoneinfo {actual}")
+    return found
+
+
+def _written_offset(onsets: list[tuple[dt.datetime, dt.timedelta]], instant: dt.datetime) -> dt.timedelta | None:
+    passed = [offset for at, offset in onsets if at <= instant]
+    return passed[-1] if passed else None
+
+
+def _onsets(component: Timezone, until: dt.datetime) -> list[tuple[dt.datetime, dt.timedelta]]:
+    """(UTC instant, offset from then on) of every observance onset up to `until`, in order.
+
+    An onset is its local DTSTART (or RDATE, or RRULE date) in the offset before it,
+    TZOFFSETFROM. Only the RRULE form this module writes is read (FREQ=YEARLY, one
+    BYMONTH, one BYDAY such as -1SU); any other raises ValueError.
+    """
+    found = []
+    for part in component.subcomponents:
+        if part.name not in ("STANDARD", "DAYLIGHT"):
+            continue
+        before, after = part.decoded("TZOFFSETFROM"), part.decoded("TZOFFSETTO")
+        start = part.decoded("DTSTART")
+        if not isinstance(start, dt.datetime) or start.tzinfo is not None:
+            raise ValueError(f"{part.name} DTSTART must be a local date-time, not {start!r}")
+        locals_ = [start]
+        rdates = part.get("RDATE", [])
+        for value in rdates if isinstance(rdates, list) else [rdates]:
+            locals_ += [moment.dt for moment in value.dts]
+        if "RRULE" in part:
+            locals_ += _yearly(part["RRULE"], start, until)
+        found += [((moment - before).replace(tzinfo=UTC), after) for moment in locals_]
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def _yearly(rule, start: dt.datetime, until: dt.datetime) -> list[dt.datetime]:
+    keys = {key: value for key, value in rule.items()}
+    if keys.get("FREQ") != ["YEARLY"] or set(keys) - {"FREQ", "BYMONTH", "BYDAY"} or len(keys.get("BYMONTH", [])) != 1 or len(keys.get("BYDAY", [])) != 1:
+        raise ValueError(f"an RRULE this check does not read: {rule.to_ical().decode()}")
+    month = int(keys["BYMONTH"][0])
+    match = re.fullmatch(r"([+-]?\d)(SU|MO|TU|WE|TH|FR|SA)", str(keys["BYDAY"][0]))
+    if not match:
+        raise ValueError(f"an RRULE this check does not read: {rule.to_ical().decode()}")
+    ordinal, weekday = int(match[1]), _WEEKDAYS.index(match[2])
+    dates = []
+    for year in range(start.year, until.year + 1):
+        days = [dt.date(year, month, d) for d in range(1, 32) if _valid(year, month, d)]
+        chosen = [d for d in days if (d.weekday() + 1) % 7 == weekday]
+        if not 1 <= abs(ordinal) <= len(chosen):
+            continue
+        moment = dt.datetime.combine(chosen[ordinal - 1 if ordinal > 0 else ordinal], start.time())
+        if start <= moment:
+            dates.append(moment)
+    return dates
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True

@@ -73,16 +73,16 @@ def written(request, tmp_path_factory):
 
 
 def meant(week) -> list[tuple[str, int, int]]:
-    """(one-line summary, UTC start, UTC end) in Unix seconds, the same clock time every week."""
+    """(one-line summary, UTC start, UTC end) in Unix seconds: each copy at the same clock
+    time and as long (none of these copies lands on a skipped or repeated clock time)."""
     zone = ZoneInfo(week.plan.timezone)
     rows = []
     for copy in range(OPTIONS.weeks):
         for p in week.placements:
-            start, end = (
-                (moment.replace(tzinfo=None) + dt.timedelta(weeks=copy)).replace(tzinfo=zone)
-                for moment in (p.local_start, p.local_end)
-            )
-            rows.append((" ".join(p.occurrence.label.split()), int(start.timestamp()), int(end.timestamp())))
+            wall = p.local_start.replace(tzinfo=None) + dt.timedelta(weeks=copy)
+            start = int(wall.replace(tzinfo=zone).timestamp())
+            assert wall.replace(tzinfo=zone, fold=1).timestamp() == start, "a copy at a repeated or skipped clock time"
+            rows.append((" ".join(p.occurrence.label.split()), start, start + 60 * (p.end - p.start)))
     return sorted(rows)
 
 

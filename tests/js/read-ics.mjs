@@ -12,7 +12,12 @@ for (const component of root.getAllSubcomponents("vevent")) {
   const event = new ICAL.Event(component);
   const iterator = event.iterator();
   for (let next = iterator.next(); next && events.length < 10000; next = iterator.next()) {
-    const { startDate, endDate } = event.getOccurrenceDetails(next);
+    // A single event is its DTSTART and DTEND, as the apps show it. For an occurrence of a
+    // series, ical.js adds the real duration to the start's clock time, so an event that
+    // runs through a clock change would come out an hour off.
+    const { startDate, endDate } = event.isRecurring()
+      ? event.getOccurrenceDetails(next)
+      : { startDate: event.startDate, endDate: event.endDate };
     events.push({
       uid: event.uid,
       summary: event.summary,
