@@ -46,6 +46,11 @@ class RuleBroken(AssertionError):
     """The solver returned a week a checker rejects: a bug in a rule's model."""
 
 
+class ModelRejected(RuntimeError):
+    """CP-SAT refused the model (MODEL_INVALID, or any answer that is neither a week, nor
+    a proof that none exists, nor running out of time): a bug in trainweek, not the plan."""
+
+
 def build(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> WeekModel:
     m = WeekModel(plan, frame)
     for rule in HARD_RULES:
@@ -136,7 +141,10 @@ def solve(
         from trainweek.scheduler.diagnose import diagnose
 
         raise diagnose(plan, frame)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        problem = m.model.validate() or "no validation message"
+        raise ModelRejected(f"CP-SAT answered {solver.status_name(status)}: {problem}. This is a bug in trainweek; please report it with the plan file.")
+    if status == cp_model.UNKNOWN:
         raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
     starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}
     week = Week.from_starts(plan, frame, starts, weights)
