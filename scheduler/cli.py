@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from trainweek.scheduler.errors import EXIT_BAD_INPUT, TrainweekError
+from trainweek.scheduler.files import claim_output
 from trainweek.scheduler.loading import load_plan
 from trainweek.scheduler.plan import parse_grid
 from trainweek.scheduler.training import WEIGHT_NAMES, Goal
@@ -138,12 +139,6 @@ def main():
     """Plan a week of running and lifting that respects how the two interfere."""
 
 
-def _claim(path, kind: str, force: bool, inputs=(), option: str = "-o"):
-    from trainweek.scheduler.files import claim_output
-
-    return claim_output(path, kind, force, inputs, option)
-
-
 def _draw(week, pictures) -> None:
     from trainweek.scheduler.view import RENDERERS
 
@@ -172,8 +167,8 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     source = open_plan(plan_file)
     options = _options(**solve_args)
     choice = _calendar_choice(remind, weeks)
-    calendar = None if no_ics else _claim(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
-    pictures = [_claim(path, kind, force, source.inputs, option) for kind, path, option in (("html", html_path, "--html"), ("svg", svg_path, "--svg")) if path]
+    calendar = None if no_ics else claim_output(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
+    pictures = [claim_output(path, kind, force, source.inputs, option) for kind, path, option in (("html", html_path, "--html"), ("svg", svg_path, "--svg")) if path]
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
     for note in earlier.notes:
         click.echo(f"Note: {note}", err=True)
@@ -206,7 +201,7 @@ def show(plan_file, output, force, **solve_args):
 
     source = open_plan(plan_file)
     options = _options(**solve_args)
-    page = _claim(output or Path(plan_file).stem + ".html", "html", force, source.inputs)
+    page = claim_output(output or Path(plan_file).stem + ".html", "html", force, source.inputs)
     _draw(solve_plan_file(source, options), [page])
     address = page.path.resolve().as_uri()
     try:
@@ -232,7 +227,7 @@ def init(goal, output, force):
     """Write a commented starter availability file for a goal."""
     from trainweek.scheduler.starter import starter_text
 
-    target = _claim(output, "yaml", force)
+    target = claim_output(output, "yaml", force)
     target.write(starter_text(Goal(goal), str(target.path)).encode())
     click.echo(f"Wrote {target.path}. Edit your windows and sessions, then run: trainweek solve {target.path}")
 
@@ -252,7 +247,7 @@ def example(name, output, force):
         click.echo("Write one with: trainweek example NAME, then solve it with: trainweek solve NAME.yaml")
         return
     text = example_text(name)
-    target = _claim(output or f"{name}.yaml", "yaml", force)
+    target = claim_output(output or f"{name}.yaml", "yaml", force)
     target.write(text.encode())
     click.echo(f"Wrote {target.path}. Solve it with: trainweek solve {target.path}")
 
@@ -336,7 +331,7 @@ def sweep(plan_file, sweeps, as_json, html_dir, force, **solve_args):
     results = sweep_plan_file(source, grid, options, reasons=bool(html_dir))
     if html_dir:
         names = [Path(html_dir) / f"week-{chr(ord('A') + n)}.html" for n in range(len(results))]
-        pages = [_claim(name, "html", force, source.inputs, "--html-dir") for name in names]
+        pages = [claim_output(name, "html", force, source.inputs, "--html-dir") for name in names]
         for entry, page in zip(results, pages):
             _draw(entry.week, [page])
         if not as_json:

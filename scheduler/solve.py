@@ -142,8 +142,13 @@ def solve(
 
         raise diagnose(plan, frame)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        from ortools import __version__ as ortools_version
+
         problem = m.model.validate() or "no validation message"
-        raise ModelRejected(f"CP-SAT answered {solver.status_name(status)}: {problem}. This is a bug in trainweek; please report it with the plan file.")
+        raise ModelRejected(
+            f"CP-SAT (ortools {ortools_version}) answered {solver.status_name(status)}: {problem}. "
+            "This is a bug in trainweek (or an ortools older than pyproject.toml allows); please report it with the plan file."
+        )
     if status == cp_model.UNKNOWN:
         raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
     starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}
