@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from trainweek.scheduler.errors import EXIT_BAD_INPUT, BadOption, TrainweekError
+from trainweek.scheduler.files import claim_output
 from trainweek.scheduler.loading import load_plan
 from trainweek.constraints import WEIGHT_NAMES
 from trainweek.scheduler.plan import parse_weight_setting, parse_weight_values, visible, weight_name
@@ -81,26 +82,11 @@ def _options(week_start, grid, weights, workers, seed, time_limit):
         raise UserError(f"--{flag} {given.get(error.option, error.value)}: {error.reason}") from None
 
 
-def _solving(path: str, work):
-    """Run solver work; a failure a person can act on is named with the plan file it is about."""
-    try:
-        return work()
-    except TrainweekError as error:
-        error.args = (f"{path}: {error}",)
-        raise
+def run_solve(path: str, earlier=None, **solve_args):
+    """The library's solve of one plan file, with the solver options as the command line gave them."""
+    from trainweek.scheduler.api import solve_plan_file
 
-
-def run_solve(path: str, previous=None, **solve_args):
-    """Load, solve and explain one plan; an earlier calendar file of it (parsed once, `ics.earlier_events`)
-    is where the search starts, so sessions that need not move stay put."""
-    from trainweek.scheduler.frame import resolve_week_start
-    from trainweek.scheduler.ics import previous_starts
-    from trainweek.scheduler.solve import solve
-
-    plan = _load(path)
-    options = _options(**solve_args)
-    near = previous_starts(plan, resolve_week_start(plan, options.week_start), previous) if previous else None
-    return _solving(path, lambda: solve(plan, options, near=near))
+    return solve_plan_file(path, _options(**solve_args), earlier)
 
 
 def calendar_options(command):
@@ -137,23 +123,11 @@ def main():
     """Plan a week of running and lifting that respects how the two interfere."""
 
 
-def _pictures(force: bool, wanted: list[tuple[str, str | None]]) -> list[tuple[str, Path]]:
-    """The pictures of the week asked for as (kind, path), each checked as safe to write."""
-    from trainweek.scheduler.files import previous_output
-    from trainweek.scheduler.view import MARKER
-
-    chosen = [(kind, Path(path)) for kind, path in wanted if path]
-    for _, target in chosen:
-        previous_output(target, MARKER.encode(), force)
-    return chosen
-
-
-def _draw(week, pictures: list[tuple[str, Path]]) -> None:
-    from trainweek.scheduler.files import write_atomic
+def _draw(week, pictures) -> None:
     from trainweek.scheduler.view import RENDERERS
 
-    for kind, target in pictures:
-        write_atomic(target, RENDERERS[kind](week).encode())
+    for picture in pictures:
+        picture.write(RENDERERS[picture.kind](week).encode())
 
 
 @main.command()
@@ -170,28 +144,32 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
     from rich.console import Console
 
-    from trainweek.scheduler.files import previous_output, write_atomic
-    from trainweek.scheduler.ics import PRODID, earlier_events, week_ics
+    from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, open_plan, solve_plan_file
+    from trainweek.scheduler.ics import week_ics
     from trainweek.scheduler.report import as_json as week_json, print_week
 
-    target = Path(output) if output else Path(Path(plan_file).stem + ".ics")
+    source = open_plan(plan_file)
+    options = _options(**solve_args)
     choice = _calendar_choice(remind, weeks)
-    pictures = _pictures(force, [("html", html_path), ("svg", svg_path)])
-    previous = None
-    if not no_ics:
-        previous = earlier_events(previous_output(target, PRODID.encode(), force))
-    week = run_solve(plan_file, previous, **solve_args)
+    calendar = None if no_ics else claim_output(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
+    pictures = [claim_output(path, kind, force, source.inputs, option) for kind, path, option in (("html", html_path, "--html"), ("svg", svg_path, "--svg")) if path]
+    earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
+    for note in earlier.notes:
+        click.echo(f"Note: {note}", err=True)
+    week = solve_plan_file(source, options, earlier.data)
     _draw(week, pictures)
-    if not no_ics:
-        write_atomic(target, week_ics(week, previous, choice))
+    if calendar:
+        calendar.write(week_ics(week, earlier.data, choice))
+    # With -o /dev/stdout the file is the output: the table and messages go to stderr.
+    to_stderr = any(output.is_stdout() for output in [calendar, *pictures] if output)
     if as_json:
-        click.echo(json.dumps(week_json(week), indent=2))
+        click.echo(json.dumps(week_json(week), indent=2), err=to_stderr)
     else:
-        print_week(week, Console())
-        if not no_ics:
-            click.echo(f"Wrote {target} ({len(week.placements) * weeks} events). Import it into your calendar app.")
-        for _, picture in pictures:
-            click.echo(f"Wrote {picture}.")
+        print_week(week, Console(stderr=to_stderr))
+        if calendar:
+            click.echo(f"Wrote {calendar.path} ({len(week.placements) * weeks} events). Import it into your calendar app.", err=to_stderr)
+        for picture in pictures:
+            click.echo(f"Wrote {picture.path}.", err=to_stderr)
 
 
 @main.command()
@@ -203,15 +181,18 @@ def show(plan_file, output, force, **solve_args):
     """Solve the week in PLAN_FILE, write it as a web page and open it in your browser."""
     import webbrowser
 
-    target = Path(output) if output else Path(Path(plan_file).stem + ".html")
-    pictures = _pictures(force, [("html", str(target))])
-    _draw(run_solve(plan_file, **solve_args), pictures)
-    address = target.resolve().as_uri()
+    from trainweek.scheduler.api import open_plan, solve_plan_file
+
+    source = open_plan(plan_file)
+    options = _options(**solve_args)
+    page = claim_output(output or Path(plan_file).stem + ".html", "html", force, source.inputs)
+    _draw(solve_plan_file(source, options), [page])
+    address = page.path.resolve().as_uri()
     try:
         opened = webbrowser.open(address)
     except webbrowser.Error:
         opened = False
-    click.echo(f"Wrote {target}; " + ("opened it in your browser." if opened else f"no browser to open here; open {address} to see it."))
+    click.echo(f"Wrote {page.path}; " + ("opened it in your browser." if opened else f"no browser to open here; open {address} to see it."))
 
 
 @main.command()
@@ -229,14 +210,31 @@ def validate(plan_file):
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(goal, output, force):
     """Write a commented starter availability file for a goal."""
-    from trainweek.scheduler.files import write_atomic
     from trainweek.scheduler.starter import starter_text
 
-    target = Path(output)
-    if target.exists() and not force:
-        raise UserError(f"{target} already exists; pass --force to overwrite it or choose another path with -o")
-    write_atomic(target, starter_text(Goal(goal), str(target)).encode())
-    click.echo(f"Wrote {target}. Edit your windows and sessions, then run: trainweek solve {target}")
+    target = claim_output(output, "yaml", force)
+    target.write(starter_text(Goal(goal), str(target.path)).encode())
+    click.echo(f"Wrote {target.path}. Edit your windows and sessions, then run: trainweek solve {target.path}")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write it (default: NAME.yaml in the current folder).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def example(name, output, force):
+    """List the bundled example plans, or write the one called NAME to a file."""
+    from trainweek.scheduler.api import example_names, example_text
+
+    if name is None:
+        for known in example_names():
+            first = example_text(known).splitlines()[0].lstrip("# ")
+            click.echo(f"{known:20} {first}")
+        click.echo("Write one with: trainweek example NAME, then solve it with: trainweek solve NAME.yaml")
+        return
+    text = example_text(name)
+    target = claim_output(output or f"{name}.yaml", "yaml", force)
+    target.write(text.encode())
+    click.echo(f"Wrote {target.path}. Solve it with: trainweek solve {target.path}")
 
 
 @main.command()
@@ -311,17 +309,18 @@ def sweep(plan_file, sweeps, as_json, html_dir, force, **solve_args):
     """Solve under several weight values and show how the week changes."""
     from rich.console import Console
 
+    from trainweek.scheduler.api import open_plan, sweep_plan_file
     from trainweek.scheduler.report import print_sweep, sweep_json
-    from trainweek.scheduler.sweep import sweep as run_sweep
 
     grid = _sweep_grid(sweeps)
-    plan = _load(plan_file)
+    source = open_plan(plan_file)
     options = _options(weights=(), **solve_args)
-    results = _solving(plan_file, lambda: run_sweep(plan, grid, options))
+    results = sweep_plan_file(source, grid, options)
     if html_dir:
         names = [Path(html_dir) / f"week-{chr(ord('A') + n)}.html" for n in range(len(results))]
-        for entry, picture in zip(results, _pictures(force, [("html", str(name)) for name in names])):
-            _draw(entry.week, [picture])
+        pages = [claim_output(name, "html", force, source.inputs, "--html-dir") for name in names]
+        for entry, page in zip(results, pages):
+            _draw(entry.week, [page])
         if not as_json:
             click.echo(f"Wrote {len(names)} week views to {html_dir}.")
     if as_json:

@@ -118,6 +118,9 @@ def _bad_option(error: ValidationError, values: dict[str, Any]) -> BadOption:
     return BadOption(option, value, reason)
 
 
+class ModelRejected(RuntimeError):
+    """CP-SAT refused the model (MODEL_INVALID, or any answer that is neither a week, nor
+    a proof that none exists, nor running out of time): a bug in trainweek, not the plan."""
 
 
 def build(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> WeekModel:
@@ -202,7 +205,15 @@ def solve(
     elapsed = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
         raise diagnose(plan, frame, deadline)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        from ortools import __version__ as ortools_version
+
+        problem = m.model.validate() or "no validation message"
+        raise ModelRejected(
+            f"CP-SAT (ortools {ortools_version}) answered {solver.status_name(status)}: {problem}. "
+            "This is a bug in trainweek (or an ortools older than pyproject.toml allows); please report it with the plan file."
+        )
+    if status == cp_model.UNKNOWN:
         raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
     starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}
     week = finished_week(

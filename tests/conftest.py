@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,12 @@ def fixed_clock(monkeypatch):
 @pytest.fixture(params=EXAMPLES, ids=lambda p: p.stem)
 def example_path(request) -> Path:
     return request.param
+
+
+def need_program(available: bool, missing: str) -> None:
+    """Skip on a developer's machine without the program; under CI (CI set) that is a failure."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{missing}; CI must run this test")
+    pytest.skip(missing)

@@ -340,4 +340,4 @@ def test_a_refused_page_path_does_not_point_at_the_calendar_option(tmp_path):
     page.write_text("my own page")
     result, _ = run(["solve", str(plan), "--no-ics", "--html", str(page)], tmp_path)
     assert result.exit_code == 2
-    assert error_line(result) == f"Error: {page} exists and was not written by trainweek; write to another path or pass --force to replace it"
+    assert error_line(result) == f"Error: {page} exists and was not written by trainweek; choose another path with --html or pass --force to replace it with the week page"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import need_program
 from trainweek.scheduler.loading import load_plan
 from trainweek.scheduler.solve import solve
 from trainweek.scheduler.view import week_html, week_svg
@@ -35,13 +36,13 @@ GIVE_UP_AFTER = 60
 MISSING = "chromium is not installed (apt-get install chromium); .ci/run installs it"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _needs_chromium():
-    """Skip on a developer's machine without chromium; under CI that is a failure."""
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{MISSING}, but CI must run this test")
-        pytest.skip(MISSING)
+    """Skip on a developer's machine without chromium; under CI that is a failure.
+
+    Module-scoped, so it runs before the module-scoped `browser` fixture starts chromium.
+    """
+    need_program(CHROMIUM is not None, MISSING)
 
 # What the page shows, read back from the rendered DOM.
 READ_PAGE = """(() => {

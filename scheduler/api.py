@@ -1,0 +1,139 @@
+"""What the commands do, as library functions: load a plan file, solve it (starting from
+the calendar trainweek wrote for it before), sweep it; the CLI only parses arguments and
+prints. Failures are `TrainweekError`s whose message names the plan file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainweek.scheduler.errors import TrainweekError
+from trainweek.scheduler.ics import Earlier
+from trainweek.scheduler.loading import load_plan
+from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.solve import SolveOptions
+from trainweek.scheduler.week import Week
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A loaded plan and the file it came from."""
+
+    path: str
+    plan: Plan
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file this plan makes a run read: the plan itself and its busy .ics files;
+        no output may replace one of them."""
+        from trainweek.scheduler.busy import is_calendar_file
+
+        return (Path(self.path), *(Path(entry) for entry in self.plan.busy if isinstance(entry, str) and is_calendar_file(entry)))
+
+
+def open_plan(path: str) -> PlanFile:
+    return PlanFile(str(path), load_plan(path))
+
+
+@contextmanager
+def about(path: str):
+    """A failure a person can act on is named with the plan file it is about."""
+    try:
+        yield
+    except TrainweekError as error:
+        error.args = (f"{path}: {error}",)
+        raise
+
+
+@dataclass(frozen=True)
+class EarlierCalendar:
+    """What can be used of a calendar file trainweek wrote before: its readable events,
+    parsed once (UID -> VEVENT, as `ics` takes them), and a note for each event it had to
+    leave out (a hand edit, usually)."""
+
+    data: Earlier | None
+    notes: tuple[str, ...] = ()
+
+
+def earlier_calendar(data: bytes | None, name: str = "the earlier calendar") -> EarlierCalendar:
+    """The earlier file without the events that cannot be read (no UID, DTSTART or DTEND,
+    a SEQUENCE that is not a number...): a re-solve keeps the rest and says what it left out."""
+    if not data:
+        return EarlierCalendar(None)
+    from icalendar import Calendar
+
+    try:
+        calendar = Calendar.from_ical(data)
+    except ValueError as error:
+        return EarlierCalendar(None, (f"{name}: cannot read it as a calendar ({error}); every event starts afresh",))
+    events, notes = {}, []
+    for event in calendar.walk("VEVENT"):
+        problem = _unreadable(event)
+        if problem:
+            uid = event.get("UID")
+            notes.append(f"{name}: left out the event {str(uid) if uid else '(no UID)'}: {problem}; it starts afresh")
+        else:
+            events[str(event["UID"])] = event
+    return EarlierCalendar(events, tuple(notes))
+
+
+def _unreadable(event) -> str | None:
+    """Why trainweek cannot use this event of its earlier file, or None."""
+    for name in ("UID", "DTSTART", "DTEND"):
+        if name not in event:
+            return f"it has no {name}"
+    for name, problem in getattr(event, "errors", ()):
+        return f"{name} is broken ({problem})"
+    try:
+        int(event.get("SEQUENCE", 0))
+        for name in ("DTSTART", "DTEND"):
+            moment = event.decoded(name)
+            if not isinstance(moment, dt.datetime):
+                return f"{name} is a date, not a time"
+            if moment.tzinfo is None:
+                return f"{name} has no time zone"
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        return f"it cannot be read ({error})"
+    return None
+
+
+def solve_plan_file(source: PlanFile | str, options: SolveOptions = SolveOptions(), earlier: bytes | Earlier | None = None) -> Week:
+    """Load and solve one plan (the week carries its reasons). `earlier` is a calendar
+    trainweek wrote for it before: the search starts there, so sessions that need not move stay put."""
+    from trainweek.scheduler.frame import resolve_week_start
+    from trainweek.scheduler.ics import previous_starts
+    from trainweek.scheduler.solve import solve
+
+    source = source if isinstance(source, PlanFile) else open_plan(source)
+    with about(source.path):
+        near = previous_starts(source.plan, resolve_week_start(source.plan, options.week_start), earlier) if earlier else None
+        return solve(source.plan, options, near=near)
+
+
+def sweep_plan_file(source: PlanFile | str, grid: dict[str, list[float]], options: SolveOptions = SolveOptions()):
+    """The distinct weeks `sweep` finds for the plan, each with its reasons."""
+    from trainweek.scheduler.sweep import sweep
+
+    source = source if isinstance(source, PlanFile) else open_plan(source)
+    with about(source.path):
+        return sweep(source.plan, grid, options)
+
+
+def example_names() -> list[str]:
+    """The bundled example plans, by name (`strength-first`, ...)."""
+    from importlib.resources import files
+
+    return sorted(entry.name[: -len(".yaml")] for entry in files("trainweek.examples").iterdir() if entry.name.endswith(".yaml"))
+
+
+def example_text(name: str) -> str:
+    from importlib.resources import files
+
+    from trainweek.scheduler.errors import BadInput
+
+    if name not in example_names():
+        raise BadInput(f"no example named '{name}'; the examples are: {', '.join(example_names())}")
+    return files("trainweek.examples").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
