@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from trainweek.constraints.rule import Relaxation, SizeProblem, count, with_rules
 from trainweek.scheduler.model import WeekModel, apart_domain
 from trainweek.scheduler.timetext import format_minutes
-from trainweek.scheduler.training import Modality
+from trainweek.scheduler.training import Kind, Modality
 from trainweek.scheduler.week import Week, rest_between, spaced
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
             found.setdefault(second.occurrence.index, []).append(
                 f"the second run of a double with {first.occurrence.label}, "
                 f"{format_minutes(rest_between(first, second))} after it to refuel (doubles)"
-                if second.spec.kind.value == "run" and first.spec.kind.value == "run"
+                if first.spec.kind is second.spec.kind is Kind.run
                 else f"a double with {first.occurrence.label}, {format_minutes(rest_between(first, second))} "
                 "after it to refuel (doubles)"
             )

@@ -92,12 +92,14 @@ def reasons(week: Week) -> dict[int, list[str]]:
     clearance = week.plan.rules.key_clearance
     if not clearance:
         return {}
-    length = week.frame.length
+    wrap = week.plan.rules.repeat_weekly
     placed = week.by_occurrence()
     found: dict[int, list[str]] = {}
     for k, o in _pairs(week.plan.occurrences):
         key, other = placed[k.index], placed[o.index]
-        before = (key.start - other.end) % length
+        before = key.start - other.end
+        if wrap and before < 0:
+            before += week.frame.length  # the other session of the week before
         if clearance <= before < clearance + 24 * 60:
             found.setdefault(o.index, []).append(
                 f"done {format_minutes(before)} before {WEEKDAY_NAMES[key.day]}'s {key.occurrence.label}: "

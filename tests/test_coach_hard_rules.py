@@ -282,3 +282,11 @@ def test_the_solver_spaces_a_double(patterns):
     runs = sorted((p for p in week.placements if p.spec.kind.value == "run"), key=lambda p: p.start)
     assert runs[1].start - runs[0].end >= 240
     assert violations(week) == {}
+
+
+def test_key_clearance_reason_counts_back_into_last_week_only_when_the_week_repeats():
+    one_off = v2([LEGS, LONG_RUN], rules={"repeat_weekly": False, "easy_days_between": 0})
+    assert key_clearance.reasons(week_at(one_off, "sun 07:00", "mon 09:00")) == {}  # Sunday comes after Monday
+    repeating = v2([LEGS, LONG_RUN], rules={"easy_days_between": 0})
+    said = key_clearance.reasons(week_at(repeating, "sun 07:00", "mon 09:00"))
+    assert said == {0: ["done 25h before Monday's Long run: the legs come to a key session with 24h clear (key_clearance)"]}
