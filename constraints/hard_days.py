@@ -10,7 +10,7 @@ load the lower body, swimming the upper body, rowing and full-body lifting both.
 Two demanding sessions for the same region may share a day, a *stacked hard day* that
 counts as one hard day, when they are at least `stack_gap` apart (end to start; default
 6 h). The gap holds between any two of them, so across midnight too; between days kept
-apart by an easier day it is always met. `stack_gap: false` forbids stacking: at most one
+apart by an easier day it is met as long as it is under a day. `stack_gap: false` forbids stacking: at most one
 demanding session per region on a day. `max_demanding_per_day` caps the demanding
 sessions of a day whatever they load.
 
@@ -107,25 +107,25 @@ def check(week: Week) -> list[str]:
     placed = week.by_occurrence()
     problems = []
     for a, b in _pairs(week.plan.occurrences):
-        first, second = placed[a.index], placed[b.index]
+        first, second = sorted((placed[a.index], placed[b.index]), key=lambda p: p.start)
         words = region_words(a.spec.regions & b.spec.regions)
         if rules.stack_gap is not None and not spaced(first, second, rules.stack_gap, None, length):
             problems.append(
-                f"{_named(first)} and {_named(second)} are demanding for the {words} and closer than "
-                f"{format_minutes(rules.stack_gap)} (stack_gap)"
+                f"{_named(first)} and {_named(second)} are both demanding for the {words}: a stacked hard day "
+                f"needs {format_minutes(rules.stack_gap)} between them (stack_gap)"
             )
         if first.day == second.day:
             if rules.stack_gap is None:
                 problems.append(
-                    f"{_named(first)} and {_named(second)} are two demanding sessions for the {words} on one day; "
-                    "stack_gap forbids stacking"
+                    f"{_named(first)} and {_named(second)} are both demanding for the {words} on one day, and "
+                    "stacked hard days are off (stack_gap)"
                 )
             continue
         between = day_distance(first.day, second.day, wrap) - 1
         if between < rules.easy_days_between:
             problems.append(
-                f"{_named(first)} and {_named(second)} are demanding for the {words} with "
-                f"{count(between, 'easier day')} between; easy_days_between asks for {rules.easy_days_between}"
+                f"the {words} need {count(rules.easy_days_between, 'easier day')} between {_named(first)} and "
+                f"{_named(second)}, not {between} (easy_days_between)"
             )
     most = rules.max_demanding_per_day
     if most is not None:
@@ -133,7 +133,8 @@ def check(week: Week) -> list[str]:
             heavy = [p for p in week.on_day(day) if p.occurrence.demanding]
             if len(heavy) > most:
                 problems.append(
-                    f"{WEEKDAY_NAMES[day]} holds {count(len(heavy), 'demanding session')}; max_demanding_per_day is {most}"
+                    f"{WEEKDAY_NAMES[day]} holds {count(len(heavy), 'demanding session')}, more than "
+                    f"{most} (max_demanding_per_day)"
                 )
     return problems
 

@@ -56,9 +56,9 @@ def check(week: Week) -> list[str]:
     wrap = week.frame.length if week.plan.rules.repeat_weekly else None
     placed = week.by_occurrence()
     return [
-        f"demanding sessions {placed[a.index].occurrence.label} ({placed[a.index].when}) and "
-        f"{placed[b.index].occurrence.label} ({placed[b.index].when}) load the same region "
-        f"less than {format_minutes(recovery)} apart"
+        f"the {region_words(a.spec.regions & b.spec.regions)} need {format_minutes(recovery)} between the demanding "
+        f"sessions {placed[a.index].occurrence.label} ({placed[a.index].when}) and "
+        f"{placed[b.index].occurrence.label} ({placed[b.index].when}) (hard_recovery)"
         for a, b in _pairs(week.plan.occurrences)
         if not spaced(placed[a.index], placed[b.index], recovery, None, wrap)
     ]

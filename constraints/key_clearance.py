@@ -79,9 +79,9 @@ def check(week: Week) -> list[str]:
     length = week.frame.length if week.plan.rules.repeat_weekly else None
     placed = week.by_occurrence()
     return [
-        f"{placed[o.index].occurrence.label} ({placed[o.index].when}) is demanding for the "
-        f"{region_words(k.spec.regions & o.spec.regions)} and ends within {format_minutes(clearance)} before the key "
-        f"session {placed[k.index].occurrence.label} ({placed[k.index].when})"
+        f"the {region_words(k.spec.regions & o.spec.regions)} need {format_minutes(clearance)} clear before the key "
+        f"session {placed[k.index].occurrence.label} ({placed[k.index].when}), and {placed[o.index].occurrence.label} "
+        f"({placed[o.index].when}) is demanding for them (key_clearance)"
         for k, o in _pairs(week.plan.occurrences)
         if not _clear(placed[k.index], placed[o.index], clearance, length)
     ]

@@ -49,7 +49,8 @@ def check(week: Week) -> list[str]:
     placed = week.by_occurrence()
     return [
         f"{placed[s.index].occurrence.label} ({placed[s.index].when}) and {placed[e.index].occurrence.label} "
-        f"({placed[e.index].when}) are closer than {format_minutes(gap)}"
+        f"({placed[e.index].when}) "
+        + (f"need {format_minutes(gap)} between them to change and get going (modality_gap)" if gap else "overlap (modality_gap)")
         for s, e in strength_endurance_pairs(week.plan.occurrences)
         if not spaced(placed[s.index], placed[e.index], gap, None, wrap)
     ]
