@@ -293,3 +293,24 @@ def test_key_clearance_reason_counts_back_into_last_week_only_when_the_week_repe
     repeating = v2([LEGS, LONG_RUN], rules={"easy_days_between": 0})
     said = key_clearance.reasons(week_at(repeating, "sun 07:00", "mon 09:00"))
     assert said == {0: ["done 25h before Monday's Long run: the legs come to a key session with 24h clear (key_clearance)"]}
+
+
+@pytest.mark.parametrize("patterns", [False, True], ids=["pairs", "day-patterns"])
+def test_a_marathoners_key_long_run_gets_a_clear_day_before_it(patterns):
+    plan = v2(
+        [
+            dict(LEGS, times=2, prefer={"days": ["sat", "wed"]}),
+            dict(LONG_RUN, duration="150m", prefer={"days": ["sun"], "time": "07:00-10:00"}),
+            dict(INTERVALS, prefer={"days": ["sat"]}),
+            dict(EASY_RUN, times=2),
+        ],
+        availability={day: ["06:00-08:00", "17:00-21:00"] for day in ALL_DAY} | {"sun": ["07:00-12:00"]},
+        goals=["endurance"],
+    )
+    with same_day_form(patterns):
+        week = solve_plan(plan)
+    assert violations(week) == {}
+    long_run = next(p for p in week.placements if p.occurrence.is_key)
+    for p in week.placements:
+        if p.occurrence.demanding and p is not long_run:
+            assert not (0 <= long_run.start - p.end < 24 * 60), p.occurrence.label
