@@ -16,9 +16,12 @@ from collections.abc import Iterable
 from trainweek.constraints import (
     availability,
     consistency,
+    doubles,
     fatigue_spread,
     goal_order,
+    hard_days,
     hard_recovery,
+    key_clearance,
     modality_gap,
     no_overlap,
     preferred_times,
@@ -36,9 +39,12 @@ HARD_RULES: tuple[HardRule, ...] = (
     availability,
     no_overlap,
     modality_gap,
+    doubles,
     rest_days,
     sessions_per_day,
+    hard_days,
     hard_recovery,
+    key_clearance,
     repeat_days,
 )
 SOFT_OBJECTIVES: tuple[SoftObjective, ...] = (goal_order, separation, fatigue_spread, preferred_times, consistency)
@@ -49,7 +55,10 @@ ALL_RULES: tuple[Rule, ...] = HARD_RULES + SOFT_OBJECTIVES
 _DECIDE_FIRST: tuple[Rule, ...] = (
     goal_order,
     modality_gap,
+    hard_days,
+    key_clearance,
     hard_recovery,
+    doubles,
     separation,
     preferred_times,
     consistency,

@@ -2,10 +2,15 @@
 
 RULES.md version 2: a lift and an endurance session (run, bike, swim, row) are at least
 `modality_gap` apart (default 10 min, the article's shortest rest inside one visit), end
-of one to start of the other, in either order. Longer is never worse here: how close they
-may come without blunting the lift is the soft objective `interference`. A person may
-raise the minimum (e.g. 6h forbids one-visit pairs). With `repeat_weekly` it also holds
+of one to start of the other, in either order: time to change, drink and get going. It
+is a minimum only, and longer is never worse here (version 1's 10-20 min window, which
+forbade 21 min to 6 h, is gone); how much a close pair blunts the lift is the soft
+objective `interference`. A person may raise the minimum (e.g. 6h forbids one-visit
+pairs). Mobility is neither modality and takes no gap. With `repeat_weekly` it also holds
 from Sunday into the next Monday.
+
+Posted per (lift, endurance session) pair as the allowed differences of their starts
+(`apart_domain` through `keep_apart`), so the day patterns know which pairs can share a day.
 """
 
 from __future__ import annotations
@@ -44,22 +49,26 @@ def check(week: Week) -> list[str]:
     placed = week.by_occurrence()
     return [
         f"{placed[s.index].occurrence.label} ({placed[s.index].when}) and {placed[e.index].occurrence.label} "
-        f"({placed[e.index].when}) are closer than {format_minutes(gap)}"
+        f"({placed[e.index].when}) "
+        + (f"need {format_minutes(gap)} between them to change and get going (modality_gap)" if gap else "overlap (modality_gap)")
         for s, e in strength_endurance_pairs(week.plan.occurrences)
         if not spaced(placed[s.index], placed[e.index], gap, None, wrap)
     ]
 
 
 def reasons(week: Week) -> dict[int, list[str]]:
+    """Said of the second part of one visit: how long there is to change and get going."""
     visit = week.plan.rules.visit_rest
     placed = week.by_occurrence()
     found: dict[int, list[str]] = {}
     for s, e in strength_endurance_pairs(week.plan.occurrences):
-        lift, endurance = placed[s.index], placed[e.index]
-        rest = rest_between(lift, endurance)
+        first, second = sorted((placed[s.index], placed[e.index]), key=lambda p: p.start)
+        rest = rest_between(first, second)
         if visit and visit[0] <= rest <= visit[1]:
-            found.setdefault(s.index, []).append(f"one visit with {endurance.occurrence.label}, {rest} min rest between")
-            found.setdefault(e.index, []).append(f"one visit with {lift.occurrence.label}, {rest} min rest between")
+            found.setdefault(second.occurrence.index, []).append(
+                f"straight after {first.occurrence.label} in one visit, {rest} min to change and get going "
+                f"({NAME})"
+            )
     return found
 
 
@@ -78,6 +87,7 @@ def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:
 
 
 def _shorter_gap(plan: Plan) -> Iterator[Relaxation]:
+    """6h -> 5h, ..., 1h, then 10 min; never below the default."""
     gap = plan.rules.modality_gap
     shorter = [hours * 60 for hours in range(gap // 60 - 1, 0, -1)] + [10]
     for minutes in (m for m in shorter if m < gap):

@@ -8,8 +8,8 @@ and a fixed size interval. Rules ask this container for derived variables (same-
 pairs, order, days holding a kind of session) so each is made once however many rules use
 it, and post through its helpers whatever depends on how same-day costs are formulated:
 `same_day_cost` and `day_holds` alone choose between session pairs and day patterns
-(`uses_day_patterns`), and `keep_apart`, `limit_sessions_a_day` and `limit_training_days`
-record what the hard rules allow so the day patterns can leave out what they forbid. A
+(`uses_day_patterns`), and `keep_apart`, `limit_sessions_a_day`, `limit_chosen_a_day` and
+`limit_training_days` record what the hard rules allow so the day patterns can leave out what they forbid. A
 rule module never asks which form is in use.
 """
 
@@ -57,6 +57,8 @@ class WeekModel:
         self._allowed_differences: dict[tuple[int, int], cp_model.Domain] = {}
         self.sessions_a_day_at_most: int | None = None
         self.training_days_at_most: int | None = None
+        # (sessions of the file, most of them on one day) from `limit_chosen_a_day`.
+        self._chosen_a_day_at_most: list[tuple[frozenset[int], int]] = []
         for item in self.items:
             self._place(item)
 
@@ -121,6 +123,23 @@ class WeekModel:
         self.sessions_a_day_at_most = most
         for day in range(7):
             flags = [self.on_day[i.index][day] for i in self.items if day in self.on_day[i.index]]
+            if len(flags) > most:
+                self.model.add(sum(flags) <= most).only_enforce_if(literal)
+
+    def limit_chosen_a_day(self, chosen: Iterable[Occurrence], most: int, literal: cp_model.IntVar) -> None:
+        """At most `most` of the chosen sessions on any one day, behind a rule's literal.
+
+        The choice must hold every repeat of a session or none (it is remembered by
+        session of the file), so day patterns can leave out those holding more.
+        """
+        self._not_yet_formulated()
+        chosen = list(chosen)
+        specs = frozenset(item.spec_index for item in chosen)
+        if sum(1 for item in self.items if item.spec_index in specs) != len(chosen):
+            raise ValueError("limit_chosen_a_day takes every repeat of a session or none")
+        self._chosen_a_day_at_most.append((specs, most))
+        for day in range(7):
+            flags = [self.on_day[i.index][day] for i in chosen if day in self.on_day[i.index]]
             if len(flags) > most:
                 self.model.add(sum(flags) <= most).only_enforce_if(literal)
 
@@ -272,8 +291,8 @@ class WeekModel:
 
         A pattern is a set of sessions of the file (repeats fall on different days, so a
         session is in a day's pattern or not) that the hard rules let share that day: no
-        more than `limit_sessions_a_day` allows, within the day's free minutes, and no pair
-        that `keep_apart` keeps off one day. Same-day costs become linear in the pattern
+        more than `limit_sessions_a_day` and `limit_chosen_a_day` allow, within the day's
+        free minutes, and no pair that `keep_apart` keeps off one day. Same-day costs become linear in the pattern
         booleans, and the LP relaxation of this set partition bounds the fatigue and
         separation objectives tightly where the pair booleans cannot (docs/model.md). With
         `limit_training_days`, enough days must have the empty pattern. It relies on the
@@ -299,6 +318,8 @@ class WeekModel:
                     if sum(self.plan.sessions[s].duration for s in specs) > free:
                         continue
                     if not all(pair in fits for pair in itertools.combinations(specs, 2)):
+                        continue
+                    if any(len(limited.intersection(specs)) > most for limited, most in self._chosen_a_day_at_most):
                         continue
                     chosen = self.model.new_bool_var(f"pattern[{day},{','.join(map(str, specs))}]")
                     patterns.append(DayPattern(day, specs, chosen))

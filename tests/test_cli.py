@@ -129,15 +129,14 @@ def test_impossible_week_exits_3_and_names_the_rules(tmp_path):
         """\
         rules:
           rest_days: 5
-          separate_modalities_by: 14h
-          same_visit: {allowed: false}
+          modality_gap: 14h
         """
     )
     plan = write(tmp_path, text)
     result, files = run(["solve", str(plan)], tmp_path)
     assert result.exit_code == 3, result.output
     assert "No week satisfies the rules" in result.output
-    assert "rest_days" in result.output and "separate_modalities_by" in result.output
+    assert "rest_days" in result.output and "modality_gap" in result.output
     assert files == []
 
 

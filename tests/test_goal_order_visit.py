@@ -47,7 +47,7 @@ def test_days_apart_without_a_visit_cost_nothing():
 
 
 def test_no_visit_across_midnight_when_pairing_is_not_allowed():
-    penalty = _penalty(same_visit={"allowed": False}, separate_modalities_by="0m")
+    penalty = _penalty(modality_gap="6h")
     assert penalty("tue 00:00", "mon 23:00") == 0
 
 
@@ -79,7 +79,7 @@ def _visit_part(availability, **rules):
     plan = make_plan([LIFT, RUN], availability=availability, rules=rules)
     m = WeekModel(plan, frame_of(plan))
     lift, run = plan.occurrences
-    pair_rest = plan.rules.same_visit.pair_rest
+    pair_rest = plan.rules.visit_rest
     if pair_rest is None:
         return False
     return goal_order._wrong_visit_across_days(m, lift, run, goal_order._visit_steps(plan.grid, run, pair_rest))
@@ -89,9 +89,9 @@ def test_the_model_adds_a_visit_part_only_where_a_cross_midnight_visit_fits():
     assert _visit_part(EITHER_ORDER)
     assert _visit_part(AROUND_MIDNIGHT)
     assert not _visit_part({"mon": ["17:00-21:00"], "tue": ["06:00-08:00"]})
-    assert not _visit_part({"mon": ["22:00-23:30"], "tue": ["00:00-02:00"]})  # the run ends by 23:30: 30 min rest at least
+    assert not _visit_part({"mon": ["22:00-23:15"], "tue": ["00:00-02:00"]})  # the run ends by 23:15: 45 min rest at least
     assert not _visit_part({"mon": ["23:00-24:00"], "wed": ["00:00-01:00"]})  # not consecutive days
-    assert not _visit_part(EITHER_ORDER, same_visit={"allowed": False})
+    assert not _visit_part(EITHER_ORDER, modality_gap="6h")
 
 
 @pytest.mark.parametrize("goals, first", [(["strength"], "strength"), (["endurance"], "run")])

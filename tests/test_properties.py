@@ -24,10 +24,14 @@ def plans(draw):
         session = {
             "name": f"S{n}",
             "kind": kind,
-            "duration": draw(st.sampled_from(["20m", "40m", "45m", "1h", "75m", "90m"])),
+            "duration": draw(st.sampled_from(["20m", "40m", "45m", "1h", "75m", "90m", "2h"])),
             "intensity": draw(st.sampled_from(["easy", "moderate", "hard"])),
             "times": draw(st.integers(1, 3)),
         }
+        if draw(st.booleans()):
+            session["rpe"] = draw(st.integers(1, 10))
+        if kind != "mobility" and draw(st.integers(0, 3)) == 0:
+            session["key"] = True
         if kind == "strength":
             session["focus"] = draw(st.sampled_from(["lower", "upper", "full"]))
         if draw(st.booleans()):
@@ -36,14 +40,24 @@ def plans(draw):
     open_days = draw(st.lists(st.sampled_from(DAYS), min_size=2, max_size=7, unique=True))
     availability = {day: draw(st.sampled_from(WINDOWS)) for day in open_days}
     busy = draw(st.lists(st.sampled_from(["2026-12-01 18:00-19:00", "sat 09:00-10:00", "mon 06:30-07:00"]), max_size=2, unique=True))
-    rules = {
-        "separate_modalities_by": draw(st.sampled_from(["0m", "3h", "6h", "8h"])),
-        "same_visit": {"allowed": draw(st.booleans())},
-        "rest_days": draw(st.integers(0, 3)),
-        "max_sessions_per_day": draw(st.integers(1, 3)),
-        "hard_recovery": draw(st.sampled_from(["0m", "24h", "48h"])),
-        "repeat_weekly": draw(st.booleans()),
-    }
+    # The version 2 settings of the hard rules, each left to the profile's default when absent.
+    rules = draw(
+        st.fixed_dictionaries(
+            {"max_sessions_per_day": st.integers(1, 3), "repeat_weekly": st.booleans()},
+            optional={
+                "rest_days": st.integers(0, 3),
+                "modality_gap": st.sampled_from(["10m", "3h", "6h", "8h"]),
+                "double_gap": st.sampled_from(["0m", "4h", "6h"]),
+                "easy_days_between": st.integers(0, 2),
+                "hard_recovery": st.sampled_from(["24h", "48h"]),
+                "stack_gap": st.sampled_from([False, "3h", "6h"]),
+                "max_demanding_per_day": st.integers(1, 2),
+                "key_clearance": st.sampled_from(["0m", "24h", "36h"]),
+                "demanding_load": st.sampled_from([300, 400]),
+            },
+        )
+    )
+    profile = draw(st.sampled_from(["default", "masters", "beginner"]))
     goals = draw(st.lists(st.sampled_from(["strength", "hypertrophy", "power", "endurance", "fat_loss", "general"]), min_size=1, max_size=2, unique=True))
     timezone = draw(st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata"]))
     # Weeks holding a daylight-saving change (Berlin: 28 March 2027, New York: 1 November 2026).
@@ -51,7 +65,7 @@ def plans(draw):
     try:
         return make_plan(
             sessions, availability=availability, busy=busy, rules=rules, goals=goals, grid="15m",
-            timezone=timezone, week_start=week_start,
+            timezone=timezone, week_start=week_start, version=2, profile=profile,
         )
     except PlanError:
         assume(False)

@@ -109,9 +109,9 @@ def test_the_default_weights_are_the_ones_from_before():
 
 
 def test_the_reasons_keep_their_order_and_no_rule_is_left_out():
-    assert REASON_ORDER[:8] == (
-        "goal_order", "modality_gap", "hard_recovery", "separation", "preferred_times", "consistency", "fatigue_spread",
-        "availability",
+    assert REASON_ORDER[:11] == (
+        "goal_order", "modality_gap", "hard_days", "key_clearance", "hard_recovery", "doubles", "separation",
+        "preferred_times", "consistency", "fatigue_spread", "availability",
     )
 
 

@@ -66,30 +66,48 @@ def test_no_overlap():
     [
         (("mon 06:00", "mon 17:00"), False),  # run 17:00, lift ended 07:00: 10 h apart
         (("mon 17:00", "mon 07:00"), False),  # run ended 07:45, lift 17:00: 9h15m apart
-        (("mon 18:00", "mon 19:10"), False),  # one visit, 10 min rest
+        (("mon 18:00", "mon 19:10"), False),  # one visit, 10 min rest: the shortest allowed
         (("mon 18:00", "mon 19:20"), False),  # one visit, 20 min rest
-        (("mon 18:00", "mon 19:25"), True),  # 25 min: neither one visit nor 6 h
-        (("mon 18:00", "mon 19:05"), True),  # 5 min is too short a rest for one visit
-        (("mon 12:00", "mon 17:00"), True),  # 4 h apart
+        (("mon 18:00", "mon 19:30"), False),  # 30 min: longer is never worse (version 1 forbade it)
+        (("mon 12:00", "mon 17:00"), False),  # 4 h apart (version 1 forbade it)
+        (("mon 18:00", "mon 19:05"), True),  # 5 min is too short a rest
+        (("mon 18:00", "mon 19:00"), True),  # run 19:00 right as the lift ends at 19:00
     ],
 )
 def test_modality_gap(slots, bites):
-    plan = make_plan([LIFT, RUN], availability={"mon": ["06:00-21:00"]})
+    plan = make_plan([LIFT, RUN], availability={"mon": ["06:00-21:00"]}, version=2)
+    assert bool(modality_gap.check(week_at(plan, *slots))) is bites
+
+
+@pytest.mark.parametrize(
+    "slots, bites",
+    [(("mon 06:00", "mon 17:00"), False), (("mon 18:00", "mon 19:10"), True), (("mon 12:00", "mon 17:00"), True)],
+)
+def test_a_six_hour_modality_gap_forbids_one_visit_and_afternoon_pairs(slots, bites):
+    plan = make_plan([LIFT, RUN], availability={"mon": ["06:00-21:00"]}, version=2, rules={"modality_gap": "6h"})
     assert bool(modality_gap.check(week_at(plan, *slots))) is bites
 
 
 def test_modality_gap_reaches_from_sunday_into_monday_when_the_week_repeats():
     late_and_early = {"mon": ["01:00-08:00"], "sun": ["17:00-23:00"]}
-    repeating = make_plan([LIFT, RUN], availability=late_and_early)
-    one_off = make_plan([LIFT, RUN], availability=late_and_early, rules={"repeat_weekly": False})
+    repeating = make_plan([LIFT, RUN], availability=late_and_early, rules={"modality_gap": "6h"})
+    one_off = make_plan([LIFT, RUN], availability=late_and_early, rules={"modality_gap": "6h", "repeat_weekly": False})
     assert modality_gap.check(week_at(repeating, "sun 21:00", "mon 01:00"))  # 3 h into next Monday
     assert not modality_gap.check(week_at(one_off, "sun 21:00", "mon 01:00"))
     assert not modality_gap.check(week_at(repeating, "sun 17:00", "mon 01:00"))  # 7 h
 
 
-def test_modality_gap_forbids_a_visit_when_same_visit_is_not_allowed():
+def test_version_one_same_visit_not_allowed_reads_as_a_long_modality_gap():
     plan = make_plan([LIFT, RUN], rules={"same_visit": {"allowed": False}})
+    assert plan.rules.modality_gap == 6 * 60
     assert modality_gap.check(week_at(plan, "mon 18:00", "mon 19:10"))
+
+
+def test_modality_gap_reasons_speak_of_one_visit_in_training_words():
+    plan = make_plan([LIFT, RUN], version=2)
+    said = modality_gap.reasons(week_at(plan, "mon 18:00", "mon 19:15"))
+    assert said[1] == ["straight after Lift in one visit, 15 min to change and get going (modality_gap)"]
+    assert modality_gap.reasons(week_at(plan, "mon 06:00", "mon 18:00")) == {}
 
 
 def test_rest_days_count_training_days_but_not_mobility():
@@ -120,18 +138,33 @@ def test_sessions_per_day_conflict_counts_sessions_and_days():
         ([HARD_LEGS, INTERVALS], ("mon 18:00", "wed 19:00"), False),  # 48 h from end to start
         ([HARD_LEGS, SWIM_HARD], ("mon 18:00", "tue 07:00"), False),  # different regions
         ([HARD_LEGS, dict(INTERVALS, intensity="moderate")], ("mon 18:00", "tue 07:00"), False),
+        ([HARD_LEGS, dict(INTERVALS, intensity="moderate", duration="90m")], ("mon 18:00", "tue 07:00"), True),  # 450 AU
+        ([HARD_LEGS, dict(INTERVALS, intensity="easy", key=True)], ("mon 18:00", "tue 07:00"), True),  # key
     ],
+    ids=["36h", "48h", "other-region", "not-demanding", "demanding-by-load", "demanding-by-key"],
 )
 def test_hard_recovery(sessions, slots, bites):
-    plan = make_plan(sessions, rules={"separate_modalities_by": "0m"})
+    plan = make_plan(sessions, version=2, rules={"hard_recovery": "48h"})
     assert bool(hard_recovery.check(week_at(plan, *slots))) is bites
 
 
+def test_hard_recovery_is_off_by_default():
+    plan = make_plan([HARD_LEGS, INTERVALS], version=2)
+    assert plan.rules.hard_recovery is None
+    assert not hard_recovery.check(week_at(plan, "mon 18:00", "tue 07:00"))
+
+
 def test_hard_recovery_wraps_from_sunday_to_monday():
-    plan = make_plan([HARD_LEGS, INTERVALS], rules={"separate_modalities_by": "0m"})
+    plan = make_plan([HARD_LEGS, INTERVALS], rules={"hard_recovery": "48h"})
     assert hard_recovery.check(week_at(plan, "mon 18:00", "sun 07:00"))
-    one_off = make_plan([HARD_LEGS, INTERVALS], rules={"separate_modalities_by": "0m", "repeat_weekly": False})
+    one_off = make_plan([HARD_LEGS, INTERVALS], rules={"hard_recovery": "48h", "repeat_weekly": False})
     assert not hard_recovery.check(week_at(one_off, "mon 18:00", "sun 07:00"))
+
+
+def test_hard_recovery_reasons_in_training_words():
+    plan = make_plan([HARD_LEGS, INTERVALS], version=2, rules={"hard_recovery": "48h"})
+    said = hard_recovery.reasons(week_at(plan, "mon 18:00", "wed 19:00"))
+    assert said == {1: ["the legs get 48h after Legs on Monday before the next demanding session (hard_recovery)"]}
 
 
 def test_repeat_days():
@@ -153,9 +186,7 @@ def test_solver_pairs_or_separates_lift_and_run_on_a_single_day():
 
 
 def test_solver_reports_the_modality_gap_when_no_visit_is_allowed():
-    plan = make_plan(
-        [LIFT, RUN], availability={"mon": ["17:00-21:00"]}, rules={"rest_days": 0, "same_visit": {"allowed": False}}
-    )
+    plan = make_plan([LIFT, RUN], availability={"mon": ["17:00-21:00"]}, rules={"rest_days": 0, "modality_gap": "6h"})
     with pytest.raises(Infeasible) as raised:
         solve_plan(plan)
     assert "modality_gap" in raised.value.culprits
@@ -167,7 +198,7 @@ def test_solver_keeps_rest_days():
     assert len({p.day for p in week.placements}) == 3
     evenings = {day: ["17:00-21:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
     squeezed = make_plan(
-        [dict(RUN, times=2), LIFT], availability=evenings, rules={"rest_days": 5, "same_visit": {"allowed": False}}
+        [dict(RUN, times=2), LIFT], availability=evenings, rules={"rest_days": 5, "modality_gap": "6h"}
     )
     with pytest.raises(Infeasible) as raised:
         solve_plan(squeezed)
@@ -176,13 +207,12 @@ def test_solver_keeps_rest_days():
 
 
 def test_solver_keeps_hard_sessions_apart():
-    plan = make_plan([HARD_LEGS, INTERVALS], availability={"mon": ["17:00-21:00"], "tue": ["17:00-21:00"]}, rules={"rest_days": 0})
+    two_evenings = {"mon": ["17:00-21:00"], "tue": ["17:00-21:00"]}
+    plan = make_plan([HARD_LEGS, INTERVALS], availability=two_evenings, rules={"rest_days": 0, "hard_recovery": "48h"})
     with pytest.raises(Infeasible) as raised:
         solve_plan(plan)
     assert "hard_recovery" in raised.value.culprits
-    relaxed = make_plan(
-        [HARD_LEGS, INTERVALS], availability={"mon": ["17:00-21:00"], "tue": ["17:00-21:00"]}, rules={"rest_days": 0, "hard_recovery": "20h"}
-    )
+    relaxed = make_plan([HARD_LEGS, INTERVALS], availability=two_evenings, rules={"rest_days": 0, "hard_recovery": "20h"})
     assert violations(solve_plan(relaxed)) == {}
 
 
@@ -261,7 +291,7 @@ def test_gaps_are_real_time_across_a_daylight_saving_change():
         [LIFT, RUN],
         week_start="2027-03-22",
         availability={"sat": ["17:00-22:00"], "sun": ["03:00-09:00"]},
-        rules={"separate_modalities_by": "6h30m"},
+        rules={"modality_gap": "6h30m"},
     )
     assert modality_gap.check(week_at(plan, "sat 20:00", "sun 04:00"))
     assert not modality_gap.check(week_at(plan, "sat 20:00", "sun 04:30"))
