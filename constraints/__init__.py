@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from trainweek.constraints import (
     availability,
     consistency,
-    fatigue_spread,
     goal_order,
+    hard_easy,
     hard_recovery,
+    interference,
+    key_freshness,
     modality_gap,
     no_overlap,
     preferred_times,
@@ -26,6 +28,7 @@ from trainweek.constraints import (
     rest_days,
     separation,
     sessions_per_day,
+    tidy_times,
 )
 from trainweek.constraints.rule import HardRule, Rule, SoftObjective
 from trainweek.scheduler.training import Goal
@@ -41,7 +44,16 @@ HARD_RULES: tuple[HardRule, ...] = (
     hard_recovery,
     repeat_days,
 )
-SOFT_OBJECTIVES: tuple[SoftObjective, ...] = (goal_order, separation, fatigue_spread, preferred_times, consistency)
+SOFT_OBJECTIVES: tuple[SoftObjective, ...] = (
+    goal_order,
+    interference,
+    separation,
+    hard_easy,
+    key_freshness,
+    preferred_times,
+    consistency,
+    tidy_times,
+)
 ALL_RULES: tuple[Rule, ...] = HARD_RULES + SOFT_OBJECTIVES
 
 # Reasons for a session's slot start with the rules that most often decide it; every
@@ -53,7 +65,9 @@ _DECIDE_FIRST: tuple[Rule, ...] = (
     separation,
     preferred_times,
     consistency,
-    fatigue_spread,
+    hard_easy,
+    key_freshness,
+    interference,
     availability,
 )
 REASON_ORDER: tuple[str, ...] = tuple(
