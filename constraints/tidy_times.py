@@ -54,7 +54,12 @@ def penalty(week: Week) -> int:
 
 
 def reasons(week: Week) -> dict[int, list[str]]:
-    return {}
+    return {
+        p.occurrence.index: [
+            f"starts at {p.local_start:%H:%M}, a less round time: a rounder start scored worse overall (tidy_times +{cost})"
+        ]
+        for p, cost in untidy(week)
+    }
 
 
 def cost_phrase(raw: float) -> str:

@@ -273,8 +273,8 @@ class WeekModel:
         session is in a day's pattern or not) that the hard rules let share that day: no
         more than `limit_sessions_a_day` allows, within the day's free minutes, and no pair
         that `keep_apart` keeps off one day. Same-day costs become linear in the pattern
-        booleans, and the LP relaxation of this set partition bounds the fatigue and
-        separation objectives tightly where the pair booleans cannot (docs/model.md). With
+        booleans, and the LP relaxation of this set partition bounds the separation
+        objective tightly where the pair booleans cannot (docs/model.md). With
         `limit_training_days`, enough days must have the empty pattern. It relies on the
         hard rules being enforced, so it exists only in a model built for solving, never in
         one for diagnosis.
