@@ -102,9 +102,8 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
         most = MOST + (ds + de) // STEP + 1
         if _can_be_close(differences, -(de + FAR) + 1, ds + FAR - 1):
             c = m.model.new_int_var(0, most, f"closeness[{s.index},{e.index}]")
-            lift_first = m.before(s.index, e.index)
-            m.model.add(STEP * c >= FAR - (d - ds)).only_enforce_if(lift_first)
-            m.model.add(STEP * c >= FAR - (-d - de)).only_enforce_if(~lift_first)
+            m.model.add(STEP * c >= FAR - (d - ds)).only_enforce_if(m.before(s.index, e.index))
+            m.model.add(STEP * c >= FAR - (-d - de)).only_enforce_if(m.before(e.index, s.index))
             terms.append(k * c)
         if wrap is None:
             continue
