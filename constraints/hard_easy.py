@@ -103,4 +103,4 @@ def reasons(week: Week) -> dict[int, list[str]]:
 
 
 def cost_phrase(raw: float) -> str:
-    return f"a demanding day right after another (hard_easy {raw:+g})"
+    return f"a second demanding day in a row (hard_easy {raw:+g})"

@@ -124,7 +124,7 @@ class SoftObjective(Rule, Protocol):
 
     def cost_phrase(self, raw: float) -> str:
         """What a change of `raw` in the weighted cost means, in training words, the name in brackets:
-        'a demanding day right after another (hard_easy +8)'."""
+        'a second demanding day in a row (hard_easy +8)'."""
         ...
 
 

@@ -14,7 +14,7 @@ from trainweek.constraints import ALL_RULES, HARD_RULES, REASON_ORDER, SOFT_OBJE
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
 from trainweek.scheduler.week import Placement, Reason, Week
 
-# Each objective's words for a change in its cost ("a demanding day right after another (hard_easy +8)").
+# Each objective's words for a change in its cost ("a second demanding day in a row (hard_easy +8)").
 _PHRASES = {rule.NAME: rule.cost_phrase for rule in SOFT_OBJECTIVES}
 
 # Reasons are listed in REASON_ORDER (every rule, from the registry): what decided the

@@ -329,7 +329,7 @@ def test_explain_says_a_second_demanding_day_in_a_row_in_training_words():
     week = solve_plan(plan)
     tuesday = [alt for found in alternatives(week).values() for alt in found if alt.day == 1]
     assert tuesday and all(
-        alt.sentence == "Tuesday at 18:00 would cost +8: a demanding day right after another (hard_easy +8)" for alt in tuesday
+        alt.sentence == "Tuesday at 18:00 would cost +8: a second demanding day in a row (hard_easy +8)" for alt in tuesday
     )
 
 
@@ -362,3 +362,18 @@ def test_a_key_session_after_an_easy_day_is_said_so_in_training_words():
     long_run = next(p for p in week.placements if p.occurrence.is_key)
     assert key_freshness.penalty(week) == 0
     assert any("so you start it fresh (key_freshness)" in text for text in week.reasons[long_run.occurrence.index])
+
+
+# --- version 1's fatigue_spread weight ----------------------------------------------------
+
+
+def test_a_version_one_fatigue_spread_weight_is_read_as_hard_easy():
+    plan = make_plan([RUN], weights={"fatigue_spread": 7})
+    assert plan.effective_weights()["hard_easy"] == 7 and "fatigue_spread" not in plan.effective_weights()
+
+
+def test_the_old_weight_name_on_the_command_line_says_what_to_rename(tmp_path):
+    path = ATHLETES / "marathoner-soft.yaml"
+    result = CliRunner().invoke(main, ["solve", str(path), "--no-ics", "--weight", "fatigue_spread=5"])
+    assert result.exit_code == 2
+    assert "'fatigue_spread' is now 'hard_easy'" in result.output
