@@ -59,7 +59,11 @@ session = st.fixed_dictionaries(
         "intensity": st.sampled_from(["easy", "moderate", "hard"]),
         "times": st.sampled_from([1, 1, 2]),
     },
-    optional={"prefer": st.fixed_dictionaries({}, optional={"days": st.sampled_from([["mon"], ["wed", "sun"]]), "time": st.sampled_from(["06:00-09:00", "17:00-21:00"])})},
+    optional={
+        "prefer": st.fixed_dictionaries({}, optional={"days": st.sampled_from([["mon"], ["wed", "sun"]]), "time": st.sampled_from(["06:00-09:00", "17:00-21:00"])}),
+        "key": st.booleans(),
+        "rpe": st.integers(1, 10),
+    },
 )
 window = st.sampled_from([["06:00-09:00"], ["17:00-20:00"], ["06:00-08:00", "18:00-21:00"]])
 
