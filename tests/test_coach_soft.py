@@ -233,6 +233,12 @@ SMALL = [
         availability={"mon": ["06:00-08:00"], "tue": ["18:00-19:00"], "wed": ["18:00-19:00"], "sun": ["07:00-09:00"]},
         goals=["endurance"],
     ),
+    # Preferences pull three hard days into a row; only the much dearer triple keeps one apart.
+    make_plan(
+        [{**s, "prefer": {"days": ["mon", "tue", "wed"]}} for s in (HARD_LEGS, HARD_RUN, HARD_SWIM)], version=2,
+        grid="60m", rules={"rest_days": 0}, weights={"preferred_times": 30},
+        availability={day: ["18:00-19:00"] for day in ("mon", "tue", "wed", "fri")},
+    ),
     # Round starts on a 15 min grid, with preferences pulling off the hour.
     make_plan(
         [{**RUN, "prefer": {"time": "06:10-07:00"}}, {**UPPER, "duration": "30m"}], version=2, grid="15m",
@@ -242,12 +248,12 @@ SMALL = [
 
 
 @pytest.mark.parametrize("patterns", [False, True], ids=["pairs", "day-patterns"])
-@pytest.mark.parametrize("plan", SMALL, ids=["one-evening", "week-boundary", "hard-days-and-key", "round-starts"])
+@pytest.mark.parametrize("plan", SMALL, ids=["one-evening", "week-boundary", "hard-days-and-key", "three-in-a-row", "round-starts"])
 def test_no_enumerated_week_beats_the_solver(plan, patterns):
     assert_no_week_beats_the_solver(plan, patterns)
 
 
-@pytest.mark.parametrize("plan", SMALL, ids=["one-evening", "week-boundary", "hard-days-and-key", "round-starts"])
+@pytest.mark.parametrize("plan", SMALL, ids=["one-evening", "week-boundary", "hard-days-and-key", "three-in-a-row", "round-starts"])
 def test_the_solvers_parts_are_the_plain_python_penalties(plan):
     week = solve_plan(plan)
     assert week.objective == round(sum(week.weights[r.NAME] * r.penalty(week) for r in SOFT_OBJECTIVES), 2)
