@@ -239,6 +239,11 @@ SMALL = [
         grid="60m", rules={"rest_days": 0}, weights={"preferred_times": 30},
         availability={day: ["18:00-19:00"] for day in ("mon", "tue", "wed", "fri")},
     ),
+    # A preference pulls the run first; only the leg lift's order factor 3 keeps the lift first.
+    make_plan(
+        [LEGS, {**RUN, "duration": "30m", "prefer": {"time": "17:00-17:30"}}], version=2, grid="30m",
+        rules={"rest_days": 0}, weights={"preferred_times": 20}, availability={"mon": ["17:00-20:00"]},
+    ),
     # Round starts on a 15 min grid, with preferences pulling off the hour.
     make_plan(
         [{**RUN, "prefer": {"time": "06:10-07:00"}}, {**UPPER, "duration": "30m"}], version=2, grid="15m",
@@ -248,12 +253,12 @@ SMALL = [
 
 
 @pytest.mark.parametrize("patterns", [False, True], ids=["pairs", "day-patterns"])
-@pytest.mark.parametrize("plan", SMALL, ids=["one-evening", "week-boundary", "hard-days-and-key", "three-in-a-row", "round-starts"])
+@pytest.mark.parametrize("plan", SMALL, ids=["one-evening", "week-boundary", "hard-days-and-key", "three-in-a-row", "order-by-evidence", "round-starts"])
 def test_no_enumerated_week_beats_the_solver(plan, patterns):
     assert_no_week_beats_the_solver(plan, patterns)
 
 
-@pytest.mark.parametrize("plan", SMALL, ids=["one-evening", "week-boundary", "hard-days-and-key", "three-in-a-row", "round-starts"])
+@pytest.mark.parametrize("plan", SMALL, ids=["one-evening", "week-boundary", "hard-days-and-key", "three-in-a-row", "order-by-evidence", "round-starts"])
 def test_the_solvers_parts_are_the_plain_python_penalties(plan):
     week = solve_plan(plan)
     assert week.objective == round(sum(week.weights[r.NAME] * r.penalty(week) for r in SOFT_OBJECTIVES), 2)
