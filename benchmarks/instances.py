@@ -276,7 +276,7 @@ def draw(rng: random.Random, goal: str, count: int, grid: int, style: str, doubl
         "rules": rules,
     }
     if rng.random() < 0.2:
-        data["weights"] = {"fatigue_spread": rng.choice([1, 5, 8]), "preferred_times": rng.choice([1, 3])}
+        data["weights"] = {"hard_easy": rng.choice([1, 5, 8]), "preferred_times": rng.choice([1, 3])}
     if not data["busy"]:
         del data["busy"]
     return data

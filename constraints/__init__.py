@@ -17,11 +17,13 @@ from trainweek.constraints import (
     availability,
     consistency,
     doubles,
-    fatigue_spread,
     goal_order,
     hard_days,
+    hard_easy,
     hard_recovery,
+    interference,
     key_clearance,
+    key_freshness,
     modality_gap,
     no_overlap,
     preferred_times,
@@ -29,6 +31,7 @@ from trainweek.constraints import (
     rest_days,
     separation,
     sessions_per_day,
+    tidy_times,
 )
 from trainweek.constraints.rule import HardRule, Rule, SoftObjective
 from trainweek.scheduler.training import Goal
@@ -47,7 +50,16 @@ HARD_RULES: tuple[HardRule, ...] = (
     key_clearance,
     repeat_days,
 )
-SOFT_OBJECTIVES: tuple[SoftObjective, ...] = (goal_order, separation, fatigue_spread, preferred_times, consistency)
+SOFT_OBJECTIVES: tuple[SoftObjective, ...] = (
+    goal_order,
+    interference,
+    separation,
+    hard_easy,
+    key_freshness,
+    preferred_times,
+    consistency,
+    tidy_times,
+)
 ALL_RULES: tuple[Rule, ...] = HARD_RULES + SOFT_OBJECTIVES
 
 # Reasons for a session's slot start with the rules that most often decide it; every
@@ -62,7 +74,9 @@ _DECIDE_FIRST: tuple[Rule, ...] = (
     separation,
     preferred_times,
     consistency,
-    fatigue_spread,
+    hard_easy,
+    key_freshness,
+    interference,
     availability,
 )
 REASON_ORDER: tuple[str, ...] = tuple(

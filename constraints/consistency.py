@@ -68,3 +68,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
                 "same time of day as its repeats" if minutes == 0 else f"start times of its repeats vary by {format_minutes(minutes)}"
             ]
     return found
+
+
+def cost_phrase(raw: float) -> str:
+    return f"a different time of day from its repeats (consistency {raw:+g})"

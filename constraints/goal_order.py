@@ -3,24 +3,28 @@
 Strength, hypertrophy and power want the lift first (fresh muscles, no AMPK brake on the
 lifting response); endurance wants the run first (fresh legs for the aerobic work). Fat
 loss and general fitness lean to lifting first only weakly, so a later goal with a firm
-order decides for them. Penalty: 1 per strength/endurance pair in the wrong order that is
-on one calendar day, or is one visit (with `same_visit.allowed`, the rest from the end of
-one to the start of the other lies in `same_visit.rest`). A visit can cross local
+order decides for them. Graded by the evidence (RULES.md version 2; Eddens et al. 2018
+found lift-first helps lower-body dynamic strength, with no difference for hypertrophy):
+each strength/endurance pair in the wrong order costs a factor, set by the goal that
+decides the order: strength or power 3 when the lift loads the lower body, else 1;
+hypertrophy 1; endurance 2; fat loss and general fitness 1.
+
+A pair is judged when it is on one calendar day, or is one visit: the rest from the end
+of one to the start of the other lies in `rules.visit_rest` (from `modality_gap` up to the
+one-visit rest; None when `modality_gap` forbids one visit). A visit can cross local
 midnight (a run Monday 23:00-23:45, a lift Tuesday 00:00) when windows touch midnight;
 it counts like a shared day.
 
 With `repeat_weekly`, a visit from Sunday into the next week's Monday is not counted: the
-week is judged within itself, as a plain list of starts (modality_gap keeps those copies
-`separate_modalities_by` apart, so such a visit exists only when that gap is no more than
-the rest).
+week is judged within itself, as a plain list of starts.
 
 Model: the same-day part is `same_day and before(second, first)`. Only pairs whose start
 domains let the goal's second modality end on one day and the first start on a later day
 within the rest (a cross-midnight visit in the wrong order) also get a visit part: unless
 the pair's boolean is 1, the difference of their grid starts stays outside the rest range.
 
-Default weight: high where the article is firm about the order (strength, hypertrophy,
-endurance; power highest), low for fat loss and general fitness.
+Default weight: high where the article is firm about the order (strength and endurance
+10, power highest at 25), 6 for hypertrophy, low for fat loss and general fitness.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ HARD = False
 TITLE = "goal-priority order"
 DEFAULT_WEIGHTS = {
     Goal.strength: 10,
-    Goal.hypertrophy: 10,
+    Goal.hypertrophy: 6,
     Goal.power: 25,
     Goal.endurance: 10,
     Goal.fat_loss: 3,
@@ -54,6 +58,14 @@ DEFAULT_WEIGHTS = {
 def _first_and_second(plan: Plan, s: Occurrence, e: Occurrence) -> tuple[Occurrence, Occurrence]:
     first, _ = first_modality(plan.goals)
     return (s, e) if first is Modality.strength else (e, s)
+
+
+def order_factor(plan: Plan, lift: Occurrence) -> int:
+    """What one pair in the wrong order costs, by the goal that decides the order."""
+    _, goal = first_modality(plan.goals)
+    if goal in (Goal.strength, Goal.power):
+        return 3 if "lower" in lift.spec.regions else 1
+    return 2 if goal is Goal.endurance else 1
 
 
 def _visit_steps(grid: int, second: Occurrence, pair_rest: tuple[int, int]) -> tuple[int, int]:
@@ -99,7 +111,7 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
             m.model.add_linear_expression_in_domain(
                 m.start_step[first.index] - m.start_step[second.index], outside
             ).only_enforce_if(~wrong)
-        terms.append(wrong)
+        terms.append(order_factor(m.plan, s) * wrong)
     return sum(terms)
 
 
@@ -115,7 +127,11 @@ def wrong_order_pairs(week: Week) -> Iterator[tuple[Placement, Placement]]:
 
 
 def penalty(week: Week) -> int:
-    return sum(1 for _ in wrong_order_pairs(week))
+    return sum(order_factor(week.plan, _lift(a, b).occurrence) for a, b in wrong_order_pairs(week))
+
+
+def _lift(a: Placement, b: Placement) -> Placement:
+    return a if a.spec.modality is Modality.strength else b
 
 
 def reasons(week: Week) -> dict[int, list[str]]:
@@ -149,3 +165,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
                 f"{'primary' if goal == week.plan.goals[0] else 'deciding'} goal, {why}"
             )
     return found
+
+
+def cost_phrase(raw: float) -> str:
+    return f"lifting and endurance in the order your goal does not want (goal_order {raw:+g})"

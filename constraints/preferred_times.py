@@ -93,3 +93,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
             span = f"{format_clock(prefer.time[0])}-{format_clock(prefer.time[1])}"
             notes.append(f"outside your preferred time {span}" if (p.occurrence.index, "time") in missed else f"inside your preferred time {span}")
     return found
+
+
+def cost_phrase(raw: float) -> str:
+    return f"off your preferred days or times (preferred_times {raw:+g})"

@@ -122,6 +122,11 @@ class SoftObjective(Rule, Protocol):
         """The same raw penalty, recomputed in plain Python from a finished week."""
         ...
 
+    def cost_phrase(self, raw: float) -> str:
+        """What a change of `raw` in the weighted cost means, in training words, the name in brackets:
+        'a second demanding day in a row (hard_easy +8)'."""
+        ...
+
 
 def repeat_groups(items: Iterable[Occurrence]) -> list[list[Occurrence]]:
     """The occurrences of each session wanted more than once a week, one list per session."""

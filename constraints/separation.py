@@ -47,3 +47,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
                     f"shares the day with {other.occurrence.label}: your free time left no better split"
                 )
     return found
+
+
+def cost_phrase(raw: float) -> str:
+    return f"lifting and endurance on the same day (separation {raw:+g})"

@@ -14,6 +14,9 @@ from trainweek.constraints import ALL_RULES, HARD_RULES, REASON_ORDER, SOFT_OBJE
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
 from trainweek.scheduler.week import Placement, Reason, Week
 
+# Each objective's words for a change in its cost ("a second demanding day in a row (hard_easy +8)").
+_PHRASES = {rule.NAME: rule.cost_phrase for rule in SOFT_OBJECTIVES}
+
 # Reasons are listed in REASON_ORDER (every rule, from the registry): what decided the
 # slot first, context after.
 
@@ -38,8 +41,10 @@ class Alternative:
             return f"not on {day}: {first_rule}{more}: {message}"
         if not self.extra_cost:
             return f"{day} at {self.best_start} would score the same (a tie; the solver picked one)"
-        parts = ", ".join(f"{name} {value:+g}" for name, value in self.extra_parts.items() if value)
-        return f"{day} at {self.best_start} would cost {self.extra_cost:+g} ({parts})"
+        worse = "; ".join(_PHRASES[name](value) for name, value in self.extra_parts.items() if value > 0)
+        better = "; ".join(_PHRASES[name](value) for name, value in self.extra_parts.items() if value < 0)
+        offset = f"; less of: {better}" if better else ""
+        return f"{day} at {self.best_start} would cost {self.extra_cost:+g}: {worse}{offset}"
 
 
 def reasons(week: Week) -> dict[int, list[Reason]]:

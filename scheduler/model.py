@@ -292,9 +292,9 @@ class WeekModel:
         A pattern is a set of sessions of the file (repeats fall on different days, so a
         session is in a day's pattern or not) that the hard rules let share that day: no
         more than `limit_sessions_a_day` and `limit_chosen_a_day` allow, within the day's
-        free minutes, and no pair that `keep_apart` keeps off one day. Same-day costs become linear in the pattern
-        booleans, and the LP relaxation of this set partition bounds the fatigue and
-        separation objectives tightly where the pair booleans cannot (docs/model.md). With
+        free minutes, and no pair that `keep_apart` keeps off one day. Same-day costs become
+        linear in the pattern booleans, and the LP relaxation of this set partition bounds
+        the separation objective tightly where the pair booleans cannot (docs/model.md). With
         `limit_training_days`, enough days must have the empty pattern. It relies on the
         hard rules being enforced, so it exists only in a model built for solving, never in
         one for diagnosis.

@@ -241,16 +241,18 @@ def parse_weight(text: str, form: str = _WEIGHT_EXAMPLE) -> float:
 
 def weight_name(name: str) -> str:
     """A weight's name, checked against the objectives that have one."""
+    if name == "fatigue_spread" and "hard_easy" in WEIGHT_NAMES:
+        raise ValueError("the weight 'fatigue_spread' is now 'hard_easy' (hard days and easy days instead of even load); rename it")
     if name not in WEIGHT_NAMES:
         raise ValueError(f"unknown weight '{name}'; valid names: {', '.join(WEIGHT_NAMES)}")
     return name
 
 
 def parse_weight_setting(text: str) -> tuple[str, float]:
-    """``fatigue_spread=2.5`` (what ``--weight`` takes) as a checked name and weight."""
+    """``hard_easy=2.5`` (what ``--weight`` takes) as a checked name and weight."""
     name, equals, number = text.partition("=")
     weight_name(name.strip())
-    form = "write NAME=NUMBER, e.g. fatigue_spread=5"
+    form = "write NAME=NUMBER, e.g. hard_easy=5"
     if not equals:
         raise ValueError(form)
     return name.strip(), parse_weight(number, form)
@@ -406,7 +408,7 @@ class Plan(Strict):
             rules = {**defaults, **rules}
         data["rules"] = rules
         weights = data.get("weights")
-        if isinstance(weights, dict) and "fatigue_spread" in weights and "hard_easy" in WEIGHT_NAMES and "hard_easy" not in weights:
+        if isinstance(weights, dict) and "fatigue_spread" in weights and "hard_easy" not in weights:
             weights = dict(weights)
             weights["hard_easy"] = weights.pop("fatigue_spread")
             data["weights"] = weights

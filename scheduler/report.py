@@ -8,7 +8,7 @@ from trainweek.constraints import SOFT_OBJECTIVES
 from trainweek.scheduler.ics import event_uid
 from trainweek.scheduler.plan import visible
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
-from trainweek.scheduler.week import Week
+from trainweek.scheduler.week import MONOTONY_WARNING, Week
 
 REMINDERS = (
     "Eat protein after lifting; it feeds the repair the session started.",
@@ -44,6 +44,17 @@ def objective_rows(week: Week) -> list[dict[str, Any]]:
     return rows
 
 
+def load_json(week: Week) -> dict[str, Any]:
+    """The week's load figures (AU; monotony and strain are null when every day carries the same load)."""
+    monotony, strain = week.monotony(), week.strain()
+    return {
+        "daily": dict(zip(WEEKDAYS, week.daily_loads())),
+        "weekly": week.weekly_load(),
+        "monotony": None if monotony is None else round(monotony, 2),
+        "strain": None if strain is None else round(strain),
+    }
+
+
 def as_json(week: Week) -> dict[str, Any]:
     return {
         "athlete": week.plan.athlete,
@@ -58,6 +69,7 @@ def as_json(week: Week) -> dict[str, Any]:
         "objective_parts": objective_rows(week),
         "rest_days": week.rest_day_names(),
         "daily_load": dict(zip(WEEKDAYS, week.daily_loads())),
+        "load": load_json(week),
         "ignored_busy": list(week.frame.ignored_busy),
         "sessions": [
             {
@@ -104,6 +116,7 @@ def print_week(week: Week, console) -> None:
     verdict = "proven optimal" if week.proven_optimal else f"best found, not proven optimal (bound {week.bound:g})"
     parts = ", ".join(f"{row['name']} {row['weighted']:g}" for row in objective_rows(week) if row["weighted"])
     console.print(f"Week is {verdict}: penalty {week.objective:g}" + (f" ({parts})" if parts else "") + f", solved in {week.solve_seconds:.2f} s.")
+    console.print(_load_line(week))
     for entry in week.frame.ignored_busy:
         console.print(f"[yellow]Note:[/yellow] busy block '{_safe(entry)}' is outside this week and was ignored.")
     for reminder in REMINDERS:
@@ -151,8 +164,15 @@ def print_score(week: Week, console) -> None:
         console.print(f"Not proven optimal: the best possible score is at least {week.bound:g}.")
 
 
+def _load_line(week: Week) -> str:
+    line = _safe(week.load_summary() + ".")
+    monotony = week.monotony()
+    return f"[yellow]{line}[/yellow]" if monotony is not None and monotony > MONOTONY_WARNING else line
+
+
 def print_explanation(week: Week, found_reasons, found_alternatives, console) -> None:
     print_score(week, console)
+    console.print(_load_line(week))
     for p in week.placements:
         console.print(f"\n[bold]{_safe(p.occurrence.label)}[/bold]: {p.when}")
         for reason in found_reasons[p.occurrence.index]:

@@ -53,7 +53,7 @@ def _time_limit(value: float) -> float:
 
 def _weight_setting(value: object) -> tuple[str, float]:
     if isinstance(value, str) or not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise ValueError("each weight is a (name, number) pair, e.g. ('fatigue_spread', 5)")
+        raise ValueError("each weight is a (name, number) pair, e.g. ('hard_easy', 5)")
     name, number = value
     return weight_name(str(name)), weight_value(number)
 
@@ -147,8 +147,7 @@ def _break_symmetry(m: WeekModel) -> None:
 def _tune(parameters, m: WeekModel) -> None:
     """Search settings for the model's form (measurements in docs/model.md).
 
-    Small weeks prove fastest without the LP relaxation (the fatigue bound is carried by a
-    variable). Weeks on day patterns need the full LP, whose set-partition relaxation is
+    Small weeks prove fastest without the LP relaxation. Weeks on day patterns need the full LP, whose set-partition relaxation is
     what proves them; probing the thousands of pattern booleans in presolve costs more than
     it gains. With several workers, CP-SAT's default portfolio spends them on neighbourhood
     search whose bound never moves, so one worker runs the full LP (the bound) and the

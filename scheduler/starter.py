@@ -102,7 +102,7 @@ sessions:                        # kind: strength | run | bike | swim | row | mo
   max_sessions_per_day: 2
   hard_recovery: 48h             # between hard sessions loading the same body region
   repeat_weekly: true            # Sunday's sessions also respect next Monday's
-# weights: {{goal_order: 10, separation: 6, fatigue_spread: 3, preferred_times: 2, consistency: 1}}
+# weights: {{goal_order: 10, separation: 6, hard_easy: 8, preferred_times: 2, consistency: 1}}
 """
 
 

@@ -74,7 +74,7 @@ def objective_under(week: Week, weights: dict[str, float]) -> float:
 
 
 def describe_settings(settings: list[dict[str, float]], grid: dict[str, list[float]]) -> str:
-    """``fatigue_spread 0 to 5`` when one swept weight gives a run of its values, else each setting."""
+    """``hard_easy 0 to 5`` when one swept weight gives a run of its values, else each setting."""
     names = list(grid)
     if len(names) == 1:
         swept = sorted(grid[names[0]])

@@ -169,7 +169,7 @@ def week_html(week: Week) -> str:
 </style>
 </head>
 <body>
-<header><h1>{escape(view.title)}</h1><p>{escape(view.subtitle)} Hover or tap a session for why it sits there.</p>{_legend_html(view)}</header>
+<header><h1>{escape(view.title)}</h1><p>{escape(view.subtitle)} Hover or tap a session for why it sits there.</p><p class="load{' warning' if view.load_warning else ''}">{escape(view.load_line)}</p>{_legend_html(view)}</header>
 <main class="week" style="{_style(h=axis.height)}"><div class="hours" aria-hidden="true">{hours}</div>{days}</main>
 {_reasons_html(view)}
 <footer>{MARKER}; solving the plan again replaces this file.</footer>

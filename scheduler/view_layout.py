@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, format_clock
 from trainweek.scheduler.training import Intensity, Kind, Modality
-from trainweek.scheduler.week import Placement, Week, one_visit
+from trainweek.scheduler.week import MONOTONY_WARNING, Placement, Week, one_visit
 
 # In every file trainweek writes, so a re-solve may replace it and nothing else.
 MARKER = "Written by trainweek"
@@ -155,6 +155,8 @@ class Layout:
     axis: Axis
     days: tuple[Day, ...]
     kinds: tuple[Kind, ...]
+    load_line: str = ""  # "Week load N AU, monotony M, strain S", Foster's warning appended when over 2.0
+    load_warning: bool = False
 
 
 def _clock(placement: Placement) -> tuple[int, int]:
@@ -209,6 +211,8 @@ def layout(week: Week) -> Layout:
         axis=axis,
         days=days,
         kinds=tuple(kind for kind in Kind if any(slot.kind is kind for slot in slots.values())),
+        load_line=week.load_summary(),
+        load_warning=(monotony := week.monotony()) is not None and monotony > MONOTONY_WARNING,
     )
 
 

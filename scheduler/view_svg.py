@@ -17,7 +17,7 @@ from trainweek.scheduler.week import Week
 
 SVG_GUTTER = 56
 SVG_COLUMN = 150
-SVG_TOP = 130  # title, legend and day headings
+SVG_TOP = 150  # title, legend, week load and day headings
 TEXT_WEIGHT = {True: 'font-size="13" font-weight="bold"', False: 'font-size="12"'}
 SVG_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 SVG_MARGIN = 16
@@ -129,6 +129,8 @@ def week_svg(week: Week) -> str:
         out.append(f'<text x="{x + 32}" y="78" font-size="13">{kind.value}</text>')
         x += 40 + 8 * len(kind.value)
     out.append(f'<text x="{x + 8}" y="78" font-size="13">easy ●○○ dashed · moderate ●●○ · hard ●●● thick · dashed outline: one visit</text>')
+    load_ink = ' fill="#8a4b00" font-weight="bold"' if view.load_warning else ""
+    out.append(f'<text x="16" y="102" font-size="13"{load_ink}>{escape(view.load_line)}</text>')
     grid_top = SVG_TOP
     for minute, y in axis.hours():
         out.append(f'<text x="{SVG_GUTTER - 6}" y="{grid_top + y + 4}" font-size="12" fill="#555" text-anchor="end">{format_clock(minute)}</text>')

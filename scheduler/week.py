@@ -9,6 +9,7 @@ objective parts and reasons, is built once by `checking.finished_week` from the 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping
 
@@ -17,6 +18,10 @@ from trainweek.scheduler.timetext import WEEKDAY_NAMES
 if TYPE_CHECKING:  # types only: the rules use the week, and the plan imports the rules
     from trainweek.scheduler.frame import WeekFrame
     from trainweek.scheduler.plan import Occurrence, Plan
+
+
+# Foster's warning line: a week whose monotony is above it is too uniform.
+MONOTONY_WARNING = 2.0
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,36 @@ class Week:
     def daily_loads(self) -> list[int]:
         """Session-RPE load of each day, Monday first (mobility carries none)."""
         return [sum(p.spec.load for p in self.on_day(day)) for day in range(7)]
+
+    def weekly_load(self) -> int:
+        """The week's session-RPE load in AU: the sum of the daily loads."""
+        return sum(self.daily_loads())
+
+    def monotony(self) -> float | None:
+        """Foster's monotony: mean daily load / its population standard deviation over the 7 days.
+
+        Rest days count 0. None when the standard deviation is 0 (every day carries the same
+        load, e.g. nothing that loads at all): the ratio is undefined there, and a number
+        (infinity) would read as a measurement. Above 2.0 is Foster's warning line.
+        """
+        loads = self.daily_loads()
+        spread = statistics.pstdev(loads)
+        return statistics.fmean(loads) / spread if spread else None
+
+    def strain(self) -> float | None:
+        """Foster's strain: weekly load x monotony (None when monotony is)."""
+        monotony = self.monotony()
+        return None if monotony is None else self.weekly_load() * monotony
+
+    def load_summary(self) -> str:
+        """'Week load 2450 AU, monotony 1.43, strain 3504' (with Foster's warning when monotony is over 2.0)."""
+        monotony, strain = self.monotony(), self.strain()
+        if monotony is None or strain is None:
+            return f"Week load {self.weekly_load()} AU, monotony n/a (every day carries the same load), strain n/a"
+        line = f"Week load {self.weekly_load()} AU, monotony {monotony:.2f}, strain {strain:.0f}"
+        if monotony > MONOTONY_WARNING:
+            line += f": monotony above {MONOTONY_WARNING:g}, Foster's warning line; make the easy days easier"
+        return line
 
     def training_days(self) -> set[int]:
         """The days (0 is Monday) with a session that counts as training; mobility does not."""

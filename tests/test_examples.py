@@ -37,7 +37,7 @@ def test_coarser_grid_puts_starts_on_the_grid(example_path):
 
 def test_a_hint_never_changes_the_optimum(example_path):
     plan = load_plan(example_path)
-    other_weights = SolveOptions(weights=(("consistency", 0), ("fatigue_spread", 9)))
+    other_weights = SolveOptions(weights=(("consistency", 0), ("hard_easy", 9)))
     first = solve(plan)
     hinted = solve(plan, other_weights, near={p.occurrence.index: p.local_start for p in first.placements})
     assert hinted.status == "OPTIMAL"

@@ -53,6 +53,9 @@ COST_WORDS = (
     "vary by",
     "shares the day",
     "next to another hard day",
+    "the closer lifting and endurance",
+    "would go better after an easy day",
+    "a less round time",
 )
 
 
@@ -88,7 +91,7 @@ def test_alternatives_are_what_they_claim(example):
 
 def test_a_weight_sweep_moves_sessions_and_each_week_is_optimal_for_its_weights():
     plan = load_plan(ROOT / "examples" / "hybrid-athlete.yaml")
-    grid = {"fatigue_spread": [0, 2, 5, 20]}
+    grid = {"hard_easy": [0, 2, 5, 20]}
     results = sweep(plan, grid)
     assert len(results) >= 2
     assert moves(results[0].week, results[1].week)
@@ -108,7 +111,7 @@ def test_explain_and_sweep_and_compare_commands(tmp_path):
     assert result.exit_code == 0 and "Proven optimal" in result.output and "elsewhere" in result.output
     data = json.loads(runner.invoke(main, ["explain", example, "--json"]).output)
     assert {e["label"] for e in data["explanations"]} == {s["label"] for s in data["sessions"]}
-    result = runner.invoke(main, ["sweep", str(ROOT / "examples" / "hybrid-athlete.yaml"), "--weight", "fatigue_spread=0,20", "--json"])
+    result = runner.invoke(main, ["sweep", str(ROOT / "examples" / "hybrid-athlete.yaml"), "--weight", "hard_easy=0,20", "--json"])
     weeks = json.loads(result.output)["weeks"]
     assert len(weeks) == 2 and weeks[1]["moved_from_first"]
     bad = runner.invoke(main, ["sweep", example, "--weight", "speed=1,2"])
@@ -127,11 +130,11 @@ def test_sweep_writes_one_view_per_distinct_week(tmp_path):
     runner = CliRunner()
     views = tmp_path / "views"
     example = str(ROOT / "examples" / "hybrid-athlete.yaml")
-    result = runner.invoke(main, ["sweep", example, "--weight", "fatigue_spread=0,20", "--html-dir", str(views)])
+    result = runner.invoke(main, ["sweep", example, "--weight", "hard_easy=0,20", "--html-dir", str(views)])
     assert result.exit_code == 0, result.output
     pages = sorted(p.name for p in views.iterdir())
     assert pages == ["week-A.html", "week-B.html"]
     assert (views / "week-A.html").read_text() != (views / "week-B.html").read_text()
     (views / "week-A.html").write_text("my notes")
-    refused = runner.invoke(main, ["sweep", example, "--weight", "fatigue_spread=0,20", "--html-dir", str(views)])
+    refused = runner.invoke(main, ["sweep", example, "--weight", "hard_easy=0,20", "--html-dir", str(views)])
     assert refused.exit_code == 2 and (views / "week-A.html").read_text() == "my notes"

@@ -54,7 +54,7 @@ def test_no_visit_across_midnight_when_pairing_is_not_allowed():
 def test_endurance_wants_the_run_first_across_midnight_too():
     penalty = _penalty(goals=("endurance",))
     assert penalty("tue 00:00", "mon 23:00") == 0
-    assert penalty("mon 23:00", "tue 00:10") == 1
+    assert penalty("mon 23:00", "tue 00:10") == 2  # goal_order grades endurance 2
 
 
 def test_the_same_day_case_is_unchanged():

@@ -32,18 +32,18 @@ TOO_BIG = "is more than a weight needs (at most 10000); scale all weights down i
 DECIMALS = "has more than two decimals; weights take at most two, e.g. 2.5 or 0.25"
 
 WEIGHT_OPTIONS = [
-    ("fatigue_spread=0.123", f"0.123 {DECIMALS}"),
-    ("fatigue_spread=1.001", f"1.001 {DECIMALS}"),
+    ("hard_easy=0.123", f"0.123 {DECIMALS}"),
+    ("hard_easy=1.001", f"1.001 {DECIMALS}"),
     ("goal_order=nan", "nan is not a number; write a weight such as 5 or 2.5"),
     ("goal_order=inf", f"inf {TOO_BIG}"),
     ("goal_order=1e308", f"1e308 {TOO_BIG}"),
     ("goal_order=1e400", f"1e400 {TOO_BIG}"),
     ("goal_order=1e11", f"1e11 {TOO_BIG}"),
     ("separation=-1", "-1: a weight cannot be negative; use 0 to switch an objective off"),
-    ("separation=x", "'x' is not a number; write NAME=NUMBER, e.g. fatigue_spread=5"),
-    ("separation=", "no weight given; write NAME=NUMBER, e.g. fatigue_spread=5"),
-    ("separation", "write NAME=NUMBER, e.g. fatigue_spread=5"),
-    ("speed=3", "unknown weight 'speed'; valid names: goal_order, separation, fatigue_spread, preferred_times, consistency"),
+    ("separation=x", "'x' is not a number; write NAME=NUMBER, e.g. hard_easy=5"),
+    ("separation=", "no weight given; write NAME=NUMBER, e.g. hard_easy=5"),
+    ("separation", "write NAME=NUMBER, e.g. hard_easy=5"),
+    ("speed=3", "unknown weight 'speed'; valid names: goal_order, interference, separation, hard_easy, key_freshness, preferred_times, consistency, tidy_times"),
 ]
 
 
@@ -85,25 +85,25 @@ FILE_WEIGHTS = [
 
 @pytest.mark.parametrize("value, reason", FILE_WEIGHTS, ids=[v for v, _ in FILE_WEIGHTS])
 def test_a_file_weight_breaking_the_rule_is_one_message(tmp_path, value, reason):
-    plan = write(tmp_path, GOOD + f"weights: {{fatigue_spread: {value}}}\n")
+    plan = write(tmp_path, GOOD + f"weights: {{hard_easy: {value}}}\n")
     result, _ = run(["validate", str(plan)], tmp_path)
     assert result.exit_code == 2
-    assert error_line(result) == f"Error: {plan}:23: weights.fatigue_spread: {reason}"
+    assert error_line(result) == f"Error: {plan}:23: weights.hard_easy: {reason}"
 
 
 def test_two_decimal_weights_solve_the_same_from_file_and_option(tmp_path):
     """1.1 is two decimals (the float 1.1 * 100 is not a whole number: checked on the written value)."""
-    in_file = write(tmp_path, GOOD + "weights: {fatigue_spread: 1.1, separation: 0.05}\n", "file.yaml")
+    in_file = write(tmp_path, GOOD + "weights: {hard_easy: 1.1, separation: 0.05}\n", "file.yaml")
     plain = write(tmp_path, GOOD, "plain.yaml")
     by_file, _ = run(["solve", str(in_file), "--json", "--no-ics"], tmp_path)
     by_option, _ = run(
-        ["solve", str(plain), "--json", "--no-ics", "--weight", "fatigue_spread=1.1", "--weight", "separation=0.05"],
+        ["solve", str(plain), "--json", "--no-ics", "--weight", "hard_easy=1.1", "--weight", "separation=0.05"],
         tmp_path,
     )
     assert by_file.exit_code == by_option.exit_code == 0, by_file.output + by_option.output
     first, second = json.loads(by_file.output), json.loads(by_option.output)
     assert first["weights"] == second["weights"]
-    assert first["weights"]["fatigue_spread"] == 1.1 and first["objective"] == second["objective"]
+    assert first["weights"]["hard_easy"] == 1.1 and first["objective"] == second["objective"]
 
 
 def test_the_weight_rule_is_one_function_for_numbers_and_text():
@@ -124,8 +124,8 @@ def test_the_weight_rule_is_one_function_for_numbers_and_text():
         (dict(week_start="2026-02-30"), "week_start", "'2026-02-30' is not a calendar date (no such day); write it as YYYY-MM-DD, e.g. 2026-11-30"),
         (dict(week_start=dt.date(1, 1, 1)), "week_start", "0001-01-01 is outside the weeks trainweek plans: 1970 to 2100"),
         (dict(grid="7m"), "grid", "a grid of 7 minutes does not divide an hour; use 5m, 10m, 15m, 30m or 60m"),
-        (dict(weights=(("fatigue_spread", 0.123),)), "weights", f"0.123 {DECIMALS}"),
-        (dict(weights={"speed": 1}), "weights", "unknown weight 'speed'; valid names: goal_order, separation, fatigue_spread, preferred_times, consistency"),
+        (dict(weights=(("hard_easy", 0.123),)), "weights", f"0.123 {DECIMALS}"),
+        (dict(weights={"speed": 1}), "weights", "unknown weight 'speed'; valid names: goal_order, interference, separation, hard_easy, key_freshness, preferred_times, consistency, tidy_times"),
         (dict(seed=2**31), "seed", "2147483648 is out of range; a seed is a whole number from -2147483648 to 2147483647"),
         (dict(workers=65), "workers", "65 is out of range; use 1 to 64 workers (1 is deterministic)"),
         (dict(time_limit=float("inf")), "time_limit", "inf is not a time limit; give seconds above 0, e.g. 60"),

@@ -97,21 +97,26 @@ def test_weight_names_defaults_plan_keys_and_reason_order_all_come_from_the_regi
     assert explain.REASON_ORDER is REASON_ORDER
 
 
-def test_the_default_weights_are_the_ones_from_before():
+def test_the_default_weights_are_the_coach_spec_table():
+    names = ("goal_order", "interference", "separation", "hard_easy", "key_freshness", "preferred_times", "consistency", "tidy_times")
+    rows = {
+        "strength": (10, 1, 6, 8, 5, 2, 1, 0.1),
+        "hypertrophy": (6, 0.5, 6, 8, 5, 2, 1, 0.1),
+        "power": (25, 1, 6, 8, 5, 2, 1, 0.1),
+        "endurance": (10, 0.5, 3, 10, 8, 2, 1, 0.1),
+        "fat_loss": (3, 0.25, 2, 6, 3, 2, 1, 0.1),
+        "general": (2, 0.5, 6, 6, 3, 2, 1, 0.1),
+    }
+    assert WEIGHT_NAMES == names
     assert {goal.value: weights for goal, weights in GOAL_WEIGHTS.items()} == {
-        "strength": dict(goal_order=10, separation=6, fatigue_spread=3, preferred_times=2, consistency=1),
-        "hypertrophy": dict(goal_order=10, separation=6, fatigue_spread=3, preferred_times=2, consistency=1),
-        "power": dict(goal_order=25, separation=6, fatigue_spread=3, preferred_times=2, consistency=1),
-        "endurance": dict(goal_order=10, separation=3, fatigue_spread=4, preferred_times=2, consistency=1),
-        "fat_loss": dict(goal_order=3, separation=2, fatigue_spread=5, preferred_times=2, consistency=1),
-        "general": dict(goal_order=2, separation=6, fatigue_spread=4, preferred_times=2, consistency=1),
+        goal: dict(zip(names, row)) for goal, row in rows.items()
     }
 
 
 def test_the_reasons_keep_their_order_and_no_rule_is_left_out():
-    assert REASON_ORDER[:11] == (
+    assert REASON_ORDER[:13] == (
         "goal_order", "modality_gap", "hard_days", "key_clearance", "hard_recovery", "doubles", "separation",
-        "preferred_times", "consistency", "fatigue_spread", "availability",
+        "preferred_times", "consistency", "hard_easy", "key_freshness", "interference", "availability",
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from trainweek.constraints import ALL_RULES, fatigue_spread, rest_days
+from trainweek.constraints import ALL_RULES, rest_days
 from trainweek.scheduler import ics
 from trainweek.scheduler.checking import RuleBroken, broken_rules, finished_week, penalties
 from trainweek.scheduler.cli import main
@@ -38,7 +38,7 @@ def test_a_solved_week_carries_everything_and_cannot_change(example_path):
 
 def test_the_week_gives_loads_and_training_days_as_the_rules_count_them(example_path):
     week = solve(load_plan(example_path))
-    assert week.daily_loads() == fatigue_spread.daily_loads(week)
+    assert week.daily_loads() == [sum(p.occurrence.load for p in week.on_day(day)) for day in range(7)]
     assert week.training_days() == rest_days.training_days(week)
     assert week.rest_day_names() == rest_days.rest_day_names(week)
 
@@ -113,4 +113,4 @@ def _imported_modules(path: Path) -> set[str]:
 @pytest.mark.parametrize("module", ["view.py", "view_layout.py", "view_html.py", "view_svg.py", "report.py", "explain.py"])
 def test_views_and_reports_do_not_import_rule_modules_for_loads_or_rest_days(module):
     imported = _imported_modules(ROOT / "scheduler" / module)
-    assert not {"trainweek.constraints.fatigue_spread", "trainweek.constraints.rest_days"} & imported
+    assert not {"trainweek.constraints.hard_easy", "trainweek.constraints.rest_days"} & imported
