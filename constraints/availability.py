@@ -61,10 +61,10 @@ def check(week: Week) -> list[str]:
             w for w in frame.windows if w.day == p.day and _instant(frame, p.day, w.start) <= start and end <= _instant(frame, p.day, w.end)
         ]
         if not windows:
-            problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} is outside every window")
+            problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} is outside your free time")
         for busy in frame.busy_blocks:
             if busy.day == p.day and _instant(frame, p.day, busy.start) < end and start < _instant(frame, p.day, busy.end):
-                problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} overlaps busy '{busy.label}'")
+                problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} clashes with your busy time '{busy.label}'")
     return problems
 
 
@@ -75,7 +75,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
         for w in week.frame.windows:
             if w.day == p.day and w.start <= start < w.end:
                 found[p.occurrence.index] = [
-                    f"inside your {WEEKDAY_NAMES[p.day]} window {format_clock(w.start)}-{format_clock(w.end)}"
+                    f"fits your free time on {WEEKDAY_NAMES[p.day]} ({format_clock(w.start)}-{format_clock(w.end)})"
                 ]
     return found
 
@@ -96,21 +96,21 @@ def conflict(plan: Plan, frame: WeekFrame) -> str:
     free = sum(b.end - b.start for day in range(7) for b in frame.free_blocks(day))
     sessions = len(plan.occurrences)
     return (
-        f"{count(sessions, 'session')} ({format_minutes(needed)}) {'does' if sessions == 1 else 'do'} not fit in your "
-        f"free windows ({format_minutes(free)} on {count(sum(1 for d in range(7) if frame.free_blocks(d)), 'day')})"
+        f"your free time ({format_minutes(free)} on {count(sum(1 for d in range(7) if frame.free_blocks(d)), 'day')}) "
+        f"has to hold {count(sessions, 'session')} of {format_minutes(needed)} in all (availability)"
     )
 
 
 def _no_room(frame: WeekFrame, item: Occurrence) -> str:
     blocks = [b for day in range(7) for b in frame.free_blocks(day)]
     if not blocks:
-        return f"{item.label} has nowhere to go: busy blocks cover every window"
+        return f"{item.label} has nowhere to go: busy blocks cover all your free time (availability)"
     longest = max(blocks, key=lambda b: b.end - b.start)
     after = ", once busy blocks are taken out" if frame.busy_blocks else ""
     return (
-        f"{item.label} ({format_minutes(item.spec.duration)}) fits in no free window: the longest is "
+        f"{item.label} ({format_minutes(item.spec.duration)}) is longer than any stretch of free time: the longest is "
         f"{format_minutes(longest.end - longest.start)} ({WEEKDAY_NAMES[longest.day]} "
-        f"{format_clock(longest.start)}-{format_clock(longest.end)}){after}"
+        f"{format_clock(longest.start)}-{format_clock(longest.end)}){after} (availability)"
     )
 
 
