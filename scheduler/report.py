@@ -6,15 +6,61 @@ from typing import Any
 
 from trainweek.constraints import SOFT_OBJECTIVES
 from trainweek.scheduler.ics import event_uid
-from trainweek.scheduler.plan import visible
+from trainweek.scheduler.plan import Rules, visible
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
+from trainweek.scheduler.training import PROFILE_LABELS, PROFILE_RULES, Intensity, Modality
 from trainweek.scheduler.week import Week
 
-REMINDERS = (
-    "Eat protein after lifting; it feeds the repair the session started.",
-    "In longer blocks, take a lighter deload week every 4-6 weeks.",
-    "Listen to fatigue: if you are run down, swap a hard session for an easy one.",
-)
+# A session this long (minutes) runs on stored carbohydrate, whatever its label.
+LONG_SESSION = 90
+
+
+def reminders(week: Week) -> list[str]:
+    """The article's reminders that fit this plan: protein only when there is lifting,
+    carbohydrate before the long or hard sessions it has, then deload and fatigue."""
+    specs = [p.spec for p in week.placements]
+    found = []
+    if any(spec.modality is Modality.strength for spec in specs):
+        found.append("Eat protein after lifting; it feeds the repair the session started.")
+    fuelled = [
+        p.occurrence for p in week.placements
+        if p.spec.modality is not Modality.neither
+        and (p.spec.duration >= LONG_SESSION or p.occurrence.demanding or p.spec.intensity is Intensity.hard)
+    ]
+    if fuelled:
+        # Endurance work first (it runs on glycogen most), the biggest load first.
+        fuelled.sort(key=lambda item: (item.spec.modality is not Modality.endurance, -item.load))
+        names = list(dict.fromkeys(item.spec.name for item in fuelled))
+        shown = ", ".join(names[:3]) + (" and the like" if len(names) > 3 else "")
+        found.append(f"Eat carbohydrate in the hours before long or hard sessions ({shown}); they run on it.")
+    found.append("In longer blocks, take a lighter deload week every 4-6 weeks (3 weeks up, 1 down is common).")
+    if any(p.occurrence.demanding for p in week.placements):
+        found.append("Listen to fatigue: if you are run down, swap a demanding session for an easy one.")
+    else:
+        found.append("Listen to fatigue: if you are run down, take an extra rest day.")
+    return found
+
+
+def profile_changes(plan) -> list[str]:
+    """What the plan's profile changed from the default rules, as they stand in this plan:
+    a preset the file overrides is said so."""
+    changes = []
+    for key, preset in PROFILE_RULES[plan.profile].items():
+        default = Rules.model_fields[key].default
+        value = getattr(plan.rules, key)
+        shown = lambda v: "forbidden" if v is None and key == "stack_gap" else ("none" if v is None else str(v))  # noqa: E731
+        if value == preset:
+            changes.append(f"{key} {shown(default)} -> {shown(preset)}")
+        else:
+            changes.append(f"{key} would be {shown(preset)}, but your file sets {shown(value)}")
+    return changes
+
+
+def profile_line(plan) -> str:
+    """The profile in effect and what it changed, for explain."""
+    label = PROFILE_LABELS[plan.profile]
+    changes = profile_changes(plan)
+    return f"Profile: {label}" + (f" ({'; '.join(changes)})." if changes else " (no rule changed).")
 
 
 def _safe(text: object) -> str:
@@ -106,13 +152,19 @@ def print_week(week: Week, console) -> None:
     console.print(f"Week is {verdict}: penalty {week.objective:g}" + (f" ({parts})" if parts else "") + f", solved in {week.solve_seconds:.2f} s.")
     for entry in week.frame.ignored_busy:
         console.print(f"[yellow]Note:[/yellow] busy block '{_safe(entry)}' is outside this week and was ignored.")
-    for reminder in REMINDERS:
-        console.print(f"[dim]- {reminder}[/dim]")
+    for reminder in reminders(week):
+        console.print(f"[dim]- {_safe(reminder)}[/dim]")
 
 
 def explanation_json(week: Week, found_reasons, found_alternatives) -> dict[str, Any]:
     return {
         **as_json(week),
+        "profile": {
+            "name": week.plan.profile.value,
+            "label": PROFILE_LABELS[week.plan.profile],
+            "changes": profile_changes(week.plan),
+        },
+        "reminders": reminders(week),
         "explanations": [
             {
                 "label": p.occurrence.label,
@@ -153,6 +205,7 @@ def print_score(week: Week, console) -> None:
 
 def print_explanation(week: Week, found_reasons, found_alternatives, console) -> None:
     print_score(week, console)
+    console.print(_safe(profile_line(week.plan)))
     for p in week.placements:
         console.print(f"\n[bold]{_safe(p.occurrence.label)}[/bold]: {p.when}")
         for reason in found_reasons[p.occurrence.index]:
