@@ -35,7 +35,7 @@ class Alternative:
             first_rule, message = next(iter(self.blocked_by.items()))
             others = [name for name in self.blocked_by if name != first_rule]
             more = f" (also {', '.join(others)})" if others else ""
-            return f"not on {day}: {message} ({first_rule}{more})"
+            return f"not on {day}: {first_rule}{more}: {message}"
         if not self.extra_cost:
             return f"{day} at {self.best_start} would score the same (a tie; the solver picked one)"
         parts = ", ".join(f"{name} {value:+g}" for name, value in self.extra_parts.items() if value)

@@ -6,9 +6,8 @@ from typing import Any
 
 from trainweek.constraints import SOFT_OBJECTIVES
 from trainweek.scheduler.ics import event_uid
-from trainweek.scheduler.plan import Rules, visible
+from trainweek.scheduler.plan import visible
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
-from trainweek.scheduler.training import PROFILE_LABELS, PROFILE_RULES, Intensity, Modality
 from trainweek.scheduler.week import Week
 
 # A session this long (minutes) runs on stored carbohydrate, whatever its label.
@@ -18,6 +17,8 @@ LONG_SESSION = 90
 def reminders(week: Week) -> list[str]:
     """The article's reminders that fit this plan: protein only when there is lifting,
     carbohydrate before the long or hard sessions it has, then deload and fatigue."""
+    from trainweek.scheduler.training import Intensity, Modality
+
     specs = [p.spec for p in week.placements]
     found = []
     if any(spec.modality is Modality.strength for spec in specs):
@@ -44,6 +45,9 @@ def reminders(week: Week) -> list[str]:
 def profile_changes(plan) -> list[str]:
     """What the plan's profile changed from the default rules, as they stand in this plan:
     a preset the file overrides is said so."""
+    from trainweek.scheduler.plan import Rules
+    from trainweek.scheduler.training import PROFILE_RULES
+
     changes = []
     for key, preset in PROFILE_RULES[plan.profile].items():
         default = Rules.model_fields[key].default
@@ -58,6 +62,8 @@ def profile_changes(plan) -> list[str]:
 
 def profile_line(plan) -> str:
     """The profile in effect and what it changed, for explain."""
+    from trainweek.scheduler.training import PROFILE_LABELS
+
     label = PROFILE_LABELS[plan.profile]
     changes = profile_changes(plan)
     return f"Profile: {label}" + (f" ({'; '.join(changes)})." if changes else " (no rule changed).")
@@ -161,7 +167,7 @@ def explanation_json(week: Week, found_reasons, found_alternatives) -> dict[str,
         **as_json(week),
         "profile": {
             "name": week.plan.profile.value,
-            "label": PROFILE_LABELS[week.plan.profile],
+            "line": profile_line(week.plan),
             "changes": profile_changes(week.plan),
         },
         "reminders": reminders(week),
@@ -205,7 +211,6 @@ def print_score(week: Week, console) -> None:
 
 def print_explanation(week: Week, found_reasons, found_alternatives, console) -> None:
     print_score(week, console)
-    console.print(_safe(profile_line(week.plan)))
     for p in week.placements:
         console.print(f"\n[bold]{_safe(p.occurrence.label)}[/bold]: {p.when}")
         for reason in found_reasons[p.occurrence.index]:
@@ -215,6 +220,7 @@ def print_explanation(week: Week, found_reasons, found_alternatives, console) ->
     rest = week.rest_day_names()
     if rest:
         console.print(f"\nRest days: {', '.join(rest)}.")
+    console.print(_safe(profile_line(week.plan)))
 
 
 def sweep_json(results, grid) -> dict[str, Any]:
