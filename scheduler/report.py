@@ -42,6 +42,18 @@ def reminders(week: Week) -> list[str]:
     return found
 
 
+_MINUTE_SETTINGS = ("modality_gap", "double_gap", "hard_recovery", "stack_gap", "key_clearance")
+
+
+def _setting(key: str, value: object) -> str:
+    """A rules setting as the file would write it: 6h, false, 2."""
+    from trainweek.scheduler.timetext import format_minutes
+
+    if value is None:
+        return "false (forbidden)" if key == "stack_gap" else "none"
+    return format_minutes(value) if key in _MINUTE_SETTINGS and isinstance(value, int) else str(value)
+
+
 def profile_changes(plan) -> list[str]:
     """What the plan's profile changed from the default rules, as they stand in this plan:
     a preset the file overrides is said so."""
@@ -50,13 +62,11 @@ def profile_changes(plan) -> list[str]:
 
     changes = []
     for key, preset in PROFILE_RULES[plan.profile].items():
-        default = Rules.model_fields[key].default
         value = getattr(plan.rules, key)
-        shown = lambda v: "forbidden" if v is None and key == "stack_gap" else ("none" if v is None else str(v))  # noqa: E731
         if value == preset:
-            changes.append(f"{key} {shown(default)} -> {shown(preset)}")
+            changes.append(f"{key} {_setting(key, Rules.model_fields[key].default)} -> {_setting(key, preset)}")
         else:
-            changes.append(f"{key} would be {shown(preset)}, but your file sets {shown(value)}")
+            changes.append(f"{key} would be {_setting(key, preset)}, but your file sets {_setting(key, value)}")
     return changes
 
 

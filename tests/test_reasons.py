@@ -52,7 +52,7 @@ def test_explain_names_the_profile_and_what_it_changed(tmp_path):
     assert profile_changes(masters) == ["easy_days_between 1 -> 2", "rest_days would be 2, but your file sets 3"]
     assert profile_line(masters).startswith("Profile: masters (about 50+)")
     beginner = make_plan([SWIM], profile="beginner")
-    assert "stack_gap 360 -> forbidden" in profile_changes(beginner)
+    assert "stack_gap 6h -> false (forbidden)" in profile_changes(beginner)
     assert profile_line(make_plan([SWIM])) == "Profile: default (no rule changed)."
 
     path = tmp_path / "week.yaml"
