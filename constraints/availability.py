@@ -74,11 +74,11 @@ def check(week: Week) -> list[str]:
             w for w in frame.windows if w.day == p.day and _instant(frame, p.day, w.start) <= start and end <= _instant(frame, p.day, w.end)
         ]
         if not windows:
-            problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} is outside every window")
+            problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} is outside your free time")
         first, last = frame.minute_at(start), frame.minute_at(end)
         for busy in frame.busy_spans:
             if busy.first < last and first < busy.end:
-                problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} overlaps busy '{busy.label}'")
+                problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} clashes with your busy time '{busy.label}'")
     return problems
 
 
@@ -89,7 +89,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
         for w in week.frame.windows:
             if w.day == p.day and w.start <= start < w.end:
                 found[p.occurrence.index] = [
-                    f"inside your {WEEKDAY_NAMES[p.day]} window {format_clock(w.start)}-{format_clock(w.end)}"
+                    f"fits your free time on {WEEKDAY_NAMES[p.day]} ({format_clock(w.start)}-{format_clock(w.end)})"
                 ]
     return found
 
@@ -110,8 +110,8 @@ def conflict(plan: Plan, frame: WeekFrame) -> str:
     free = sum(b.length for day in range(7) for b in frame.free_blocks(day))
     sessions = len(plan.occurrences)
     return (
-        f"{count(sessions, 'session')} ({format_minutes(needed)}) {'does' if sessions == 1 else 'do'} not fit in your "
-        f"free windows ({format_minutes(free)} on {count(sum(1 for d in range(7) if frame.free_blocks(d)), 'day')})"
+        f"your free time ({format_minutes(free)} on {count(sum(1 for d in range(7) if frame.free_blocks(d)), 'day')}) "
+        f"has to hold {count(sessions, 'session')} of {format_minutes(needed)} in all (availability)"
         + "".join(f"; {note}" for note in frame.clock_notes())
     )
 
@@ -120,14 +120,14 @@ def _no_room(frame: WeekFrame, item: Occurrence) -> str:
     blocks = [b for day in range(7) for b in frame.free_blocks(day)]
     notes = "".join(f"; {note}" for note in frame.clock_notes())
     if not blocks:
-        cause = "busy blocks cover every window" if frame.busy_blocks else "no window has any time"
-        return f"{item.label} has nowhere to go: {cause}{notes}"
+        cause = "busy blocks cover all your free time" if frame.busy_blocks else "no window has any time"
+        return f"{item.label} has nowhere to go: {cause}{notes} (availability)"
     longest = max(blocks, key=lambda b: b.length)
     after = ", once busy blocks are taken out" if frame.busy_blocks else ""
     return (
-        f"{item.label} ({format_minutes(item.spec.duration)}) fits in no free window: the longest is "
+        f"{item.label} ({format_minutes(item.spec.duration)}) is longer than any stretch of free time: the longest is "
         f"{format_minutes(longest.length)} ({WEEKDAY_NAMES[longest.day]} "
-        f"{format_clock(longest.start)}-{format_clock(longest.end)}){after}{notes}"
+        f"{format_clock(longest.start)}-{format_clock(longest.end)}){after}{notes} (availability)"
     )
 
 

@@ -65,7 +65,9 @@ def reasons(week: Week) -> dict[int, list[str]]:
         if p.occurrence.spec_index in spread:
             minutes = spread[p.occurrence.spec_index]
             found[p.occurrence.index] = [
-                "same time of day as its repeats" if minutes == 0 else f"start times of its repeats vary by {format_minutes(minutes)}"
+                "same start time every time this week: a habit that sticks"
+                if minutes == 0
+                else f"its start times vary by {format_minutes(minutes)} across the week (consistency)"
             ]
     return found
 

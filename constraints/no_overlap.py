@@ -37,7 +37,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
 
 
 def conflict(plan: Plan, frame: WeekFrame) -> str:
-    return "one session at a time (no_overlap)"
+    return "you can only do one session at a time (no_overlap)"
 
 
 def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:

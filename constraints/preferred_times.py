@@ -88,10 +88,18 @@ def reasons(week: Week) -> dict[int, list[str]]:
         notes = found.setdefault(p.occurrence.index, [])
         if prefer.days:
             days = "/".join(prefer.days)
-            notes.append(f"not on your preferred days ({days})" if (p.occurrence.index, "day") in missed else f"on a preferred day ({days})")
+            notes.append(
+                f"not on your preferred days, {days} (preferred_times)"
+                if (p.occurrence.index, "day") in missed
+                else f"on a day you prefer for it ({days})"
+            )
         if prefer.time:
             span = f"{format_clock(prefer.time[0])}-{format_clock(prefer.time[1])}"
-            notes.append(f"outside your preferred time {span}" if (p.occurrence.index, "time") in missed else f"inside your preferred time {span}")
+            notes.append(
+                f"outside your preferred time, {span} (preferred_times)"
+                if (p.occurrence.index, "time") in missed
+                else f"inside the time you prefer for it ({span})"
+            )
     return found
 
 

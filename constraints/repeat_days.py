@@ -42,7 +42,9 @@ def check(week: Week) -> list[str]:
     for group in repeat_groups(week.plan.occurrences):
         days = [placed[item.index].day for item in group]
         for day in sorted({d for d in days if days.count(d) > 1}):
-            problems.append(f"{group[0].spec.name} is on {WEEKDAY_NAMES[day]} {days.count(day)} times")
+            problems.append(
+                f"{group[0].spec.name} is on {WEEKDAY_NAMES[day]} {days.count(day)} times; its repeats go on different days"
+            )
     return problems
 
 
@@ -51,8 +53,8 @@ def reasons(week: Week) -> dict[int, list[str]]:
 
 
 def conflict(plan: Plan, frame: WeekFrame) -> str:
-    repeated = [f"{spec.name} ({spec.times} a week)" for spec in plan.sessions if spec.times > 1]
-    return f"the repeats of {', '.join(repeated)} must fall on different days (repeat_days)"
+    repeated = [f"{spec.name} {spec.times} times a week means {spec.times} different days" for spec in plan.sessions if spec.times > 1]
+    return f"{'; '.join(repeated)} (repeat_days)"
 
 
 def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:

@@ -37,7 +37,7 @@ def check(week: Week) -> list[str]:
     rest = 7 - len(training_days(week))
     wanted = week.plan.rules.rest_days
     if rest < wanted:
-        return [f"only {rest} rest day(s) this week; rest_days asks for {wanted}"]
+        return [f"only {count(rest, 'rest day')} this week, and you asked for {wanted}"]
     return []
 
 
@@ -55,8 +55,11 @@ def conflict(plan: Plan, frame: WeekFrame) -> str:
     training = sum(1 for i in plan.occurrences if i.trains)
     with_windows = {day for day, windows in plan.availability.items() if windows}
     no_window = [WEEKDAY_NAMES[d] for d, name in enumerate(WEEKDAYS) if name not in with_windows]
-    text = f"{count(training, 'session')} must share {7 - rules.rest_days} training days (rest_days: {rules.rest_days})"
-    return text + (f", and availability has no window on {', '.join(no_window)}" if no_window else "")
+    text = (
+        f"{count(rules.rest_days, 'full rest day')} a week leave {count(7 - rules.rest_days, 'day')} to train "
+        f"for {count(training, 'session')} (rest_days: {rules.rest_days})"
+    )
+    return text + (f", and you have no free time on {', '.join(no_window)}" if no_window else "")
 
 
 def relaxations(plan: Plan, frame: WeekFrame) -> list[Iterator[Relaxation]]:

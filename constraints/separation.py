@@ -44,7 +44,8 @@ def reasons(week: Week) -> dict[int, list[str]]:
         if placed[s.index].day == placed[e.index].day:
             for index, other in ((s.index, placed[e.index]), (e.index, placed[s.index])):
                 found.setdefault(index, []).append(
-                    f"shares the day with {other.occurrence.label}: your free time left no better split"
+                    f"shares the day with {other.occurrence.label}: separate days keep the endurance work from "
+                    "blunting the lift, a preference here, not a rule (separation)"
                 )
     return found
 

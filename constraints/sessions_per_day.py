@@ -29,7 +29,7 @@ def post(m: WeekModel) -> None:
 def check(week: Week) -> list[str]:
     limit = week.plan.rules.max_sessions_per_day
     return [
-        f"{WEEKDAY_NAMES[day]} has {len(week.on_day(day))} sessions; max_sessions_per_day is {limit}"
+        f"{WEEKDAY_NAMES[day]} holds {len(week.on_day(day))} sessions; you allow at most {limit} a day"
         for day in range(7)
         if len(week.on_day(day)) > limit
     ]
@@ -42,8 +42,8 @@ def reasons(week: Week) -> dict[int, list[str]]:
 def conflict(plan: Plan, frame: WeekFrame) -> str:
     days = sum(1 for day in range(7) if frame.free_blocks(day))
     return (
-        f"{count(len(plan.occurrences), 'session')} on {count(days, 'day')} with free time, at most "
-        f"{plan.rules.max_sessions_per_day} a day (max_sessions_per_day)"
+        f"{count(len(plan.occurrences), 'session')} to spread over {count(days, 'day')} with free time, "
+        f"no more than {plan.rules.max_sessions_per_day} on one day (max_sessions_per_day)"
     )
 
 

@@ -10,11 +10,73 @@ from trainweek.scheduler.plan import visible
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
 from trainweek.scheduler.week import MONOTONY_WARNING, Week
 
-REMINDERS = (
-    "Eat protein after lifting; it feeds the repair the session started.",
-    "In longer blocks, take a lighter deload week every 4-6 weeks.",
-    "Listen to fatigue: if you are run down, swap a hard session for an easy one.",
-)
+# A session this long (minutes) runs on stored carbohydrate, whatever its label.
+LONG_SESSION = 90
+
+
+def reminders(week: Week) -> list[str]:
+    """The article's reminders that fit this plan: protein only when there is lifting,
+    carbohydrate before the long or hard sessions it has, then deload and fatigue."""
+    from trainweek.scheduler.training import Intensity, Modality
+
+    specs = [p.spec for p in week.placements]
+    found = []
+    if any(spec.modality is Modality.strength for spec in specs):
+        found.append("Eat protein after lifting; it feeds the repair the session started.")
+    fuelled = [
+        p.occurrence for p in week.placements
+        if p.spec.modality is not Modality.neither
+        and (p.spec.duration >= LONG_SESSION or p.occurrence.demanding or p.spec.intensity is Intensity.hard)
+    ]
+    if fuelled:
+        # Endurance work first (it runs on glycogen most), the biggest load first.
+        fuelled.sort(key=lambda item: (item.spec.modality is not Modality.endurance, -item.load))
+        names = list(dict.fromkeys(item.spec.name for item in fuelled))
+        shown = ", ".join(names[:3]) + (" and the like" if len(names) > 3 else "")
+        found.append(f"Eat carbohydrate in the hours before long or hard sessions ({shown}); they run on it.")
+    found.append("In longer blocks, take a lighter deload week every 4-6 weeks (3 weeks up, 1 down is common).")
+    if any(p.occurrence.demanding for p in week.placements):
+        found.append("Listen to fatigue: if you are run down, swap a demanding session for an easy one.")
+    else:
+        found.append("Listen to fatigue: if you are run down, take an extra rest day.")
+    return found
+
+
+_MINUTE_SETTINGS = ("modality_gap", "double_gap", "hard_recovery", "stack_gap", "key_clearance")
+
+
+def _setting(key: str, value: object) -> str:
+    """A rules setting as the file would write it: 6h, false, 2."""
+    from trainweek.scheduler.timetext import format_minutes
+
+    if value is None:
+        return "false (forbidden)" if key == "stack_gap" else "none"
+    return format_minutes(value) if key in _MINUTE_SETTINGS and isinstance(value, int) else str(value)
+
+
+def profile_changes(plan) -> list[str]:
+    """What the plan's profile changed from the default rules, as they stand in this plan:
+    a preset the file overrides is said so."""
+    from trainweek.scheduler.plan import Rules
+    from trainweek.scheduler.training import PROFILE_RULES
+
+    changes = []
+    for key, preset in PROFILE_RULES[plan.profile].items():
+        value = getattr(plan.rules, key)
+        if value == preset:
+            changes.append(f"{key} {_setting(key, Rules.model_fields[key].default)} -> {_setting(key, preset)}")
+        else:
+            changes.append(f"{key} would be {_setting(key, preset)}, but your file sets {_setting(key, value)}")
+    return changes
+
+
+def profile_line(plan) -> str:
+    """The profile in effect and what it changed, for explain."""
+    from trainweek.scheduler.training import PROFILE_LABELS
+
+    label = PROFILE_LABELS[plan.profile]
+    changes = profile_changes(plan)
+    return f"Profile: {label}" + (f" ({'; '.join(changes)})." if changes else " (no rule changed).")
 
 
 def _safe(text: object) -> str:
@@ -119,13 +181,19 @@ def print_week(week: Week, console) -> None:
     console.print(_load_line(week))
     for entry in week.frame.ignored_busy:
         console.print(f"[yellow]Note:[/yellow] busy block '{_safe(entry)}' is outside this week and was ignored.")
-    for reminder in REMINDERS:
-        console.print(f"[dim]- {reminder}[/dim]")
+    for reminder in reminders(week):
+        console.print(f"[dim]- {_safe(reminder)}[/dim]")
 
 
 def explanation_json(week: Week, found_reasons, found_alternatives) -> dict[str, Any]:
     return {
         **as_json(week),
+        "profile": {
+            "name": week.plan.profile.value,
+            "line": profile_line(week.plan),
+            "changes": profile_changes(week.plan),
+        },
+        "reminders": reminders(week),
         "explanations": [
             {
                 "label": p.occurrence.label,
@@ -182,6 +250,7 @@ def print_explanation(week: Week, found_reasons, found_alternatives, console) ->
     rest = week.rest_day_names()
     if rest:
         console.print(f"\nRest days: {', '.join(rest)}.")
+    console.print(_safe(profile_line(week.plan)))
 
 
 def sweep_json(results, grid) -> dict[str, Any]:

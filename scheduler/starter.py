@@ -13,7 +13,9 @@ _SESSIONS = {
     kind: strength
     focus: lower               # lower | upper | full
     duration: 75m
-    intensity: hard            # easy | moderate | hard
+    intensity: hard            # easy | moderate | hard (RPE 3 | 5 | 8 unless rpe is given)
+    rpe: 8                     # how hard it feels, 1-10; load = rpe x minutes
+    key: true                  # the week's key session: nothing demanding for the legs in the 24 h before
     times: 2
   - name: Upper body
     kind: strength
@@ -29,12 +31,15 @@ _SESSIONS = {
   - name: Long run
     kind: run
     duration: 1h45m
-    intensity: hard
+    intensity: moderate        # easy | moderate | hard
+    rpe: 5                     # 105 min x 5 = 525 AU: demanding by its load
+    key: true                  # nothing demanding for the legs in the 24 h before it
     prefer: {days: [sat, sun]}
   - name: Intervals
     kind: run
     duration: 60m
     intensity: hard
+    rpe: 8
   - name: Easy run
     kind: run
     duration: 45m
@@ -79,7 +84,8 @@ _SESSIONS[Goal.power] = _SESSIONS[Goal.strength]
 
 TEMPLATE = """\
 # trainweek availability file. Solve it with: trainweek solve {path}
-version: 1
+version: 2
+profile: default                 # default | masters (about 50+) | beginner
 athlete: You
 timezone: Europe/Berlin          # your IANA time zone name
 week_start: {monday}           # a Monday; leave out for next Monday
@@ -95,14 +101,17 @@ availability:                    # when you are free, per weekday; a missing day
   sun: ["09:00-12:00"]
 busy: []                         # e.g. ["2026-12-02 18:00-19:30", "wed 12:00-13:00"]
 sessions:                        # kind: strength | run | bike | swim | row | mobility
-{sessions}rules:                           # hard rules; these are the defaults
-  separate_modalities_by: 6h     # end of a lift to start of a run, or the other way round
-  same_visit: {{allowed: true, rest: 10m-20m}}
+{sessions}rules:                           # hard rules; these are the default profile's
+  modality_gap: 10m              # end of a lift to start of a run (or back); 6h forbids one visit
+  double_gap: 4h                 # two endurance sessions on one day
   rest_days: 1
   max_sessions_per_day: 2
-  hard_recovery: 48h             # between hard sessions loading the same body region
+  easy_days_between: 1           # days between demanding sessions loading the same body region
+  stack_gap: 6h                  # two demanding sessions on one day (a stacked hard day); false forbids
+  key_clearance: 24h             # nothing demanding for the same region this long before a key session
+  demanding_load: 400            # AU (rpe x minutes) from which a session is demanding
   repeat_weekly: true            # Sunday's sessions also respect next Monday's
-# weights: {{goal_order: 10, separation: 6, hard_easy: 8, preferred_times: 2, consistency: 1}}
+# weights: {{goal_order: 10, interference: 1, separation: 6, hard_easy: 8, key_freshness: 5, preferred_times: 2, consistency: 1}}
 """
 
 

@@ -241,7 +241,7 @@ def test_a_session_is_never_placed_on_the_busy_instants(tmp_path):
     plan = busy_plan(tmp_path, [ride])
     frame = WeekFrame(plan, plan.week_start)
     on_top = Week.from_starts(plan, frame, {0: frame.minute(SUN, 0)}, {})
-    assert any("overlaps busy" in problem and "work.ics" in problem for problem in availability.check(on_top))
+    assert any("clashes with your busy time" in problem and "work.ics" in problem for problem in availability.check(on_top))
 
 
 def test_a_busy_event_in_the_second_repeated_hour_leaves_the_first_free(tmp_path):

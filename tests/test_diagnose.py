@@ -190,4 +190,4 @@ def test_no_gap_reads_as_no_overlap_not_zero_minutes_apart():
 
 def test_repeats_read_as_a_sentence_not_a_bare_rule_name():
     plan = make_plan([dict(RUN, times=3), LIFT], availability=EVENINGS)
-    assert repeat_days.conflict(plan, frame_of(plan)) == "the repeats of Run (3 a week) must fall on different days (repeat_days)"
+    assert repeat_days.conflict(plan, frame_of(plan)) == "Run 3 times a week means 3 different days (repeat_days)"

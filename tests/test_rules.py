@@ -127,7 +127,7 @@ def test_sessions_per_day():
 def test_sessions_per_day_conflict_counts_sessions_and_days():
     plan = make_plan([dict(RUN, times=2), LIFT], availability={"mon": ["17:00-21:00"], "wed": ["17:00-21:00"]}, rules={"rest_days": 0})
     text = sessions_per_day.conflict(plan, frame_of(plan))
-    assert text == "3 sessions on 2 days with free time, at most 2 a day (max_sessions_per_day)"
+    assert text == "3 sessions to spread over 2 days with free time, no more than 2 on one day (max_sessions_per_day)"
 
 
 @pytest.mark.parametrize(
