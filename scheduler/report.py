@@ -244,7 +244,9 @@ def print_explanation(week: Week, found_reasons, found_alternatives, console) ->
     for p in week.placements:
         console.print(f"\n[bold]{_safe(p.occurrence.label)}[/bold]: {p.when}")
         for reason in found_reasons[p.occurrence.index]:
-            console.print(f"  [cyan]{reason.rule}[/cyan]: {_safe(reason.text)}")
+            # The rule's name leads the line here, so the sentence need not end with it too.
+            text = reason.text.removesuffix(f" ({reason.rule})")
+            console.print(f"  [cyan]{reason.rule}[/cyan]: {_safe(text)}")
         for alt in found_alternatives[p.occurrence.index]:
             console.print(f"  [dim]elsewhere[/dim]: {_safe(alt.sentence)}")
     rest = week.rest_day_names()
