@@ -19,18 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import need_program as need
+
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"
 Row = tuple[str, int, int]
 
-
-def need(available: bool, missing: str) -> None:
-    """Skip on a developer's machine without the program; under CI that is a failure."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{missing}, but CI must run this test (.ci/run installs it)")
-    pytest.skip(missing)
 
 
 def _summary(text: str) -> str:

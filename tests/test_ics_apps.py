@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
+from tests.conftest import need_program as need
 from trainweek.scheduler.ics import CalendarOptions, week_ics
 from trainweek.scheduler.loading import load_plan, parse_plan
 from trainweek.scheduler.solve import SolveOptions, solve
@@ -27,14 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"
 HOSTILE = 'Legs; heavy, "A"\nBEGIN:VEVENT'
 
-
-def need(available: bool, missing: str) -> None:
-    """Skip on a developer's machine without the program; under CI that is a failure."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{missing}, but CI must run this test (.ci/run installs it)")
-    pytest.skip(missing)
 
 
 def dst_week(zone: str, monday: str):
