@@ -98,7 +98,7 @@ def test_weight_names_defaults_plan_keys_and_reason_order_all_come_from_the_regi
 
 
 def test_the_default_weights_are_the_coach_spec_table():
-    names = ("goal_order", "interference", "separation", "hard_easy", "key_freshness", "preferred_times", "consistency", "tidy_times")
+    names = ("goal_order", "interference", "separation", "hard_easy", "key_freshness", "preferred_times", "consistency", "tidy_times", "moves")
     rows = {
         "strength": (10, 1, 6, 8, 5, 2, 1, 0.1),
         "hypertrophy": (6, 0.5, 6, 8, 5, 2, 1, 0.1),
