@@ -164,7 +164,7 @@ def replan(
             changes.append(Change(item.label, "done", _when(frame, was), f"{placed.when}", f"{how}; counts as {actual}" + (", demanding" if placed.occurrence.demanding else "")))
         elif was is not None and placed.start != was:
             first = next(iter(week.reasons.get(placed.occurrence.index, [])), "")
-            why = "missed" if entry is not None else ("its time has passed" if was < now_minute else "to make room")
+            why = "missed" if entry is not None else ("its time has passed" if was < now_minute else "the week's changes make another time better")
             changes.append(Change(item.label, "moved", _when(frame, was), placed.when, why + (f"; {first}" if first else "")))
     reasons = _left_out_reasons(base, week_start, occurrences, dropped, weights, options, deadline)
     for item in dropped:
