@@ -182,9 +182,14 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
 @click.option("--json", "as_json", is_flag=True, help="Print the week and its changes as JSON instead of a table.")
 @click.option("--no-ics", is_flag=True, help="Do not write the calendar file.")
 @click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
+@click.option("--caldav", "url", metavar="URL", help="Read and update the week in this CalDAV calendar instead of the .ics.")
+@click.option("--user", help="User name on the CalDAV server (with --caldav).")
 @with_solve_options
-def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics, force, **solve_args):
-    """Re-plan the rest of the week in PLAN_FILE from what was done and missed; update its .ics in place."""
+def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics, force, url, user, **solve_args):
+    """Re-plan the rest of the week in PLAN_FILE from what was done and missed; update its .ics in place.
+
+    With --caldav the password comes from TRAINWEEK_CALDAV_PASSWORD, or a prompt.
+    """
     from rich.console import Console
 
     from trainweek.scheduler.api import about, earlier_calendar, open_plan
@@ -208,14 +213,32 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
                 log.append(parse_session(value, status))
             except ValueError as error:
                 raise UserError(f"{flag} {value}: {error}") from None
-    calendar = claim_output(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
-    earlier = earlier_calendar(calendar.earlier, str(calendar.path))
-    for note in earlier.notes:
-        click.echo(f"Note: {note}", err=True)
-    with about(source.path):
-        result = replan_week(source.plan, log, parse_now(now_text, source.plan), earlier.data, options)
-    if not no_ics:
-        calendar.write(replan_ics(result, earlier.data))
+    now = parse_now(now_text, source.plan)
+    if url:
+        import os
+
+        from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
+        from trainweek.scheduler.replan import replan_calendar, replan_week_start
+
+        if not user:
+            raise UserError("--caldav needs --user, the user name on the CalDAV server")
+        password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(f"Password for {user}", hide_input=True)
+        with open_calendar(url, user, password) as target:
+            server = target.earlier(source.plan, replan_week_start(source.plan, now, options), 1)
+            with about(source.path):
+                result = replan_week(source.plan, log, now, server, options)
+            target.write(replan_calendar(result, server))
+        no_ics, written = True, url
+    else:
+        calendar = claim_output(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
+        earlier = earlier_calendar(calendar.earlier, str(calendar.path))
+        for note in earlier.notes:
+            click.echo(f"Note: {note}", err=True)
+        with about(source.path):
+            result = replan_week(source.plan, log, now, earlier.data, options)
+        if not no_ics:
+            calendar.write(replan_ics(result, earlier.data))
+        written = None if no_ics else calendar.path
     if as_json:
         data = week_json(result.week)
         data.update(now=result.now.isoformat(), changes=changes_json(result), left_out=[o.label for o in result.left_out], notes=list(result.notes))
@@ -229,8 +252,8 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
     for change in result.changes:
         mark = {"done": "  done ", "moved": "  moved", "left out": "  OUT  "}[change.what]
         click.echo(f"{mark} {change.sentence()}")
-    if not no_ics:
-        click.echo(f"Updated {calendar.path} in place ({len(result.moved())} moved, {len(result.left_out)} cancelled).")
+    if written:
+        click.echo(f"Updated {written} in place ({len(result.moved())} moved, {len(result.left_out)} cancelled).")
 
 
 @main.command()

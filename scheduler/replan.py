@@ -85,6 +85,11 @@ def parse_now(text: str | None, plan: Plan) -> dt.datetime:
     return moment.replace(tzinfo=plan.zone) if moment.tzinfo is None else moment.astimezone(plan.zone)
 
 
+def replan_week_start(plan: Plan, now: dt.datetime, options: SolveOptions = SolveOptions()) -> dt.date:
+    """The Monday of the week being re-planned: --week-start, the plan's, else the week of `now`."""
+    return options.week_start or plan.week_start or week_monday(now.astimezone(plan.zone).date())
+
+
 def replan(
     plan: Plan,
     log: Iterable[LogEntry],
@@ -97,7 +102,7 @@ def replan(
     deadline = time.monotonic() + options.time_limit
     if options.grid is not None:
         plan = plan.model_copy(update={"grid": options.grid})
-    week_start = options.week_start or plan.week_start or week_monday(now.astimezone(plan.zone).date())
+    week_start = replan_week_start(plan, now, options)
     frame = WeekFrame(plan, week_start)
     now_minute = -(-frame.minute_at(now) // 1)
     if not 0 <= now_minute < frame.length:
@@ -351,6 +356,11 @@ def _left_out_reasons(plan, week_start, occurrences, dropped, weights, options, 
 
 
 def replan_ics(result: Replanned, earlier: bytes | Earlier | None, stamp: dt.datetime | None = None) -> bytes:
+    """`replan_calendar` as the bytes of a file."""
+    return replan_calendar(result, earlier, stamp).to_ical()
+
+
+def replan_calendar(result: Replanned, earlier: bytes | Earlier | None, stamp: dt.datetime | None = None):
     """The re-planned week over the earlier calendar, updated in place.
 
     Same UIDs throughout. An event whose time did not change is written exactly as the
@@ -388,7 +398,7 @@ def replan_ics(result: Replanned, earlier: bytes | Earlier | None, stamp: dt.dat
         cancelled.pop("DTSTAMP", None)
         cancelled.add("DTSTAMP", stamp)
         calendar.add_component(cancelled)
-    return calendar.to_ical()
+    return calendar
 
 
 def _same_time(event, old) -> bool:
@@ -402,4 +412,4 @@ def changes_json(result: Replanned) -> list[dict]:
     return [dataclasses.asdict(change) for change in result.changes]
 
 
-__all__ = ["Change", "Replanned", "WEEKDAY_NAMES", "changes_json", "parse_now", "replan", "replan_ics"]
+__all__ = ["Change", "Replanned", "WEEKDAY_NAMES", "changes_json", "parse_now", "replan", "replan_calendar", "replan_ics", "replan_week_start"]
