@@ -278,9 +278,9 @@ def _facts_hold(plan: Plan, week_start: dt.date, done: list[Occurrence], weights
         raise NoWeekExists("what was done this week already breaks the rules, so no re-plan can keep them: " + "; ".join(problems))
 
 
-def _attempt(plan, week_start, items, weights, options, near, deadline, relax: str | None = None) -> Week | None:
+def _attempt(plan, week_start, items, weights, options, near, deadline, relax: tuple[str, ...] | None = None) -> Week | None:
     """The best week holding these occurrences, or None when none exists. With `relax`, only
-    whether a week exists with that hard rule switched off (for saying why a session is out)."""
+    whether a week exists with those hard rules switched off (for saying why a session is out)."""
     from trainweek.scheduler.checking import finished_week
 
     plan = _with_occurrences(plan, items)
@@ -296,7 +296,7 @@ def _attempt(plan, week_start, items, weights, options, near, deadline, relax: s
         for rule in HARD_RULES:
             rule.post(m)
         for name, literal in m.rule_literals.items():
-            m.model.add(literal == (0 if name == relax else 1))
+            m.model.add(literal == (0 if name in relax else 1))
     else:
         try:
             m = build(plan, frame, weights)
@@ -342,16 +342,25 @@ def _left_out_reasons(plan, week_start, occurrences, dropped, weights, options, 
         if not any(frame.start_ticks(day, item.spec.duration) for day in range(7)):
             reasons[item.index] = f"no free time of {item.spec.duration} min is left in the week after now"
             continue
-        blocking = [
-            rule.NAME
-            for rule in HARD_RULES
-            if rule.NAME != "availability" and _attempt(plan, week_start, others, weights, options, {}, deadline, relax=rule.NAME) is not None
-        ]
-        order = "key sessions go last" if item.spec.key else f"priority {item.spec.priority}, the lowest still open"
+        names = [rule.NAME for rule in HARD_RULES if rule.NAME != "availability"]
+        blocking = [name for name in names if _attempt(plan, week_start, others, weights, options, {}, deadline, relax=(name,)) is not None]
+        together = [] if blocking else next(
+            (
+                [first, second]
+                for number, first in enumerate(names)
+                for second in names[number + 1 :]
+                if _attempt(plan, week_start, others, weights, options, {}, deadline, relax=(first, second)) is not None
+            ),
+            [],
+        )
+        order = "a key session, kept to the last" if item.spec.key else f"priority {item.spec.priority}"
         if blocking:
-            reasons[item.index] = f"the rest of the week has no room for it under {' or '.join(blocking)} ({order})"
+            why = f"{' or '.join(blocking)} leaves no room for it in the rest of the week"
+        elif together:
+            why = f"{' and '.join(together)} together leave no room for it in the rest of the week"
         else:
-            reasons[item.index] = f"the rest of the week has no room for it under the hard rules together ({order})"
+            why = "the hard rules together leave no room for it in the rest of the week"
+        reasons[item.index] = f"{why} ({order})"
     return reasons
 
 

@@ -109,18 +109,52 @@ def test_a_done_session_harder_than_planned_blocks_a_demanding_session_the_next_
 
 
 def test_with_no_room_the_lowest_priority_goes_first_and_the_key_session_last():
-    # Saturday evening: Sunday's 4 hours hold the long run and one short session at most.
+    # Saturday noon: only Sunday's 4 hours are left, for the key long run and one more session.
     plan = plan_of()
     result = run(plan, ["missed Easy run", "missed Full-body strength", "missed Intervals"], "2027-01-16 12:00", planned(plan))
-    out = [o.label for o in result.left_out]
-    assert "Long run" not in out and out
+    # Intervals (priority 0, the default) first, then the easy run (1); the lift (2) and the key long run stay.
+    assert [o.label for o in result.left_out] == ["Intervals", "Easy run (1/2)"]
     kept = {p.occurrence.label for p in result.week.placements}
-    # Easy run (priority 1) goes before Full-body strength (priority 2).
-    if any(label.startswith("Full-body") for label in out) and any(label.startswith("Full-body strength (") for label in [o for o in out]):
-        assert not any(label.startswith("Easy run") and label in kept for label in ["Easy run (1/2)", "Easy run (2/2)"] if label not in out)
-    reasons = [c for c in result.changes if c.what == "left out"]
-    assert len(reasons) == len(out) and all(c.why for c in reasons)
+    assert {"Long run", "Full-body strength (1/2)"} <= kept
+    out = [c for c in result.changes if c.what == "left out"]
+    assert [c.session for c in out] == ["Intervals", "Easy run (1/2)"]
+    assert "no room for it in the rest of the week" in out[0].why and "(priority 0)" in out[0].why
     assert broken_rules(result.week) == []
+
+
+def test_a_key_session_is_left_out_only_after_every_other():
+    sessions = [dict(s) for s in MARATHONER["sessions"]]
+    sessions[1]["priority"] = 9  # intervals matter most after the long run
+    plan = plan_of(sessions=sessions)
+    result = run(plan, ["missed Easy run", "missed Full-body strength", "missed Intervals"], "2027-01-16 12:00", planned(plan))
+    # The easy run goes first, then the lift; the intervals cannot share Sunday with the long
+    # run either, so they go too, and the lift, which fits once they are out, comes back.
+    assert [o.label for o in result.left_out] == ["Easy run (1/2)", "Intervals"]
+    assert "Full-body strength (1/2)" in {p.occurrence.label for p in result.week.placements}
+    why = next(c.why for c in result.changes if c.session == "Intervals")
+    assert why.endswith("leave no room for it in the rest of the week (priority 9)")
+
+
+def test_replanning_twice_in_a_week_works_from_the_log_of_both(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "week.yaml").write_text(_yaml(MARATHONER))
+    assert CliRunner().invoke(main, ["solve", "week.yaml"]).exit_code == 0
+    (tmp_path / "log.txt").write_text("# Wednesday\nmissed Intervals\n")
+    wednesday = CliRunner().invoke(main, ["replan", "week.yaml", "--log", "log.txt", "--now", "2027-01-13 12:00", "--json"])
+    assert wednesday.exit_code == 0, wednesday.output
+    moved = [c for c in __import__("json").loads(wednesday.output)["changes"] if c["session"] == "Intervals"][0]
+    assert moved["what"] == "moved"
+    # Friday: the intervals were done where the re-plan put them, at a harder RPE than planned.
+    day, clock = moved["after"].split()[0][:3], moved["after"].split()[1].split("-")[0]
+    with (tmp_path / "log.txt").open("a") as log:
+        log.write(f"done Intervals@{day} {clock},60m,rpe 9\nmissed Full-body strength\n")
+    friday = CliRunner().invoke(main, ["replan", "week.yaml", "--log", "log.txt", "--now", "2027-01-15 12:00", "--json"])
+    assert friday.exit_code == 0, friday.output
+    data = __import__("json").loads(friday.output)
+    intervals = [c for c in data["changes"] if c["session"] == "Intervals"]
+    assert intervals[0]["what"] == "done" and "540 AU" in intervals[0]["why"]
+    events = Calendar.from_ical((tmp_path / "week.ics").read_bytes()).walk("VEVENT")
+    assert len({str(e["UID"]) for e in events}) == len(events) == 6
 
 
 def test_the_ics_is_updated_in_place():
