@@ -135,7 +135,7 @@ def replan(
     gone = _before(frame, now_minute)
     base = plan.model_copy(update={"busy": [*plan.busy, *gone]})
     weights = base.effective_weights(dict(options.weights))
-    _facts_hold(base, week_start, [o for o in occurrences if o.fixed_at is not None], weights)
+    occurrences = _facts_hold(base, week_start, occurrences, weights, notes)
     near = {o.index: o.planned_at for o in occurrences if o.planned_at is not None}
     dropped: list[Occurrence] = []
     candidates = sorted((o for o in occurrences if o.fixed_at is None), key=_leave_out_order(status))
@@ -265,17 +265,46 @@ def _with_occurrences(plan: Plan, items: list[Occurrence]) -> Plan:
     return copy
 
 
-def _facts_hold(plan: Plan, week_start: dt.date, done: list[Occurrence], weights: dict[str, float]) -> None:
-    """What was done is fact; when it alone breaks a hard rule, no re-plan can mend it: say so."""
-    from trainweek.constraints import broken_rules
+# The recovery rules a done week may already break (two demanding days in a row): the
+# re-plan then counts recovery from the latest demanding session on.
+RECOVERY_RULES = ("hard_days", "hard_recovery", "key_clearance")
 
-    if not done:
-        return
-    only = _with_occurrences(plan, done)
-    frame = WeekFrame(only, week_start)
-    problems = broken_rules(Week.from_starts(only, frame, {o.index: o.fixed_at for o in only.occurrences}, weights))
-    if problems:
-        raise NoWeekExists("what was done this week already breaks the rules, so no re-plan can keep them: " + "; ".join(problems))
+
+def _facts_hold(plan: Plan, week_start: dt.date, occurrences: list[Occurrence], weights: dict[str, float], notes: list[str]) -> list[Occurrence]:
+    """What was done is fact. When the done sessions alone break a recovery rule, the
+    earliest demanding ones are counted as recovered from (no longer demanding for the rules;
+    their load still counts), earliest first, until they do not: recovery is then counted from
+    the latest hard session, which is what protects the rest of the week. Any other rule they
+    break (two sessions at once) is a mistake in the log: say so."""
+    from trainweek.constraints import HARD_RULES
+
+    def problems(items: list[Occurrence]) -> list[tuple[str, str]]:
+        done = [o for o in items if o.fixed_at is not None]
+        if not done:
+            return []
+        only = _with_occurrences(plan, done)
+        week = Week.from_starts(only, WeekFrame(only, week_start), {o.index: o.fixed_at for o in only.occurrences}, weights)
+        return [(rule.NAME, problem) for rule in HARD_RULES for problem in rule.check(week)]
+
+    found = problems(occurrences)
+    other = [f"{name}: {problem}" for name, problem in found if name not in RECOVERY_RULES]
+    if other:
+        raise NoWeekExists("what the log says was done breaks the rules, so no re-plan can keep them (is a time in the log wrong?): " + "; ".join(other))
+    if not found:
+        return occurrences
+    first = "; ".join(f"{name}: {problem}" for name, problem in found)
+    items = list(occurrences)
+    eased = []
+    for done in sorted((o for o in items if o.fixed_at is not None and o.demanding), key=lambda o: o.fixed_at or 0):
+        items[items.index(done)] = dataclasses.replace(done, demanding=False)
+        eased.append(done.label)
+        if not problems(items):
+            break
+    notes.append(
+        f"what was done already breaks a recovery rule ({first}); the rest of the week counts recovery from the latest "
+        f"demanding session, so {', '.join(eased)} no longer count{'s' if len(eased) == 1 else ''} as demanding for the rules (the load still counts)"
+    )
+    return items
 
 
 def _attempt(plan, week_start, items, weights, options, near, deadline, relax: tuple[str, ...] | None = None) -> Week | None:

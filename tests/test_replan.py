@@ -243,3 +243,24 @@ def _yaml(data) -> str:
     out = io.StringIO()
     YAML().dump(data, out)
     return out.getvalue()
+
+
+def test_done_sessions_that_already_break_recovery_count_it_from_the_latest_hard_one():
+    """Wednesday's intervals, then Thursday's lift done at RPE 9: two demanding days in a row
+    are fact. The re-plan still runs; Thursday's lift keeps Friday free of demanding leg work."""
+    plan = plan_of()
+    result = run(plan, ["done Intervals@Wed 06:00", "done Full-body strength@Thu 06:00,60m,rpe 9"], "2027-01-14 12:00", planned(plan))
+    assert any("counts recovery from the latest demanding session, so Intervals no longer counts" in note for note in result.notes)
+    assert where(result.week, "Full-body strength (1/2)").occurrence.demanding
+    assert [p for p in result.week.on_day(4) if p.occurrence.demanding] == []
+    assert broken_rules(result.week) == []
+
+
+def test_a_log_that_puts_two_sessions_at_once_is_refused_with_exit_3(tmp_path):
+    path = tmp_path / "week.yaml"
+    path.write_text(_yaml(MARATHONER))
+    result = CliRunner().invoke(
+        main,
+        ["replan", str(path), "--no-ics", "-o", str(tmp_path / "w.ics"), "--now", "2027-01-13 12:00", "--done", "Intervals@Wed 06:00", "--done", "Easy run@Wed 06:30"],
+    )
+    assert result.exit_code == 3 and "is a time in the log wrong?" in result.output and "Traceback" not in result.output
