@@ -264,3 +264,22 @@ def test_a_log_that_puts_two_sessions_at_once_is_refused_with_exit_3(tmp_path):
         ["replan", str(path), "--no-ics", "-o", str(tmp_path / "w.ics"), "--now", "2027-01-13 12:00", "--done", "Intervals@Wed 06:00", "--done", "Easy run@Wed 06:30"],
     )
     assert result.exit_code == 3 and "is a time in the log wrong?" in result.output and "Traceback" not in result.output
+
+
+def test_the_hybrid_athletes_lift_ran_long_and_counts_by_its_load():
+    from pathlib import Path
+
+    from trainweek.scheduler.loading import load_plan
+
+    plan = load_plan(str(Path(__file__).parent.parent / "examples" / "hybrid-athlete.yaml"))
+    earlier = week_ics(solve(plan, OPTIONS), stamp=dt.datetime(2026, 11, 29, tzinfo=dt.timezone.utc))
+    lift = next(p for p in solve(plan, OPTIONS).placements if p.occurrence.label == "Squat and deadlift (2/2)")
+    ran_long = f"done Squat and deadlift@{lift.local_start:%a %H:%M},110m,rpe 9"
+    now = f"{lift.local_start + dt.timedelta(hours=2):%Y-%m-%d %H:%M}"
+    result = run(plan, [ran_long], now, earlier)
+    done = where(result.week, "Squat and deadlift (2/2)")
+    assert done.end - done.start == 110 and done.spec.load == 990
+    assert result.week.weekly_load() == solve(plan, OPTIONS).weekly_load() - lift.spec.load + 990
+    assert broken_rules(result.week) == []
+    next_day = [p for p in result.week.on_day(done.day + 1) if p.occurrence.demanding and "lower" in p.spec.regions]
+    assert next_day == []
