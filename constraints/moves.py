@@ -29,17 +29,18 @@ DEFAULT_WEIGHTS = {goal: 5 for goal in Goal}
 
 
 def post(m: WeekModel) -> cp_model.LinearExpr | int:
-    terms = []
+    terms: list[cp_model.IntVar] = []
+    off_grid = 0
     for item in m.items:
         if item.planned_at is None or item.fixed_at is not None:
             continue
         if item.planned_at % m.grid:
-            terms.append(1)  # off the grid: it cannot stay
+            off_grid += 1  # off the grid: it cannot stay
             continue
         moved = m.model.new_bool_var(f"moved[{item.index}]")
         m.model.add(m.start_step[item.index] == item.planned_at // m.grid).only_enforce_if(~moved)
         terms.append(moved)
-    return sum(terms)
+    return off_grid + sum(terms)
 
 
 def moved(week: Week) -> list[Placement]:
