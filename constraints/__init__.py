@@ -25,6 +25,7 @@ from trainweek.constraints import (
     key_clearance,
     key_freshness,
     modality_gap,
+    moves,
     no_overlap,
     preferred_times,
     repeat_days,
@@ -59,6 +60,7 @@ SOFT_OBJECTIVES: tuple[SoftObjective, ...] = (
     preferred_times,
     consistency,
     tidy_times,
+    moves,
 )
 ALL_RULES: tuple[Rule, ...] = HARD_RULES + SOFT_OBJECTIVES
 

@@ -56,6 +56,8 @@ def check(week: Week) -> list[str]:
     problems = []
     frame = week.frame
     for p in week.placements:
+        if p.occurrence.fixed_at is not None:
+            continue  # done (a re-plan): it happened where it happened
         # Compared as instants, not clock readings: on a DST day a window ending at a
         # skipped 02:00 ends when the clocks jump, which the clock shows as 03:00.
         start, end = p.local_start.astimezone(UTC), p.local_end.astimezone(UTC)

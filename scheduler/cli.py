@@ -174,6 +174,90 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
 
 @main.command()
 @click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("--now", "now_text", metavar="'YYYY-MM-DD HH:MM'", help="The time to re-plan from, in the plan's zone (default: now).")
+@click.option("--done", multiple=True, metavar="NAME[@DAY HH:MM,DURATION,rpe N]", help="A session done (as planned, or when and how it was); repeatable.")
+@click.option("--missed", multiple=True, metavar="NAME", help="A session missed; repeatable.")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False), help="A log file: one 'done NAME...' or 'missed NAME' a line.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="The week's .ics to read and update in place (default: PLAN.ics in the current folder).")
+@click.option("--json", "as_json", is_flag=True, help="Print the week and its changes as JSON instead of a table.")
+@click.option("--no-ics", is_flag=True, help="Do not write the calendar file.")
+@click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
+@click.option("--caldav", "url", metavar="URL", help="Read and update the week in this CalDAV calendar instead of the .ics.")
+@click.option("--user", help="User name on the CalDAV server (with --caldav).")
+@with_solve_options
+def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics, force, url, user, **solve_args):
+    """Re-plan the rest of the week in PLAN_FILE from what was done and missed; update its .ics in place.
+
+    With --caldav the password comes from TRAINWEEK_CALDAV_PASSWORD, or a prompt.
+    """
+    from rich.console import Console
+
+    from trainweek.scheduler.api import about, earlier_calendar, open_plan
+    from trainweek.scheduler.happened import Status, parse_entry, parse_log_text, parse_session
+    from trainweek.scheduler.replan import changes_json, parse_now, replan as replan_week, replan_ics
+    from trainweek.scheduler.report import as_json as week_json, print_week
+
+    source = open_plan(plan_file)
+    options = _options(**solve_args)
+    log = [parse_entry(text) for text in source.plan.log]
+    if log_file:
+        try:
+            log += parse_log_text(Path(log_file).read_text(encoding="utf-8"), log_file)
+        except OSError as error:
+            raise UserError(f"--log {log_file}: cannot read it ({error.strerror or error})") from None
+        except (ValueError, UnicodeDecodeError) as error:
+            raise UserError(f"--log {error}") from None
+    for flag, status, values in (("--done", Status.done, done), ("--missed", Status.missed, missed)):
+        for value in values:
+            try:
+                log.append(parse_session(value, status))
+            except ValueError as error:
+                raise UserError(f"{flag} {value}: {error}") from None
+    now = parse_now(now_text, source.plan)
+    if url:
+        import os
+
+        from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
+        from trainweek.scheduler.replan import replan_calendar, replan_week_start
+
+        if not user:
+            raise UserError("--caldav needs --user, the user name on the CalDAV server")
+        password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(f"Password for {user}", hide_input=True)
+        with open_calendar(url, user, password) as target:
+            server = target.earlier(source.plan, replan_week_start(source.plan, now, options), 1)
+            with about(source.path):
+                result = replan_week(source.plan, log, now, server, options)
+            target.write(replan_calendar(result, server))
+        no_ics, written = True, url
+    else:
+        calendar = claim_output(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
+        earlier = earlier_calendar(calendar.earlier, str(calendar.path))
+        for note in earlier.notes:
+            click.echo(f"Note: {note}", err=True)
+        with about(source.path):
+            result = replan_week(source.plan, log, now, earlier.data, options)
+        if not no_ics:
+            calendar.write(replan_ics(result, earlier.data))
+        written = None if no_ics else calendar.path
+    if as_json:
+        data = week_json(result.week)
+        data.update(now=result.now.isoformat(), changes=changes_json(result), left_out=[o.label for o in result.left_out], notes=list(result.notes))
+        click.echo(json.dumps(data, indent=2))
+        return
+    print_week(result.week, Console())
+    for note in result.notes:
+        click.echo(f"Note: {note}")
+    moved = [c for c in result.changes if c.what != "done"]
+    click.echo("Changes: " + ("none; the rest of the week stands as planned." if not moved else ""))
+    for change in result.changes:
+        mark = {"done": "  done ", "moved": "  moved", "left out": "  OUT  "}[change.what]
+        click.echo(f"{mark} {change.sentence()}")
+    if written:
+        click.echo(f"Updated {written} in place ({len(result.moved())} moved, {len(result.left_out)} cancelled).")
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the page (default: PLAN.html in the current folder).")
 @click.option("--force", is_flag=True, help="Replace a file that trainweek did not write.")
 @with_solve_options

@@ -64,7 +64,11 @@ class WeekModel:
 
     def _place(self, item: Occurrence) -> None:
         duration = item.spec.duration
-        per_day = {day: self.frame.start_ticks(day, duration) for day in range(7)}
+        if item.fixed_at is not None:  # done in a re-plan: where it happened, free time or not
+            day = max(d for d in range(7) if self.frame.day_starts[d] <= item.fixed_at)
+            per_day = {d: [(item.fixed_at // self.grid,) * 2] if d == day else [] for d in range(7)}
+        else:
+            per_day = {day: self.frame.start_ticks(day, duration) for day in range(7)}
         all_ranges = [r for ranges in per_day.values() for r in ranges]
         if not all_ranges:
             raise NoRoom(item)
@@ -208,6 +212,8 @@ class WeekModel:
         """
         if len(self.items) < PATTERNS_FROM or self.relaxable:
             return False
+        if any(i.fixed_at is not None or i.planned_at is not None for i in self.items):
+            return False  # a re-plan: done sessions differ from their repeats, and much is fixed
         most = 0
         for day in range(7):
             here = len({i.spec_index for i in self.items if i.trains and day in self.on_day[i.index]})

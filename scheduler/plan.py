@@ -89,6 +89,7 @@ class SessionSpec(Strict):
     prefer: Optional[Prefer] = None
     rpe: Optional[int] = Field(default=None, ge=1, le=10)
     key: bool = False
+    priority: int = Field(default=0, ge=0, le=9)  # when a re-plan must leave sessions out: lowest first
 
     @field_validator("duration")
     @classmethod
@@ -371,6 +372,13 @@ def parse_grid(value: object) -> int:
     return minutes
 
 
+def _log_entry(value: str) -> str:
+    from trainweek.scheduler.happened import parse_entry
+
+    parse_entry(value)
+    return value
+
+
 class Plan(Strict):
     version: Literal[1, 2]
     profile: Profile = Profile.default
@@ -384,6 +392,7 @@ class Plan(Strict):
     sessions: list[SessionSpec] = Field(min_length=1)
     rules: Rules = Rules()
     weights: Weights = Weights()
+    log: list[Annotated[str, AfterValidator(_log_entry)]] = []  # what happened this week, for `replan`
 
     @model_validator(mode="before")
     @classmethod
@@ -468,6 +477,10 @@ class Occurrence:
     repeat: int
     spec: SessionSpec
     demanding: bool = False
+    # Set only in a re-plan (scheduler.replan): the real minute of the week a done session
+    # started (fixed there), and the one an upcoming session was planned at (moving costs).
+    fixed_at: int | None = None
+    planned_at: int | None = None
 
     @property
     def label(self) -> str:

@@ -109,7 +109,10 @@ class ServerCalendar:
 
     def publish(self, week: Week, earlier: dict[str, Event], options: CalendarOptions = CalendarOptions()) -> Published:
         """Create or replace the week's events; `earlier` is what `earlier()` returned."""
-        whole = week_calendar(week, earlier, options)
+        return self.write(week_calendar(week, earlier, options))
+
+    def write(self, whole: Calendar) -> Published:
+        """Create or replace each event of `whole` on the server, by UID (`replan` writes its week this way)."""
         created = replaced = unchanged = 0
         with _plain_errors(self.url, self.user, self._client):
             for event in whole.walk("VEVENT"):

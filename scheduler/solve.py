@@ -140,7 +140,8 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> WeekModel:
 def _break_symmetry(m: WeekModel) -> None:
     """Repeats of one session are interchangeable: keep them in time order."""
     for earlier, later in zip(m.items, m.items[1:]):
-        if earlier.spec_index == later.spec_index:
+        settled = any(item.fixed_at is not None or item.planned_at is not None for item in (earlier, later))
+        if earlier.spec_index == later.spec_index and not settled:
             m.model.add(m.start(earlier.index) + earlier.spec.duration <= m.start(later.index))
 
 

@@ -43,7 +43,7 @@ WEIGHT_OPTIONS = [
     ("separation=x", "'x' is not a number; write NAME=NUMBER, e.g. hard_easy=5"),
     ("separation=", "no weight given; write NAME=NUMBER, e.g. hard_easy=5"),
     ("separation", "write NAME=NUMBER, e.g. hard_easy=5"),
-    ("speed=3", "unknown weight 'speed'; valid names: goal_order, interference, separation, hard_easy, key_freshness, preferred_times, consistency, tidy_times"),
+    ("speed=3", "unknown weight 'speed'; valid names: goal_order, interference, separation, hard_easy, key_freshness, preferred_times, consistency, tidy_times, moves"),
 ]
 
 
@@ -125,7 +125,7 @@ def test_the_weight_rule_is_one_function_for_numbers_and_text():
         (dict(week_start=dt.date(1, 1, 1)), "week_start", "0001-01-01 is outside the weeks trainweek plans: 1970 to 2100"),
         (dict(grid="7m"), "grid", "a grid of 7 minutes does not divide an hour; use 5m, 10m, 15m, 30m or 60m"),
         (dict(weights=(("hard_easy", 0.123),)), "weights", f"0.123 {DECIMALS}"),
-        (dict(weights={"speed": 1}), "weights", "unknown weight 'speed'; valid names: goal_order, interference, separation, hard_easy, key_freshness, preferred_times, consistency, tidy_times"),
+        (dict(weights={"speed": 1}), "weights", "unknown weight 'speed'; valid names: goal_order, interference, separation, hard_easy, key_freshness, preferred_times, consistency, tidy_times, moves"),
         (dict(seed=2**31), "seed", "2147483648 is out of range; a seed is a whole number from -2147483648 to 2147483647"),
         (dict(workers=65), "workers", "65 is out of range; use 1 to 64 workers (1 is deterministic)"),
         (dict(time_limit=float("inf")), "time_limit", "inf is not a time limit; give seconds above 0, e.g. 60"),

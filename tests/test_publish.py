@@ -300,3 +300,28 @@ def test_no_password_and_nobody_to_ask_is_a_clear_error(tmp_path, calendar):
     )
     assert result.exit_code == 2
     assert "no password: set TRAINWEEK_CALDAV_PASSWORD" in result.output
+
+
+def test_replan_updates_the_server_week_in_place_and_leaves_the_rest_alone(tmp_path, calendar):
+    url = str(calendar.url)
+    path = plan_file(tmp_path, "wed")
+    assert publish(path, url).exit_code == 0
+    before = stored(calendar)
+    dentist = next(o for o in calendar.get_events() if "dentist-4711" in o.data).data
+    runs = [uid for uid, doc in before.items() if str(event_of(doc)["SUMMARY"]) == "Run"]
+    assert event_of(before[runs[0]]).decoded("DTSTART").date() == dt.date(2026, 12, 2)
+    result = CliRunner().invoke(
+        main,
+        ["replan", str(path), "--caldav", url, "--user", USER, "--now", "2026-12-02 12:00", "--missed", "Run"],
+        env={"TRAINWEEK_CALDAV_PASSWORD": PASSWORD},
+    )
+    assert result.exit_code == 0, result.output
+    assert "moved Run: moved from Wednesday 07:00 to" in result.output
+    after = stored(calendar)
+    assert after.keys() == before.keys(), "updated in place: the same UIDs, nothing added"
+    for uid, doc in after.items():
+        if "dentist" in uid:
+            continue
+        assert int(event_of(doc)["SEQUENCE"]) == (1 if uid in runs else 0), event_of(doc)["SUMMARY"]
+    assert event_of(after[runs[0]]).decoded("DTSTART") > dt.datetime(2026, 12, 2, 11, 0, tzinfo=dt.timezone.utc)
+    assert next(o for o in calendar.get_events() if "dentist-4711" in o.data).data == dentist

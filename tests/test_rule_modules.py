@@ -98,14 +98,14 @@ def test_weight_names_defaults_plan_keys_and_reason_order_all_come_from_the_regi
 
 
 def test_the_default_weights_are_the_coach_spec_table():
-    names = ("goal_order", "interference", "separation", "hard_easy", "key_freshness", "preferred_times", "consistency", "tidy_times")
+    names = ("goal_order", "interference", "separation", "hard_easy", "key_freshness", "preferred_times", "consistency", "tidy_times", "moves")
     rows = {
-        "strength": (10, 1, 6, 8, 5, 2, 1, 0.1),
-        "hypertrophy": (6, 0.5, 6, 8, 5, 2, 1, 0.1),
-        "power": (25, 1, 6, 8, 5, 2, 1, 0.1),
-        "endurance": (10, 0.5, 3, 10, 8, 2, 1, 0.1),
-        "fat_loss": (3, 0.25, 2, 6, 3, 2, 1, 0.1),
-        "general": (2, 0.5, 6, 6, 3, 2, 1, 0.1),
+        "strength": (10, 1, 6, 8, 5, 2, 1, 0.1, 5),
+        "hypertrophy": (6, 0.5, 6, 8, 5, 2, 1, 0.1, 5),
+        "power": (25, 1, 6, 8, 5, 2, 1, 0.1, 5),
+        "endurance": (10, 0.5, 3, 10, 8, 2, 1, 0.1, 5),
+        "fat_loss": (3, 0.25, 2, 6, 3, 2, 1, 0.1, 5),
+        "general": (2, 0.5, 6, 6, 3, 2, 1, 0.1, 5),
     }
     assert WEIGHT_NAMES == names
     assert {goal.value: weights for goal, weights in GOAL_WEIGHTS.items()} == {
