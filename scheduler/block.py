@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 
 from trainweek.scheduler.errors import BadInput, NoWeekExists
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
+from trainweek.scheduler.ics import Earlier, previous_starts
 from trainweek.scheduler.plan import BlockSettings, Plan, SessionSpec
 from trainweek.scheduler.solve import SolveOptions, solve
 from trainweek.scheduler.training import Kind
@@ -315,9 +316,10 @@ def solve_block(
     plan: Plan,
     weeks: int | None = None,
     options: SolveOptions = SolveOptions(),
-    near: dict[dt.date, dict[int, dt.datetime]] | None = None,
+    earlier: bytes | Earlier | None = None,
 ) -> Block:
-    """The block, week by week; `near` gives per week (its Monday) starts to begin the search from."""
+    """The block, week by week; `earlier` is a calendar trainweek wrote for it before: each
+    week's search starts where it put that week's sessions."""
     settings = plan.block or BlockSettings()
     if options.grid is not None:
         plan = plan.model_copy(update={"grid": options.grid})
@@ -372,7 +374,8 @@ def solve_block(
         this_plan = week_plan(plan, index + 1, volume, extra)
         frame = WeekFrame(this_plan, monday, _carried(previous), race_times)
         try:
-            week = solve(this_plan, options, near=(near or {}).get(monday), frame=frame)
+            near = previous_starts(this_plan, monday, earlier) if earlier else None
+            week = solve(this_plan, options, near=near, frame=frame)
         except NoWeekExists as error:
             error.args = (f"week {index + 1} of the block ({kind} week of {monday}): {error}",)
             raise
