@@ -13,7 +13,7 @@ from pathlib import Path
 from trainweek.scheduler.errors import TrainweekError
 from trainweek.scheduler.ics import Earlier
 from trainweek.scheduler.loading import load_plan
-from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.plan import Plan, Race
 from trainweek.scheduler.solve import SolveOptions
 from trainweek.scheduler.week import Week
 
@@ -114,14 +114,26 @@ def solve_plan_file(source: PlanFile | str, options: SolveOptions = SolveOptions
         return solve(source.plan, options, near=near)
 
 
-def solve_block_file(source: PlanFile | str, weeks: int | None = None, options: SolveOptions = SolveOptions(), earlier: bytes | Earlier | None = None):
+def solve_block_file(
+    source: PlanFile | str,
+    weeks: int | None = None,
+    options: SolveOptions = SolveOptions(),
+    earlier: bytes | Earlier | None = None,
+    race: "Race | None" = None,
+):
     """Load and solve a block of `weeks` real weeks (None: the file's `block:`), starting
-    each week from where a calendar trainweek wrote before put its sessions."""
+    each week from where a calendar trainweek wrote before put its sessions; `race`
+    replaces the file's `block: race`."""
     from trainweek.scheduler.block import solve_block
+    from trainweek.scheduler.plan import BlockSettings
 
     source = source if isinstance(source, PlanFile) else open_plan(source)
+    plan = source.plan
+    if race is not None:
+        settings = plan.block or BlockSettings()
+        plan = plan.model_copy(update={"block": settings.model_copy(update={"race": race})})
     with about(source.path):
-        return solve_block(source.plan, weeks, options, earlier)
+        return solve_block(plan, weeks, options, earlier)
 
 
 def sweep_plan_file(source: PlanFile | str, grid: dict[str, list[float]], options: SolveOptions = SolveOptions()):

@@ -72,8 +72,8 @@ def print_block(block: Block, console) -> None:
     plan = block.plan
     first = block.weeks[0].week.frame.week_start
     table = Table(title=f"Training block of {len(block.weeks)} weeks from {first:%a %d %b %Y} for {visible(plan.athlete)}")
-    for column in ("Week", "Monday", "Kind", "Load AU", "Monotony", "Strain", "A:C ratio", "Sessions"):
-        table.add_column(column, justify="right" if column in ("Load AU", "Monotony", "Strain", "A:C ratio") else "left")
+    for column in ("Week", "Monday", "Kind", "Load AU", "Monotony", "Strain", "A:C ratio"):
+        table.add_column(column, justify="right" if column in ("Load AU", "Monotony", "Strain", "A:C ratio") else "left", no_wrap=True)
     for bw in block.weeks:
         monotony, strain = bw.week.monotony(), bw.week.strain()
         kind = bw.title + (" (race)" if block.race and bw.number == len(block.weeks) else "")
@@ -85,7 +85,6 @@ def print_block(block: Block, console) -> None:
             "n/a" if monotony is None else f"{monotony:.2f}",
             "n/a" if strain is None else f"{strain:.0f}",
             _ratio_text(bw.ratio),
-            str(len(bw.week.placements)),
         )
     console.print(table)
     for bw in block.weeks:

@@ -368,15 +368,23 @@ def compare(first_file, second_file, as_json, **solve_args):
 @main.command()
 @click.argument("plan_file", type=click.Path(dir_okay=False))
 @click.option("--weeks", type=click.IntRange(1, 26), help="Weeks in the block, 1-26 (default: the file's block: weeks, else up to its race).")
+@click.option("--race", metavar="'YYYY-MM-DD [HH:MM] [NAME]'", help="The race to taper to (replaces the file's block: race).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the .ics (default: PLAN-block.ics in the current folder).")
 @click.option("--json", "as_json", is_flag=True, help="Print the block as JSON instead of a table.")
 @click.option("--no-ics", is_flag=True, help="Do not write a calendar file.")
 @click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
 @_remind_option
 @with_solve_options
-def block(plan_file, weeks, output, as_json, no_ics, force, remind, **solve_args):
+def block(plan_file, weeks, race, output, as_json, no_ics, force, remind, **solve_args):
     """Solve several real weeks in PLAN_FILE: progression, deload weeks, a taper to a race."""
     from rich.console import Console
+
+    from trainweek.scheduler.plan import parse_race
+
+    try:
+        race = None if race is None else parse_race(race)
+    except ValueError as error:
+        raise UserError(f"--race {race}: {error}") from None
 
     from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, open_plan, solve_block_file
     from trainweek.scheduler.block_ics import block_ics
@@ -389,7 +397,7 @@ def block(plan_file, weeks, output, as_json, no_ics, force, remind, **solve_args
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
     for note in earlier.notes:
         click.echo(f"Note: {note}", err=True)
-    found = solve_block_file(source, weeks, options, earlier.data)
+    found = solve_block_file(source, weeks, options, earlier.data, race)
     if calendar:
         calendar.write(block_ics(found, earlier.data, choice))
     to_stderr = bool(calendar and calendar.is_stdout())

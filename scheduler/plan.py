@@ -460,6 +460,16 @@ class Race(Strict):
         return RACE_LENGTHS.get(self.name.strip().lower(), RACE_MINUTES)
 
 
+def parse_race(text: str) -> Race:
+    """A race written as `--race` takes it ('2027-04-18 09:00 marathon'), checked like the file's."""
+    from pydantic import ValidationError
+
+    try:
+        return Race.model_validate(_race(text))
+    except ValidationError as error:
+        raise ValueError(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
+
+
 class BlockSettings(Strict):
     """`block:` settings (RULES.md "Blocks of weeks"); volumes are the share of the load kept."""
 

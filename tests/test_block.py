@@ -331,3 +331,24 @@ def test_grow_is_checked_with_its_line():
         parse_plan(text, "plan.yaml")
     with pytest.raises(PlanError, match="not a way to grow"):
         parse_plan(PLAN_TEXT.replace("grow: duration", "grow: longer"), "plan.yaml")
+
+
+def test_the_marathoner_example_builds_deloads_and_tapers_to_a_race_given_on_the_command_line(tmp_path, monkeypatch):
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    args = ["block", str(ROOT / "examples" / "marathoner.yaml"), "--weeks", "8", "--race", "2027-01-24 08:00 marathon", "--json"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    import json
+
+    data = json.loads(result.output)
+    assert [row["kind"] for row in data["load"]] == ["build"] * 3 + ["deload"] + ["build"] * 2 + ["taper"] * 2
+    assert data["race"]["start"] == "2027-01-24T08:00:00-05:00"
+    loads = [row["weekly"] for row in data["load"]]
+    assert loads[1] > loads[0]
+    events = Calendar.from_ical((tmp_path / "marathoner-block.ics").read_bytes()).walk("VEVENT")
+    assert any(str(e["SUMMARY"]) == "Race: marathon" for e in events)
+    bad = CliRunner().invoke(main, args[:-3] + ["--race", "2027-01-24 26:00"])
+    assert bad.exit_code == 2 and "--race 2027-01-24 26:00: '26:00' is not a time of day" in bad.output
