@@ -352,3 +352,20 @@ def test_the_marathoner_example_builds_deloads_and_tapers_to_a_race_given_on_the
     assert any(str(e["SUMMARY"]) == "Race: marathon" for e in events)
     bad = CliRunner().invoke(main, args[:-3] + ["--race", "2027-01-24 26:00"])
     assert bad.exit_code == 2 and "--race 2027-01-24 26:00: '26:00' is not a time of day" in bad.output
+
+
+@pytest.mark.parametrize("reader", ["icalendar", "recurring-ical-events", "ical", "vobject", "ical.js", "calcurse"])
+def test_the_block_calendar_is_read_by_real_calendar_software(reader, tmp_path):
+    from tests.readers import READERS
+
+    # Four weeks in Berlin up to a race on the Sunday the clocks go forward (28 March 2027).
+    plan = runner(week_start="2027-03-01", block={"race": "2027-03-28 09:00 half marathon"})
+    block = solve_block(plan, None, OPTIONS)
+    path = tmp_path / "block.ics"
+    path.write_bytes(block_ics(block))
+    expected = sorted(
+        [(p.occurrence.label, int(p.local_start.timestamp()), int(p.local_end.timestamp())) for bw in block.weeks for p in bw.week.placements]
+        + [("Race: half marathon", int(block.race.start.timestamp()), int(block.race.end.timestamp()))]
+    )
+    assert block.race.start.utcoffset() == dt.timedelta(hours=2)
+    assert READERS[reader](path, "Europe/Berlin") == expected
