@@ -369,3 +369,20 @@ def test_the_block_calendar_is_read_by_real_calendar_software(reader, tmp_path):
     )
     assert block.race.start.utcoffset() == dt.timedelta(hours=2)
     assert READERS[reader](path, "Europe/Berlin") == expected
+
+
+def test_a_week_that_cannot_hold_its_progression_is_diagnosed_with_its_number(tmp_path, monkeypatch):
+    # Week 3's windows hold the long run as written but not as it has grown by then.
+    short = {day: ["06:00-07:45"] for day in DAYS}
+    plan = runner(weeks={3: {"availability": short}})
+    from trainweek.scheduler.diagnose import Infeasible
+
+    with pytest.raises(Infeasible) as caught:
+        solve_block(plan, 3, OPTIONS)
+    message = str(caught.value)
+    assert message.startswith("week 3 of the block (build week of 2026-12-14): No week satisfies the rules")
+    assert "Long run" in message and "availability" in message
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plan.yaml").write_text(PLAN_TEXT + "weeks: {2: {availability: {mon: ['17:00-17:30']}}}\n")
+    result = CliRunner().invoke(main, ["block", "plan.yaml", "--weeks", "2", "--no-ics"])
+    assert result.exit_code == 3 and "plan.yaml: week 2 of the block" in result.output
