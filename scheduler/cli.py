@@ -372,10 +372,11 @@ def compare(first_file, second_file, as_json, **solve_args):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the .ics (default: PLAN-block.ics in the current folder).")
 @click.option("--json", "as_json", is_flag=True, help="Print the block as JSON instead of a table.")
 @click.option("--no-ics", is_flag=True, help="Do not write a calendar file.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the block as one self-contained web page (loads chart, one row per week).")
 @click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
 @_remind_option
 @with_solve_options
-def block(plan_file, weeks, race, output, as_json, no_ics, force, remind, **solve_args):
+def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, remind, **solve_args):
     """Solve several real weeks in PLAN_FILE: progression, deload weeks, a taper to a race."""
     from rich.console import Console
 
@@ -394,13 +395,18 @@ def block(plan_file, weeks, race, output, as_json, no_ics, force, remind, **solv
     options = _options(**solve_args)
     choice = _calendar_choice(remind, 1)
     calendar = None if no_ics else claim_output(output or Path(plan_file).stem + "-block.ics", "ics", force, source.inputs)
+    page = claim_output(html_path, "html", force, source.inputs, "--html") if html_path else None
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
     for note in earlier.notes:
         click.echo(f"Note: {note}", err=True)
     found = solve_block_file(source, weeks, options, earlier.data, race)
     if calendar:
         calendar.write(block_ics(found, earlier.data, choice))
-    to_stderr = bool(calendar and calendar.is_stdout())
+    if page:
+        from trainweek.scheduler.block_view import block_html
+
+        page.write(block_html(found).encode())
+    to_stderr = any(output.is_stdout() for output in (calendar, page) if output)
     if as_json:
         click.echo(json.dumps(block_json(found), indent=2), err=to_stderr)
     else:
@@ -408,6 +414,8 @@ def block(plan_file, weeks, race, output, as_json, no_ics, force, remind, **solv
         if calendar:
             events = sum(len(bw.week.placements) for bw in found.weeks)
             click.echo(f"Wrote {calendar.path} ({events} sessions in {len(found.weeks)} weeks). Import it into your calendar app.", err=to_stderr)
+        if page:
+            click.echo(f"Wrote {page.path}.", err=to_stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover
