@@ -386,3 +386,20 @@ def test_a_week_that_cannot_hold_its_progression_is_diagnosed_with_its_number(tm
     (tmp_path / "plan.yaml").write_text(PLAN_TEXT + "weeks: {2: {availability: {mon: ['17:00-17:30']}}}\n")
     result = CliRunner().invoke(main, ["block", "plan.yaml", "--weeks", "2", "--no-ics"])
     assert result.exit_code == 3 and "plan.yaml: week 2 of the block" in result.output
+
+
+def test_hard_easy_counts_a_hard_monday_after_last_weeks_hard_sunday():
+    from trainweek.constraints import hard_easy
+    from trainweek.scheduler.frame import WeekFrame
+
+    plan = boundary_plan()
+    block = solve_block(plan.model_copy(update={"rules": plan.rules.model_copy(update={"easy_days_between": 0})}), 2, OPTIONS)
+    second = block.weeks[1].week
+    intervals = next(p for p in second.placements if p.spec.name == "Intervals")
+    starts = {**second.starts(), intervals.occurrence.index: second.frame.minute(0, 17 * 60)}
+    with_before = Week.from_starts(second.plan, second.frame, starts, second.weights)
+    alone = Week.from_starts(second.plan, WeekFrame(second.plan, second.frame.week_start), starts, second.weights)
+    assert hard_easy.penalty(with_before) == hard_easy.IN_A_ROW
+    assert hard_easy.penalty(alone) == 0
+    # The solver sees it too: with a free Tuesday it keeps Monday easy.
+    assert intervals.day != 0 and hard_easy.penalty(second) == 0
