@@ -41,7 +41,6 @@ from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler.ics import Earlier, previous_starts
 from trainweek.scheduler.plan import BlockSettings, Plan, SessionSpec
 from trainweek.scheduler.solve import SolveOptions, solve
-from trainweek.scheduler.training import Kind
 from trainweek.scheduler.week import Placement, Week
 
 UTC = dt.timezone.utc
@@ -330,7 +329,7 @@ def solve_block(
     race_times = (race.start, race.end) if race else None
 
     volume = last_build = first_volume(plan)
-    last_build_load = peak = 0
+    last_build_load = 0
     loads: list[int] = []
     found: list[BlockWeek] = []
     notes: list[str] = []
@@ -352,10 +351,9 @@ def solve_block(
         elif kind == DELOAD:
             volume = lighter(plan, last_build, settings.deload_volume)
             target = round(last_build_load * settings.deload_volume)
-        else:
-            peak_volume = last_build
-            volume = lighter(plan, peak_volume, settings.taper_volume)
-            target = round(peak * settings.taper_volume)
+        else:  # taper: from the peak build week (the file's week when the block is all taper)
+            volume = lighter(plan, last_build, settings.taper_volume)
+            target = round(last_build.load(plan) * settings.taper_volume)
         load = volume.load(plan)
         ratio = load / chronic if chronic else None
         if ratio is not None and ratio > RATIO_SPIKE:
@@ -381,7 +379,6 @@ def solve_block(
             raise
         if kind == BUILD:
             last_build_load = load
-            peak = max(peak, load)
         loads.append(week.weekly_load())
         found.append(BlockWeek(index + 1, kind, week, target, chronic, ratio))
         previous = week

@@ -403,3 +403,13 @@ def test_hard_easy_counts_a_hard_monday_after_last_weeks_hard_sunday():
     assert hard_easy.penalty(alone) == 0
     # The solver sees it too: with a free Tuesday it keeps Monday easy.
     assert intervals.day != 0 and hard_easy.penalty(second) == 0
+
+
+def test_a_block_of_only_taper_weeks_tapers_from_the_week_as_written():
+    plan = runner(block={"race": "2026-12-13 09:00", "taper_volume": 0.6})
+    block = solve_block(plan, None, OPTIONS)
+    assert [bw.kind for bw in block.weeks] == [TAPER, TAPER]
+    written = sum(spec.load * spec.times for spec in plan.sessions if not spec.optional)
+    for bw in block.weeks:
+        assert bw.target == round(written * 0.6)
+        assert 0.40 <= 1 - bw.load / written <= 0.60
