@@ -28,11 +28,13 @@ from trainweek.constraints import (
     moves,
     no_overlap,
     preferred_times,
+    race_eve,
     repeat_days,
     rest_days,
     separation,
     sessions_per_day,
     tidy_times,
+    week_boundary,
 )
 from trainweek.constraints.rule import HardRule, Rule, SoftObjective
 from trainweek.scheduler.training import Goal
@@ -50,6 +52,8 @@ HARD_RULES: tuple[HardRule, ...] = (
     hard_recovery,
     key_clearance,
     repeat_days,
+    week_boundary,
+    race_eve,
 )
 SOFT_OBJECTIVES: tuple[SoftObjective, ...] = (
     goal_order,

@@ -4,7 +4,8 @@ RULES.md version 2 (replacing version 1's even daily load, which flattened the w
 pushed Foster's monotony over 2.0): a day is a hard day when it holds a demanding session
 (hard, key, or a load of `demanding_load` AU or more; any body region). Penalty: 1 for
 each pair of consecutive hard days, and 3 more for each three hard days in a row (Sunday
-to Monday too when the week repeats). Two demanding sessions stacked on one day count as
+to Monday too when the week repeats; in a block, from the real week before, whose hard
+days are known: `WeekFrame.before`). Two demanding sessions stacked on one day count as
 one hard day, so stacking is free here while spreading them over the week is not.
 
 Model: `day_holds` gives per day a flag that is 1 whenever a demanding session falls on
@@ -27,6 +28,7 @@ from trainweek.scheduler.training import Goal
 from trainweek.scheduler.week import Week
 
 if TYPE_CHECKING:
+    from trainweek.scheduler.frame import WeekFrame
     from trainweek.scheduler.plan import Plan
 
 NAME = "hard_easy"
@@ -45,22 +47,31 @@ THREE_IN_A_ROW = 3  # more, per three hard days in a row
 DEMANDING_DAY = "demanding_day"  # the name of the day flags, shared with key_freshness
 
 
-def runs(plan: Plan, length: int) -> list[tuple[int, ...]]:
-    """Every `length` consecutive days, wrapping from Sunday to Monday when the week repeats."""
+def runs(plan: Plan, length: int, before: bool = False) -> list[tuple[int, ...]]:
+    """Every `length` consecutive days, wrapping from Sunday to Monday when the week repeats;
+    with a real week `before`, also the runs reaching back into it (day -1 is its Sunday)."""
     if plan.rules.repeat_weekly:
         return [tuple((day + n) % 7 for n in range(length)) for day in range(7)]
-    return [tuple(range(day, day + length)) for day in range(8 - length)]
+    first = 1 - length if before else 0
+    return [tuple(range(day, day + length)) for day in range(first, 8 - length)]
+
+
+def hard_before(frame: WeekFrame) -> set[int]:
+    """The days of the week before (-1 its Sunday) holding a demanding session."""
+    return {p.day for p in frame.before if p.occurrence.demanding}
 
 
 def post(m: WeekModel) -> cp_model.LinearExpr | int:
     hard = m.day_holds(DEMANDING_DAY, lambda item: item.demanding)
+    known = hard_before(m.frame)
     terms = []
     for length, price in ((2, IN_A_ROW), (3, THREE_IN_A_ROW)):
-        for days in runs(m.plan, length):
-            if not all(day in hard for day in days):
+        for days in runs(m.plan, length, bool(m.frame.before)):
+            here = [day for day in days if day >= 0]
+            if not all(day in hard for day in here) or not all(day in known for day in days if day < 0):
                 continue
             row = m.model.new_bool_var(f"hard_in_a_row[{','.join(map(str, days))}]")
-            m.model.add(row >= sum(hard[day] for day in days) - (length - 1))
+            m.model.add(row >= sum(hard[day] for day in here) - (len(here) - 1))
             terms.append(price * row)
     return sum(terms)
 
@@ -71,9 +82,9 @@ def hard_days(week: Week) -> set[int]:
 
 
 def rows(week: Week, length: int) -> list[tuple[int, ...]]:
-    """The runs of `length` consecutive hard days."""
-    hard = hard_days(week)
-    return [days for days in runs(week.plan, length) if all(day in hard for day in days)]
+    """The runs of `length` consecutive hard days (reaching into a real week before)."""
+    hard = hard_days(week) | hard_before(week.frame)
+    return [days for days in runs(week.plan, length, bool(week.frame.before)) if all(day in hard for day in days)]
 
 
 def penalty(week: Week) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 from trainweek.scheduler.errors import TrainweekError
 from trainweek.scheduler.ics import Earlier
 from trainweek.scheduler.loading import load_plan
-from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.plan import Plan, Race
 from trainweek.scheduler.solve import SolveOptions
 from trainweek.scheduler.week import Week
 
@@ -89,7 +89,8 @@ def _unreadable(event) -> str | None:
         return f"{name} is broken ({problem})"
     try:
         int(event.get("SEQUENCE", 0))
-        for name in ("DTSTART", "DTEND"):
+        whole_days = all(type(event.decoded(name)) is dt.date for name in ("DTSTART", "DTEND"))
+        for name in ("DTSTART", "DTEND") if not whole_days else ():  # a block's deload week or race day
             moment = event.decoded(name)
             if not isinstance(moment, dt.datetime):
                 return f"{name} is a date, not a time"
@@ -111,6 +112,28 @@ def solve_plan_file(source: PlanFile | str, options: SolveOptions = SolveOptions
     with about(source.path):
         near = previous_starts(source.plan, resolve_week_start(source.plan, options.week_start), earlier) if earlier else None
         return solve(source.plan, options, near=near)
+
+
+def solve_block_file(
+    source: PlanFile | str,
+    weeks: int | None = None,
+    options: SolveOptions = SolveOptions(),
+    earlier: bytes | Earlier | None = None,
+    race: "Race | None" = None,
+):
+    """Load and solve a block of `weeks` real weeks (None: the file's `block:`), starting
+    each week from where a calendar trainweek wrote before put its sessions; `race`
+    replaces the file's `block: race`."""
+    from trainweek.scheduler.block import solve_block
+    from trainweek.scheduler.plan import BlockSettings
+
+    source = source if isinstance(source, PlanFile) else open_plan(source)
+    plan = source.plan
+    if race is not None:
+        settings = plan.block or BlockSettings()
+        plan = plan.model_copy(update={"block": settings.model_copy(update={"race": race})})
+    with about(source.path):
+        return solve_block(plan, weeks, options, earlier)
 
 
 def sweep_plan_file(source: PlanFile | str, grid: dict[str, list[float]], options: SolveOptions = SolveOptions()):

@@ -89,9 +89,24 @@ def run_solve(path: str, earlier=None, **solve_args):
     return solve_plan_file(path, _options(**solve_args), earlier)
 
 
+_remind_option = click.option("--remind", metavar="DURATION", help="Add a reminder this long before each session, e.g. 30m.")
+
+
 def calendar_options(command):
     command = click.option("--weeks", type=click.IntRange(1, 52), default=1, show_default=True, help="Write the week this many times, one week after another.")(command)
-    return click.option("--remind", metavar="DURATION", help="Add a reminder this long before each session, e.g. 30m.")(command)
+    return _remind_option(command)
+
+
+# `solve --weeks N` wrote N copies of one week; several real weeks are `block`'s (issue 20).
+_retired_weeks = click.option("--weeks", default="1", hidden=True, help="Retired: use `trainweek block PLAN --weeks N`.")
+
+
+def _weeks_retired(weeks: str) -> None:
+    if weeks.strip() != "1":
+        raise UserError(
+            f"--weeks {weeks}: solve plans one week; for several weeks use 'trainweek block PLAN_FILE --weeks N', "
+            "which solves each week against its own busy time, with progression, deload weeks and a taper"
+        )
 
 
 def _calendar_choice(remind: str | None, weeks: int):
@@ -138,7 +153,8 @@ def _draw(week, pictures) -> None:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the week as one self-contained web page.")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False), help="Also write the week's grid as an SVG image.")
 @click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
-@calendar_options
+@_retired_weeks
+@_remind_option
 @with_solve_options
 def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, svg_path, **solve_args):
     """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
@@ -148,9 +164,10 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     from trainweek.scheduler.ics import week_ics
     from trainweek.scheduler.report import as_json as week_json, print_week
 
+    _weeks_retired(weeks)
     source = open_plan(plan_file)
     options = _options(**solve_args)
-    choice = _calendar_choice(remind, weeks)
+    choice = _calendar_choice(remind, 1)
     calendar = None if no_ics else claim_output(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
     pictures = [claim_output(path, kind, force, source.inputs, option) for kind, path, option in (("html", html_path, "--html"), ("svg", svg_path, "--svg")) if path]
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
@@ -167,7 +184,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     else:
         print_week(week, Console(stderr=to_stderr))
         if calendar:
-            click.echo(f"Wrote {calendar.path} ({len(week.placements) * weeks} events). Import it into your calendar app.", err=to_stderr)
+            click.echo(f"Wrote {calendar.path} ({len(week.placements)} events). Import it into your calendar app.", err=to_stderr)
         for picture in pictures:
             click.echo(f"Wrote {picture.path}.", err=to_stderr)
 
@@ -430,6 +447,59 @@ def compare(first_file, second_file, as_json, **solve_args):
         click.echo(json.dumps(compare_json(first, second), indent=2))
     else:
         print_comparison(first, second, Path(first_file).name, Path(second_file).name, Console())
+
+
+@main.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("--weeks", type=click.IntRange(1, 26), help="Weeks in the block, 1-26 (default: the file's block: weeks, else up to its race).")
+@click.option("--race", metavar="'YYYY-MM-DD [HH:MM] [NAME]'", help="The race to taper to (replaces the file's block: race).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the .ics (default: PLAN-block.ics in the current folder).")
+@click.option("--json", "as_json", is_flag=True, help="Print the block as JSON instead of a table.")
+@click.option("--no-ics", is_flag=True, help="Do not write a calendar file.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the block as one self-contained web page (loads chart, one row per week).")
+@click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
+@_remind_option
+@with_solve_options
+def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, remind, **solve_args):
+    """Solve several real weeks in PLAN_FILE: progression, deload weeks, a taper to a race."""
+    from rich.console import Console
+
+    from trainweek.scheduler.plan import parse_race
+
+    try:
+        race = None if race is None else parse_race(race)
+    except ValueError as error:
+        raise UserError(f"--race {race}: {error}") from None
+
+    from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, open_plan, solve_block_file
+    from trainweek.scheduler.block_ics import block_ics
+    from trainweek.scheduler.block_report import block_json, print_block
+
+    source = open_plan(plan_file)
+    options = _options(**solve_args)
+    choice = _calendar_choice(remind, 1)
+    calendar = None if no_ics else claim_output(output or Path(plan_file).stem + "-block.ics", "ics", force, source.inputs)
+    page = claim_output(html_path, "html", force, source.inputs, "--html") if html_path else None
+    earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
+    for note in earlier.notes:
+        click.echo(f"Note: {note}", err=True)
+    found = solve_block_file(source, weeks, options, earlier.data, race)
+    if calendar:
+        calendar.write(block_ics(found, earlier.data, choice))
+    if page:
+        from trainweek.scheduler.block_view import block_html
+
+        page.write(block_html(found).encode())
+    to_stderr = any(output.is_stdout() for output in (calendar, page) if output)
+    if as_json:
+        click.echo(json.dumps(block_json(found), indent=2), err=to_stderr)
+    else:
+        print_block(found, Console(stderr=to_stderr))
+        if calendar:
+            events = sum(len(bw.week.placements) for bw in found.weeks)
+            click.echo(f"Wrote {calendar.path} ({events} sessions in {len(found.weeks)} weeks). Import it into your calendar app.", err=to_stderr)
+        if page:
+            click.echo(f"Wrote {page.path}.", err=to_stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

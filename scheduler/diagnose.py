@@ -69,7 +69,7 @@ def _left(deadline: float) -> float:
 
 
 def _hard_model(plan: Plan, frame: WeekFrame, relaxable: bool) -> WeekModel:
-    m = WeekModel(plan, WeekFrame(plan, frame.week_start), relaxable=relaxable)
+    m = WeekModel(plan, WeekFrame(plan, frame.week_start, frame.before, frame.race), relaxable=relaxable)
     for rule in HARD_RULES:
         rule.post(m)
     return m

@@ -23,11 +23,15 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from trainweek.scheduler.busy import busy_spans, is_calendar_file
 from trainweek.scheduler.plan import Plan
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS, format_clock, parse_clock_range
 from trainweek.scheduler.zonetime import changes
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.week import Placement
 
 UTC = dt.timezone.utc
 
@@ -65,13 +69,27 @@ class Span:
 
 
 class WeekFrame:
-    """Maps between local (day, clock) and real minutes for one Monday-to-Sunday week."""
+    """Maps between local (day, clock) and real minutes for one Monday-to-Sunday week.
 
-    def __init__(self, plan: Plan, week_start: dt.date) -> None:
+    In a block a week also knows what surrounds it: `before`, the week before as it was
+    placed (its placements in this week's real minutes, so negative, day -1 its Sunday),
+    which the rules reaching across days see instead of the week wrapping onto itself; and
+    `race`, the start and end (aware) of the race the block tapers to.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        week_start: dt.date,
+        before: tuple[Placement, ...] = (),
+        race: tuple[dt.datetime, dt.datetime] | None = None,
+    ) -> None:
         self.plan = plan
         self.week_start = week_start
         self.zone = plan.zone
         self._origin = self.local_datetime(0, 0).astimezone(UTC)
+        self.before = before
+        self.race = race
 
     def date(self, day: int) -> dt.date:
         return self.week_start + dt.timedelta(days=day)

@@ -251,17 +251,23 @@ def week_calendar(
     return calendar
 
 
-def _event(week: Week, placement: Placement, copy: int, earlier: Earlier, options: CalendarOptions, stamp: dt.datetime) -> Event:
+def _event(
+    week: Week, placement: Placement, copy: int, earlier: Earlier, options: CalendarOptions, stamp: dt.datetime,
+    marked: tuple[str, str] | None = None,
+) -> Event:
+    """One session's event; `marked` is the kind of week it is in (a block's deload week) as
+    a category and a first line of its description."""
     uid = event_uid(week, placement, copy)
     start, end, note = copy_times(week, placement, copy)
     summary = one_line(placement.occurrence.label)
+    text = description(week, placement, note)
     event = Event.new(
         uid=uid,
         start=start,
         end=end,
         summary=summary,
-        description=description(week, placement, note),
-        categories=categories(placement),
+        description=f"{marked[1]}.\n{text}" if marked else text,
+        categories=categories(placement) + ([marked[0]] if marked else []),
         sequence=0,
         stamp=stamp,
         transparency="OPAQUE",

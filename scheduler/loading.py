@@ -22,7 +22,7 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 
 from trainweek.constraints import HARD_RULES
 from trainweek.scheduler.busy import BusyFileError, is_calendar_file, read_calendar
-from trainweek.scheduler.plan import Plan, Rules, SessionSpec, Prefer, Weights, visible
+from trainweek.scheduler.plan import BlockSettings, Grow, Plan, Race, Rules, SessionSpec, Prefer, WeekOverride, Weights, visible
 from trainweek.scheduler.timetext import WEEKDAYS
 from trainweek.scheduler.errors import BadInput
 
@@ -32,6 +32,10 @@ _KEYS = {
     ("weights",): Weights,
     ("sessions", "*"): SessionSpec,
     ("sessions", "*", "prefer"): Prefer,
+    ("sessions", "*", "grow"): Grow,
+    ("block",): BlockSettings,
+    ("block", "race"): Race,
+    ("weeks", "*"): WeekOverride,
 }
 
 

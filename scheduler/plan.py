@@ -79,6 +79,21 @@ class Prefer(Strict):
     time: Optional[ClockRange] = None
 
 
+def _grow(value: object) -> object:
+    """`grow: duration` (up to 1.5 times as long) or `grow: {duration: 2h30m}` (up to that)."""
+    if value == "duration":
+        return {"duration": None}
+    if isinstance(value, str):
+        raise ValueError(f"'{value}' is not a way to grow; write 'grow: duration' or 'grow: {{duration: 2h30m}}' (the longest it may get)")
+    return value
+
+
+class Grow(Strict):
+    """How a session may grow over a block: longer, up to `duration` (None: 1.5 times as long)."""
+
+    duration: Optional[Minutes] = None
+
+
 class SessionSpec(Strict):
     name: str = Field(min_length=1, max_length=120)
     kind: Kind
@@ -90,6 +105,9 @@ class SessionSpec(Strict):
     rpe: Optional[int] = Field(default=None, ge=1, le=10)
     key: bool = False
     priority: int = Field(default=0, ge=0, le=9)  # when a re-plan must leave sessions out: lowest first
+    # In a block: left out at first, added when the load may rise; the first left out in a deload.
+    optional: bool = False
+    grow: Annotated[Optional[Grow], BeforeValidator(_grow)] = None
 
     @field_validator("duration")
     @classmethod
@@ -97,6 +115,24 @@ class SessionSpec(Strict):
         if minutes > 12 * 60:
             raise ValueError(f"{minutes} minutes is longer than any training session; the limit is 12h")
         return minutes
+
+    @model_validator(mode="after")
+    def _grows_longer(self) -> "SessionSpec":
+        if self.grow is not None and self.grow.duration is not None and self.grow.duration < self.duration:
+            raise ValueError(
+                f"grow: duration {self.grow.duration} min is shorter than the session's {self.duration} min; "
+                "give the longest it may grow to"
+            )
+        return self
+
+    @property
+    def longest(self) -> int:
+        """The longest this session may grow to in a block (its own duration when it does not grow)."""
+        if self.grow is None:
+            return self.duration
+        if self.grow.duration is not None:
+            return self.grow.duration
+        return min(12 * 60, self.duration * 3 // 2 // 5 * 5)
 
     @model_validator(mode="after")
     def _focus_only_for_strength(self) -> "SessionSpec":
@@ -379,6 +415,96 @@ def _log_entry(value: str) -> str:
     return value
 
 
+# A race's usual length by the words that name it, for its calendar event (else RACE_MINUTES).
+RACE_LENGTHS = {"5k": 45, "10k": 75, "half": 150, "half marathon": 150, "half-marathon": 150, "marathon": 300}
+RACE_MINUTES = 120
+_RACE_TEXT = re.compile(r"^(?P<date>\S+)(?:\s+(?P<time>\d{1,2}:\d{2}))?(?:\s+(?P<name>.+))?$")
+_RACE_EXAMPLE = "write it as 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM' or 'YYYY-MM-DD HH:MM marathon'"
+
+
+def _race(value: object) -> object:
+    """`race: 2027-04-18`, `race: 2027-04-18 09:00 marathon`, or the mapping {date, time, name, duration}."""
+    if isinstance(value, dt.datetime):
+        return {"date": value.date(), "time": value.hour * 60 + value.minute}
+    if isinstance(value, dt.date):
+        return {"date": value}
+    if not isinstance(value, str):
+        return value
+    match = _RACE_TEXT.match(" ".join(value.split()))
+    if not match:
+        raise ValueError(f"'{value}' is not a race; {_RACE_EXAMPLE}")
+    race: dict[str, object] = {"date": match["date"]}
+    if match["time"]:
+        race["time"] = match["time"]
+    if match["name"]:
+        race["name"] = match["name"]
+    return race
+
+
+def _clock(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, e.g. 09:00")
+    hours, minutes = map(int, value.strip().split(":"))
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, e.g. 09:00")
+    return hours * 60 + minutes
+
+
+class Race(Strict):
+    """The race a block tapers to: its date, start time (None: the whole day), name and length."""
+
+    date: Annotated[dt.date, BeforeValidator(parse_date)]
+    time: Optional[Annotated[int, BeforeValidator(_clock)]] = None
+    name: str = Field(default="race", min_length=1, max_length=80)
+    duration: Optional[Minutes] = None
+
+    @property
+    def minutes(self) -> int:
+        """How long the race lasts in the calendar: as given, else by its name."""
+        if self.duration is not None:
+            return self.duration
+        return RACE_LENGTHS.get(self.name.strip().lower(), RACE_MINUTES)
+
+
+def parse_race(text: str) -> Race:
+    """A race written as `--race` takes it ('2027-04-18 09:00 marathon'), checked like the file's."""
+    from pydantic import ValidationError
+
+    try:
+        return Race.model_validate(_race(text))
+    except ValidationError as error:
+        raise ValueError(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
+
+
+class BlockSettings(Strict):
+    """`block:` settings (RULES.md "Blocks of weeks"); volumes are the share of the load kept."""
+
+    weeks: Optional[int] = Field(default=None, ge=1, le=26)
+    progression: float = Field(default=0.10, ge=0, le=0.10)
+    deload_every: int = Field(default=4, ge=3, le=6)
+    deload_volume: float = Field(default=0.6, ge=0.5, le=0.7)
+    taper_weeks: int = Field(default=2, ge=1, le=2)
+    taper_volume: float = Field(default=0.5, ge=0.4, le=0.6)
+    race: Annotated[Optional[Race], BeforeValidator(_race)] = None
+    history: list[Annotated[int, Field(ge=0, le=100_000)]] = Field(default=[], max_length=52)
+
+
+class WeekOverride(Strict):
+    """One week of a block that differs: its own windows (replacing the file's), more busy time."""
+
+    availability: Optional[dict[Weekday, DayWindows]] = None
+    busy: list[Annotated[str, BeforeValidator(_busy_entry)]] = []
+
+
+def _week_numbers(weeks: dict[int, WeekOverride]) -> dict[int, WeekOverride]:
+    for number in weeks:
+        if not 1 <= number <= 26:
+            raise ValueError(f"week {number} is not a week of a block; number the weeks 1 to 26")
+    return weeks
+
+
 class Plan(Strict):
     version: Literal[1, 2]
     profile: Profile = Profile.default
@@ -393,6 +519,8 @@ class Plan(Strict):
     rules: Rules = Rules()
     weights: Weights = Weights()
     log: list[Annotated[str, AfterValidator(_log_entry)]] = []  # what happened this week, for `replan`
+    block: Optional[BlockSettings] = None
+    weeks: Annotated[dict[int, WeekOverride], AfterValidator(_week_numbers)] = {}
 
     @model_validator(mode="before")
     @classmethod

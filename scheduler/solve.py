@@ -175,6 +175,7 @@ def solve(
     options: SolveOptions = SolveOptions(),
     callback: cp_model.CpSolverSolutionCallback | None = None,
     near: dict[int, dt.datetime] | None = None,
+    frame: WeekFrame | None = None,
 ) -> Week:
     """The best week; `callback` sees each improving solution (the benchmarks time the first).
 
@@ -182,10 +183,11 @@ def solve(
     where several weeks score the same, the solver then tends to keep sessions there.
 
     The time limit is for all of it, building, solving and, when no week exists, the
-    diagnosis (raised as Infeasible).
+    diagnosis (raised as Infeasible). A `frame` given (a week of a block, with the week
+    before it) is used as it is, with its own plan.
     """
     deadline = time.monotonic() + options.time_limit
-    plan, frame = frame_for(plan, options)
+    plan, frame = frame_for(plan, options) if frame is None else (frame.plan, frame)
     weights = plan.effective_weights(dict(options.weights))
     try:
         m = build(plan, frame, weights)

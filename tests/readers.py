@@ -4,7 +4,7 @@ icalendar and recurring-ical-events (Python, zoneinfo for a known TZID), the str
 package, vobject with validation (it reads the file's VTIMEZONE), ical.js (Thunderbird's
 and Nextcloud's parser, run with node; also the file's VTIMEZONE) and calcurse (a terminal
 calendar that stores local clock readings, so it runs with TZ set to the plan's zone).
-Instants are Unix seconds. A reader whose program is missing skips on a developer's
+Instants are Unix seconds; all-day events (a block's deload week) are not rows. A reader whose program is missing skips on a developer's
 machine and fails under CI, where .ci/run installs them all.
 """
 
@@ -35,7 +35,8 @@ def read_icalendar(path: Path, zone: str) -> list[Row]:
     from icalendar import Calendar
 
     calendar = Calendar.from_ical(path.read_bytes())
-    return sorted((_summary(e["SUMMARY"]), int(e.decoded("DTSTART").timestamp()), int(e.decoded("DTEND").timestamp())) for e in calendar.walk("VEVENT"))
+    timed = [e for e in calendar.walk("VEVENT") if isinstance(e.decoded("DTSTART"), dt.datetime)]
+    return sorted((_summary(e["SUMMARY"]), int(e.decoded("DTSTART").timestamp()), int(e.decoded("DTEND").timestamp())) for e in timed)
 
 
 def read_recurring_ical_events(path: Path, zone: str) -> list[Row]:
@@ -44,13 +45,13 @@ def read_recurring_ical_events(path: Path, zone: str) -> list[Row]:
 
     calendar = Calendar.from_ical(path.read_bytes())
     events = recurring_ical_events.of(calendar).between(dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1))
-    return sorted((_summary(e["SUMMARY"]), int(e.start.timestamp()), int(e.end.timestamp())) for e in events)
+    return sorted((_summary(e["SUMMARY"]), int(e.start.timestamp()), int(e.end.timestamp())) for e in events if isinstance(e.start, dt.datetime))
 
 
 def read_ical(path: Path, zone: str) -> list[Row]:
     calendar_stream = pytest.importorskip("ical.calendar_stream", reason="the ical package is missing (pip install -e '.[test]')")
     calendar = calendar_stream.IcsCalendarStream.calendar_from_ics(path.read_text())
-    return sorted((_summary(e.summary), int(e.dtstart.timestamp()), int(e.dtend.timestamp())) for e in calendar.events)
+    return sorted((_summary(e.summary), int(e.dtstart.timestamp()), int(e.dtend.timestamp())) for e in calendar.events if isinstance(e.dtstart, dt.datetime))
 
 
 def read_vobject(path: Path, zone: str) -> list[Row]:
@@ -65,7 +66,11 @@ def read_vobject(path: Path, zone: str) -> list[Row]:
     calendar = vobject.readOne(text, validate=True)
     calendar.validate()
     events = getattr(calendar, "vevent_list", [])
-    return sorted((_summary(e.summary.value), int(e.dtstart.value.timestamp()), int(e.dtend.value.timestamp())) for e in events)
+    return sorted(
+        (_summary(e.summary.value), int(e.dtstart.value.timestamp()), int(e.dtend.value.timestamp()))
+        for e in events
+        if isinstance(e.dtstart.value, dt.datetime)
+    )
 
 
 def ical_js(path: Path) -> dict:
@@ -77,7 +82,7 @@ def ical_js(path: Path) -> dict:
 
 
 def read_ical_js(path: Path, zone: str) -> list[Row]:
-    events = ical_js(path)["events"]
+    events = [e for e in ical_js(path)["events"] if not e.get("allDay")]
     unresolved = {e["zone"] for e in events} - {zone, "UTC"}
     assert not unresolved, f"ical.js read {unresolved} as floating: a TZID it did not resolve"
     return sorted((_summary(e["summary"]), e["start"], e["end"]) for e in events)
@@ -104,8 +109,9 @@ def read_calcurse(path: Path, zone: str) -> list[Row]:
 
     with tempfile.TemporaryDirectory() as home:
         imported, rows = calcurse(path, zone, Path(home))
-    events = path.read_text().count("BEGIN:VEVENT")
-    assert f"{events} app{'' if events == 1 else 's'} / 0 events / 0 todos / 0 skipped" in imported, imported
+    whole_days = path.read_text().count("DTSTART;VALUE=DATE:")
+    events = path.read_text().count("BEGIN:VEVENT") - whole_days
+    assert f"{events} app{'' if events == 1 else 's'} / {whole_days} event{'' if whole_days == 1 else 's'} / 0 todos / 0 skipped" in imported, imported
     return rows
 
 

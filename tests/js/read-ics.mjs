@@ -23,6 +23,7 @@ for (const component of root.getAllSubcomponents("vevent")) {
       summary: event.summary,
       sequence: event.sequence,
       zone: startDate.zone.tzid,
+      allDay: startDate.isDate,
       start: startDate.toUnixTime(),
       end: endDate.toUnixTime(),
       alarms: component.getAllSubcomponents("valarm").map((alarm) => ({

@@ -1,0 +1,91 @@
+"""A block as one iCalendar file: every week's sessions, the kind of each lighter week, the race.
+
+Each session is the event a single-week solve of its week writes (`ics._event`, UID from
+the athlete, that week's Monday and the session slot), so a re-solve of the block, or of
+one of its weeks alone, updates events in place. A deload or taper week is marked on each
+of its sessions (a first line of the description, a category) and by an all-day event
+over the week; the race is an event of its own (all day when it has no time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from icalendar import Calendar, Event
+
+from trainweek.scheduler.block import BUILD, Block, BlockWeek
+from trainweek.scheduler.ics import (
+    PRODID,
+    UID_NAMESPACE,
+    CalendarOptions,
+    Earlier,
+    _event,
+    _version,
+    earlier_events,
+    now,
+    one_line,
+)
+from trainweek.scheduler.vtimezone import vtimezone
+
+
+def week_mark(bw: BlockWeek, block: Block) -> str | None:
+    """'Deload week (4 of 8): volume down 40%, intensity kept', or None for a build week."""
+    if bw.kind == BUILD:
+        return None
+    share = block.settings.deload_volume if bw.kind == "deload" else block.settings.taper_volume
+    return f"{bw.title.capitalize()} ({bw.number} of {len(block.weeks)}): volume down {1 - share:.0%}, intensity kept"
+
+
+def block_calendar(
+    block: Block, previous: bytes | Earlier | None = None, options: CalendarOptions = CalendarOptions(), stamp: dt.datetime | None = None
+) -> Calendar:
+    earlier = earlier_events(previous)
+    stamp = stamp or now()
+    plan, first = block.plan, block.weeks[0].week.frame.week_start
+    calendar = Calendar.new(
+        uid=uuid.uuid5(UID_NAMESPACE, f"{plan.athlete}|{first.isoformat()}|block"),
+        prodid=PRODID,
+        method="PUBLISH",
+        calscale="GREGORIAN",
+        name=one_line(f"Training block, {len(block.weeks)} weeks from {first:%d %b %Y} ({plan.athlete})"),
+    )
+    calendar.add_component(vtimezone(plan.timezone, first - dt.timedelta(days=1), first + dt.timedelta(weeks=len(block.weeks), days=1)))
+    for bw in block.weeks:
+        mark = week_mark(bw, block)
+        for placement in bw.week.placements:
+            calendar.add_component(_event(bw.week, placement, 0, earlier, options, stamp, (bw.title.capitalize(), mark) if mark else None))
+        if mark:
+            monday = bw.week.frame.week_start
+            calendar.add_component(
+                _versioned(Event.new(
+                    uid=f"{uuid.uuid5(UID_NAMESPACE, f'{plan.athlete}|{monday.isoformat()}|{bw.kind} week')}@trainweek",
+                    start=monday, end=monday + dt.timedelta(weeks=1), summary=one_line(bw.title.capitalize()),
+                    description=one_line(mark), categories=["Training", bw.title.capitalize()],
+                    sequence=0, stamp=stamp, transparency="TRANSPARENT",
+                ), earlier, stamp)
+            )
+    if block.race is not None:
+        race = block.race
+        start: dt.date | dt.datetime = race.start.date() if race.all_day else race.start
+        end: dt.date | dt.datetime = start + dt.timedelta(days=1) if race.all_day else race.end  # type: ignore[operator]
+        calendar.add_component(
+            _versioned(Event.new(
+                uid=f"{uuid.uuid5(UID_NAMESPACE, f'{plan.athlete}|{race.start.date().isoformat()}|race')}@trainweek",
+                start=start, end=end, summary=one_line(f"Race: {race.name}"),
+                description="The race this block tapers to. Nothing demanding in the 48 h before it. Planned by trainweek.",
+                categories=["Training", "Race"], sequence=0, stamp=stamp, transparency="OPAQUE",
+            ), earlier, stamp)
+        )
+    return calendar
+
+
+def _versioned(event: Event, earlier: Earlier, stamp: dt.datetime) -> Event:
+    event.sequence, event.DTSTAMP = _version(event, earlier.get(str(event["UID"])), stamp)
+    return event
+
+
+def block_ics(
+    block: Block, previous: bytes | Earlier | None = None, options: CalendarOptions = CalendarOptions(), stamp: dt.datetime | None = None
+) -> bytes:
+    return block_calendar(block, previous, options, stamp).to_ical()

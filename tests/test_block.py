@@ -1,0 +1,415 @@
+"""Blocks of weeks (issue 20, RULES.md "Blocks of weeks"): real weeks, each against its own
+busy time, with progression, deload, taper to a race, the rules across the real week
+boundary, and the acute:chronic ratio; one calendar for the block."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from tests.conftest import MONDAY, make_plan
+from trainweek.constraints import broken_rules, race_eve, week_boundary
+from trainweek.scheduler.block import BUILD, DELOAD, TAPER, SpikeRefused, acwr, check_block, solve_block
+from trainweek.scheduler.block_ics import block_ics
+from trainweek.scheduler.cli import main
+from trainweek.scheduler.ics import slot_uid
+from trainweek.scheduler.loading import PlanError, parse_plan
+from trainweek.scheduler.solve import SolveOptions, solve
+from trainweek.scheduler.week import Week
+
+OPTIONS = SolveOptions(workers=1, seed=0, time_limit=60)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+RUNNER = [
+    {"name": "Long run", "kind": "run", "duration": "1h40m", "rpe": 5, "key": True, "prefer": {"days": ["sun"]},
+     "grow": {"duration": "2h30m"}},
+    {"name": "Intervals", "kind": "run", "duration": "50m", "intensity": "hard"},
+    {"name": "Easy run", "kind": "run", "duration": "40m", "intensity": "easy", "times": 2, "grow": {"duration": "55m"}},
+    {"name": "Strides", "kind": "run", "duration": "30m", "intensity": "easy", "optional": True},
+    {"name": "Strength", "kind": "strength", "focus": "full", "duration": "45m", "times": 2},
+]
+
+
+def runner(**overrides):
+    return make_plan(RUNNER, version=2, goals=["endurance", "strength"], **overrides)
+
+
+def monday(number: int) -> dt.date:
+    return MONDAY + dt.timedelta(weeks=number - 1)
+
+
+# --- each week its own busy time and windows --------------------------------------------------
+
+
+def test_a_4_week_block_keeps_the_dated_busy_time_of_weeks_2_to_4():
+    # The evening each later week is busy is where week 1 puts a session, so a copy of
+    # week 1 would land on it.
+    first = solve_block(runner(), 1, OPTIONS).weeks[0].week
+    taken = [p for p in first.placements if p.local_start.hour >= 17]
+    assert taken, "week 1 must use an evening for this test to mean anything"
+    busy = []
+    for number in (2, 3, 4):
+        for p in taken:
+            day = monday(number) + dt.timedelta(days=p.day)
+            busy.append(f"{day.isoformat()} 17:00-21:00")
+    block = solve_block(runner(busy=busy), 4, OPTIONS)
+    assert [bw.week.frame.week_start for bw in block.weeks] == [monday(n) for n in (1, 2, 3, 4)]
+    for bw in block.weeks[1:]:
+        for p in bw.week.placements:
+            date = p.local_start.date().isoformat()
+            assert not (f"{date} 17:00-21:00" in busy and p.local_end.hour >= 17), (bw.number, p.when)
+        assert broken_rules(bw.week) == []
+    assert check_block(block) == []
+
+
+def test_a_week_may_have_its_own_windows():
+    mornings = {day: ["05:00-09:00"] for day in DAYS}
+    block = solve_block(runner(weeks={3: {"availability": mornings}}), 4, OPTIONS)
+    assert all(p.local_end.hour < 9 or p.local_end.time() == dt.time(9) for p in block.weeks[2].week.placements)
+    assert any(p.local_start.hour >= 17 for bw in (block.weeks[0], block.weeks[1]) for p in bw.week.placements)
+
+
+# --- progression, deload, taper -------------------------------------------------------------
+
+
+def test_load_rises_at_most_10_percent_over_the_previous_build_week_by_volume_not_intensity():
+    block = solve_block(runner(), 8, OPTIONS)
+    kinds = [bw.kind for bw in block.weeks]
+    assert kinds == [BUILD, BUILD, BUILD, DELOAD, BUILD, BUILD, BUILD, DELOAD]
+    builds = [bw.load for bw in block.weeks if bw.kind == BUILD]
+    assert builds[1] > builds[0]  # it does rise
+    for before, after in zip(builds, builds[1:]):
+        assert before <= after <= before * 1.10
+    written = {spec.name: spec for spec in block.plan.sessions}
+    for bw in block.weeks:
+        for p in bw.week.placements:
+            assert p.spec.effort == written[p.spec.name].effort
+            assert p.spec.intensity is written[p.spec.name].intensity
+            assert p.spec.duration <= written[p.spec.name].longest
+    # The optional session is out of week 1 and in once the load may rise.
+    assert "Strides" not in {p.spec.name for p in block.weeks[0].week.placements}
+    assert "Strides" in {p.spec.name for p in block.weeks[1].week.placements}
+    assert check_block(block) == []
+
+
+def test_the_deload_week_is_30_to_50_percent_lighter_with_intensity_kept():
+    block = solve_block(runner(block={"deload_volume": 0.6}), 4, OPTIONS)
+    third, deload = block.weeks[2], block.weeks[3]
+    assert deload.kind == DELOAD
+    assert 0.30 <= 1 - deload.load / third.load <= 0.50
+    hard_before = {p.spec.name for p in third.week.placements if p.spec.intensity.value == "hard"}
+    hard_deload = {p.spec.name for p in deload.week.placements if p.spec.intensity.value == "hard"}
+    assert hard_before == hard_deload == {"Intervals"}
+    assert sum(p.spec.duration for p in deload.week.placements) < sum(p.spec.duration for p in third.week.placements)
+
+
+def test_deload_every_is_settable():
+    block = solve_block(runner(block={"deload_every": 3}), 6, OPTIONS)
+    assert [bw.kind for bw in block.weeks] == [BUILD, BUILD, DELOAD, BUILD, BUILD, DELOAD]
+
+
+RACE = dt.datetime(2027, 1, 24, 9, 0)  # a Sunday, 8 weeks from MONDAY
+
+
+def test_an_8_week_block_tapers_to_the_race_with_nothing_demanding_in_the_48_hours_before():
+    plan = runner(block={"race": "2027-01-24 09:00 marathon"})
+    block = solve_block(plan, None, OPTIONS)  # the length comes from the race
+    assert len(block.weeks) == 8
+    assert [bw.kind for bw in block.weeks] == [BUILD, BUILD, BUILD, DELOAD, BUILD, BUILD, TAPER, TAPER]
+    peak = max(bw.load for bw in block.weeks if bw.kind == BUILD)
+    for bw in block.weeks[6:]:
+        assert 0.40 <= 1 - bw.load / peak <= 0.60
+    race = RACE.replace(tzinfo=plan.zone)
+    for bw in block.weeks:
+        for p in bw.week.placements:
+            if p.occurrence.demanding:
+                assert p.local_end <= race - dt.timedelta(hours=48), (bw.number, p.when)
+            assert p.local_start.date() != race.date()
+        assert broken_rules(bw.week) == []
+    assert check_block(block) == []
+    events = Calendar.from_ical(block_ics(block)).walk("VEVENT")
+    races = [e for e in events if str(e["SUMMARY"]).startswith("Race")]
+    assert len(races) == 1 and races[0].decoded("DTSTART") == race
+    marked = {str(e["SUMMARY"]) for e in events if e.decoded("DTSTART").__class__ is dt.date}
+    assert marked == {"Deload week", "Taper week"}
+
+
+def test_race_eve_checker_catches_a_demanding_session_in_the_48_hours_before():
+    plan = runner(block={"race": "2027-01-24 09:00"})
+    block = solve_block(plan, None, OPTIONS)
+    last = block.weeks[-1].week
+    hard = next(p for p in last.placements if p.occurrence.demanding)
+    saturday = last.frame.minute(5, 7 * 60)
+    moved = Week.from_starts(last.plan, last.frame, {**last.starts(), hard.occurrence.index: saturday}, last.weights)
+    assert race_eve.check(moved) and "before the race" in race_eve.check(moved)[0]
+
+
+def test_the_race_must_end_the_block():
+    plan = runner(block={"race": "2027-01-24"})
+    with pytest.raises(Exception, match="a block ends with its race week: use --weeks 8"):
+        solve_block(plan, 6, OPTIONS)
+
+
+# --- across the real week boundary ------------------------------------------------------------
+
+
+def boundary_plan():
+    """Intervals only on Sunday in week 1; in week 2 it would like Monday best."""
+    sessions = [
+        {"name": "Intervals", "kind": "run", "duration": "50m", "intensity": "hard", "prefer": {"days": ["mon"]}},
+        {"name": "Easy run", "kind": "run", "duration": "40m", "intensity": "easy"},
+    ]
+    sunday_only = {"sun": ["17:00-21:00"], "wed": ["17:00-21:00"]}
+    return make_plan(sessions, version=2, weeks={1: {"availability": sunday_only}})
+
+
+def test_hard_days_hold_from_the_sunday_of_week_1_into_the_monday_of_week_2():
+    block = solve_block(boundary_plan(), 2, OPTIONS)
+    first, second = block.weeks[0].week, block.weeks[1].week
+    sunday = next(p for p in first.placements if p.spec.name == "Intervals")
+    assert sunday.day == 6
+    monday_after = next(p for p in second.placements if p.spec.name == "Intervals")
+    assert monday_after.day >= 1  # an easier day (Monday) after Sunday's hard day
+    # Solved alone, without the real week before, week 2 puts it on Monday: the boundary decides.
+    alone = solve(second.plan, OPTIONS.model_copy(update={"week_start": monday(2)}))
+    assert next(p for p in alone.placements if p.spec.name == "Intervals").day == 0
+    # And the checker, without the solver, rejects Monday after a hard Sunday.
+    on_monday = Week.from_starts(
+        second.plan, second.frame, {**second.starts(), monday_after.occurrence.index: second.frame.minute(0, 17 * 60)}, second.weights
+    )
+    assert any("easier day" in problem for problem in week_boundary.check(on_monday))
+    assert week_boundary.check(second) == []
+
+
+def test_a_key_session_keeps_its_clearance_from_last_sundays_demanding_session():
+    sessions = [
+        {"name": "Long run", "kind": "run", "duration": "1h30m", "rpe": 5, "key": True, "prefer": {"days": ["mon"]}},
+        {"name": "Intervals", "kind": "run", "duration": "50m", "intensity": "hard", "prefer": {"days": ["sun"]}},
+    ]
+    plan = make_plan(sessions, version=2, rules={"easy_days_between": 0, "key_clearance": "36h"})
+    block = solve_block(plan, 2, OPTIONS)
+    last_sunday = [p for p in block.weeks[0].week.placements if p.spec.name == "Intervals"][0]
+    assert last_sunday.day == 6
+    long_run = [p for p in block.weeks[1].week.placements if p.spec.name == "Long run"][0]
+    gap = (long_run.local_start - last_sunday.local_end).total_seconds() / 3600
+    assert gap >= 36
+
+
+# --- the acute:chronic ratio ----------------------------------------------------------------
+
+
+def test_acwr_is_the_week_over_the_mean_of_the_four_weeks_before():
+    figures = acwr([1100, 1200, 700], [1000, 1000, 1000, 1000])
+    assert figures[0] == (1000, 1.1)
+    assert figures[1][0] == pytest.approx(1025) and figures[1][1] == pytest.approx(1200 / 1025)
+    assert figures[2][0] == pytest.approx(1075) and figures[2][1] == pytest.approx(700 / 1075)
+    assert acwr([500, 600], [])[0] == (None, None)
+    assert acwr([500, 600], [])[1] == (500, 1.2)
+
+
+def test_the_block_shows_the_ratio_of_each_week_from_the_history():
+    block = solve_block(runner(block={"history": [1800, 1850, 1900, 1950]}), 3, OPTIONS)
+    loads = [bw.load for bw in block.weeks]
+    assert block.weeks[0].ratio == pytest.approx(loads[0] / 1875)
+    assert block.weeks[1].ratio == pytest.approx(loads[1] / ((1850 + 1900 + 1950 + loads[0]) / 4))
+    assert all(bw.ratio <= 1.3 for bw in block.weeks)
+
+
+def test_a_history_that_makes_a_spike_unavoidable_is_diagnosed_not_accepted():
+    plan = runner(block={"history": [800, 800, 800, 800]})
+    with pytest.raises(SpikeRefused, match=r"week 1 .*above 1.5: a spike, refused.*at most 1040 AU"):
+        solve_block(plan, 2, OPTIONS)
+
+
+def test_a_ratio_above_1_3_is_a_warning():
+    plan = runner(block={"history": [1150, 1150, 1150, 1150]})
+    block = solve_block(plan, 1, OPTIONS)
+    assert block.weeks[0].ratio > 1.3
+    assert any("above 1.3" in note for note in block.notes)
+
+
+# --- the calendar and the command -----------------------------------------------------------
+
+
+def test_each_weeks_events_have_the_uids_a_single_week_solve_of_that_week_gives():
+    block = solve_block(runner(), 4, OPTIONS)
+    events = Calendar.from_ical(block_ics(block)).walk("VEVENT")
+    uids = {str(e["UID"]) for e in events}
+    for bw in block.weeks:
+        for p in bw.week.placements:
+            assert slot_uid("Test", bw.week.frame.week_start, p.occurrence) in uids
+    single = solve(runner(), OPTIONS.model_copy(update={"week_start": monday(3)}))
+    from trainweek.scheduler.ics import event_uid
+
+    week3 = {slot_uid("Test", monday(3), p.occurrence) for p in block.weeks[2].week.placements}
+    assert {event_uid(single, p) for p in single.placements if p.spec.name in {q.spec.name for q in block.weeks[2].week.placements}} <= week3
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "plan.yaml"
+    path.write_text(text)
+    return path
+
+
+PLAN_TEXT = """\
+version: 2
+athlete: Ana
+timezone: Europe/Berlin
+week_start: 2026-11-30
+goals: [endurance]
+availability: {mon: ["17:00-21:00"], tue: ["17:00-21:00"], wed: ["17:00-21:00"], thu: ["17:00-21:00"], sat: ["08:00-12:00"], sun: ["08:00-12:00"]}
+sessions:
+  - {name: Long run, kind: run, duration: 1h30m, rpe: 5, key: true, grow: {duration: 2h}}
+  - {name: Intervals, kind: run, duration: 45m, intensity: hard}
+  - {name: Easy run, kind: run, duration: 40m, intensity: easy, times: 2, grow: duration}
+"""
+
+
+def test_the_block_command_prints_the_load_view_and_writes_one_calendar(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    _write(tmp_path, PLAN_TEXT + "block: {weeks: 4}\n")
+    result = CliRunner().invoke(main, ["block", "plan.yaml"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "Week 4, 21 Dec 2026: Deload week (4 of 4): volume down 40%, intensity kept" in said
+    assert "A:C" in said and "Monotony" in said and "Strain" in said
+    assert "proven optimal given the weeks before it" in said
+    events = Calendar.from_ical((tmp_path / "plan-block.ics").read_bytes()).walk("VEVENT")
+    assert len([e for e in events if isinstance(e.decoded("DTSTART"), dt.datetime)]) == 4 * 4
+    again = CliRunner().invoke(main, ["block", "plan.yaml", "--json"], catch_exceptions=False)
+    assert again.exit_code == 0
+    import json
+
+    data = json.loads(again.output)
+    assert [row["kind"] for row in data["load"]] == ["build", "build", "build", "deload"]
+    assert {"weekly", "monotony", "strain", "acwr"} <= set(data["load"][0])
+
+
+def test_the_block_command_refuses_a_spike_with_exit_status_3(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, PLAN_TEXT + "block: {weeks: 2, history: [400, 400, 400, 400]}\n")
+    result = CliRunner().invoke(main, ["block", "plan.yaml", "--no-ics"])
+    assert result.exit_code == 3
+    assert "plan.yaml: week 1" in result.output and "a spike, refused" in result.output
+
+
+def test_solve_weeks_is_retired_in_favour_of_block(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, PLAN_TEXT)
+    result = CliRunner().invoke(main, ["solve", "plan.yaml", "--weeks", "4"])
+    assert result.exit_code == 2
+    assert "trainweek block PLAN_FILE --weeks N" in result.output
+    assert CliRunner().invoke(main, ["solve", "plan.yaml", "--no-ics"]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "extra, where, words",
+    [
+        ("block: {deload_every: 9}\n", "block.deload_every", "less than or equal to 6"),
+        ("block: {deload_volume: 0.9}\n", "block.deload_volume", "0.7"),
+        ("block: {race: 'soon marathon'}\n", "block.race", "not a date"),
+        ("block: {race: '2027-01-24 25:00'}\n", "block.race", "not a time of day"),
+        ("weeks: {30: {busy: []}}\n", "weeks", "number the weeks 1 to 26"),
+        ("weeks: {2: {availabilty: {}}}\n", "weeks[2].availabilty", "did you mean 'availability'"),
+    ],
+)
+def test_block_settings_in_the_file_are_checked_with_file_line_and_key(extra, where, words):
+    with pytest.raises(PlanError) as caught:
+        parse_plan(PLAN_TEXT + extra, "plan.yaml")
+    message = str(caught.value)
+    assert message.startswith("plan.yaml:"), message
+    assert where in message and words in message, message
+
+
+def test_grow_is_checked_with_its_line():
+    text = PLAN_TEXT.replace("grow: {duration: 2h}", "grow: {duration: 1h}")
+    with pytest.raises(PlanError, match=r"plan.yaml:8: sessions\[0\] \(Long run\): grow.*shorter than the session's 90 min"):
+        parse_plan(text, "plan.yaml")
+    with pytest.raises(PlanError, match="not a way to grow"):
+        parse_plan(PLAN_TEXT.replace("grow: duration", "grow: longer"), "plan.yaml")
+
+
+def test_the_marathoner_example_builds_deloads_and_tapers_to_a_race_given_on_the_command_line(tmp_path, monkeypatch):
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    args = ["block", str(ROOT / "examples" / "marathoner.yaml"), "--weeks", "8", "--race", "2027-01-24 08:00 marathon", "--json"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    import json
+
+    data = json.loads(result.output)
+    assert [row["kind"] for row in data["load"]] == ["build"] * 3 + ["deload"] + ["build"] * 2 + ["taper"] * 2
+    assert data["race"]["start"] == "2027-01-24T08:00:00-05:00"
+    loads = [row["weekly"] for row in data["load"]]
+    assert loads[1] > loads[0]
+    events = Calendar.from_ical((tmp_path / "marathoner-block.ics").read_bytes()).walk("VEVENT")
+    assert any(str(e["SUMMARY"]) == "Race: marathon" for e in events)
+    bad = CliRunner().invoke(main, args[:-3] + ["--race", "2027-01-24 26:00"])
+    assert bad.exit_code == 2 and "--race 2027-01-24 26:00: '26:00' is not a time of day" in bad.output
+
+
+@pytest.mark.parametrize("reader", ["icalendar", "recurring-ical-events", "ical", "vobject", "ical.js", "calcurse"])
+def test_the_block_calendar_is_read_by_real_calendar_software(reader, tmp_path):
+    from tests.readers import READERS
+
+    # Four weeks in Berlin up to a race on the Sunday the clocks go forward (28 March 2027).
+    plan = runner(week_start="2027-03-01", block={"race": "2027-03-28 09:00 half marathon"})
+    block = solve_block(plan, None, OPTIONS)
+    path = tmp_path / "block.ics"
+    path.write_bytes(block_ics(block))
+    expected = sorted(
+        [(p.occurrence.label, int(p.local_start.timestamp()), int(p.local_end.timestamp())) for bw in block.weeks for p in bw.week.placements]
+        + [("Race: half marathon", int(block.race.start.timestamp()), int(block.race.end.timestamp()))]
+    )
+    assert block.race.start.utcoffset() == dt.timedelta(hours=2)
+    assert READERS[reader](path, "Europe/Berlin") == expected
+
+
+def test_a_week_that_cannot_hold_its_progression_is_diagnosed_with_its_number(tmp_path, monkeypatch):
+    # Week 3's windows hold the long run as written but not as it has grown by then.
+    short = {day: ["06:00-07:45"] for day in DAYS}
+    plan = runner(weeks={3: {"availability": short}})
+    from trainweek.scheduler.diagnose import Infeasible
+
+    with pytest.raises(Infeasible) as caught:
+        solve_block(plan, 3, OPTIONS)
+    message = str(caught.value)
+    assert message.startswith("week 3 of the block (build week of 2026-12-14): No week satisfies the rules")
+    assert "Long run" in message and "availability" in message
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plan.yaml").write_text(PLAN_TEXT + "weeks: {2: {availability: {mon: ['17:00-17:30']}}}\n")
+    result = CliRunner().invoke(main, ["block", "plan.yaml", "--weeks", "2", "--no-ics"])
+    assert result.exit_code == 3 and "plan.yaml: week 2 of the block" in result.output
+
+
+def test_hard_easy_counts_a_hard_monday_after_last_weeks_hard_sunday():
+    from trainweek.constraints import hard_easy
+    from trainweek.scheduler.frame import WeekFrame
+
+    plan = boundary_plan()
+    block = solve_block(plan.model_copy(update={"rules": plan.rules.model_copy(update={"easy_days_between": 0})}), 2, OPTIONS)
+    second = block.weeks[1].week
+    intervals = next(p for p in second.placements if p.spec.name == "Intervals")
+    starts = {**second.starts(), intervals.occurrence.index: second.frame.minute(0, 17 * 60)}
+    with_before = Week.from_starts(second.plan, second.frame, starts, second.weights)
+    alone = Week.from_starts(second.plan, WeekFrame(second.plan, second.frame.week_start), starts, second.weights)
+    assert hard_easy.penalty(with_before) == hard_easy.IN_A_ROW
+    assert hard_easy.penalty(alone) == 0
+    # The solver sees it too: with a free Tuesday it keeps Monday easy.
+    assert intervals.day != 0 and hard_easy.penalty(second) == 0
+
+
+def test_a_block_of_only_taper_weeks_tapers_from_the_week_as_written():
+    plan = runner(block={"race": "2026-12-13 09:00", "taper_volume": 0.6})
+    block = solve_block(plan, None, OPTIONS)
+    assert [bw.kind for bw in block.weeks] == [TAPER, TAPER]
+    written = sum(spec.load * spec.times for spec in plan.sessions if not spec.optional)
+    for bw in block.weeks:
+        assert bw.target == round(written * 0.6)
+        assert 0.40 <= 1 - bw.load / written <= 0.60
