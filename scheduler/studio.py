@@ -16,7 +16,6 @@ overwritten.
 from __future__ import annotations
 
 import difflib
-import io
 import itertools
 import os
 import re
@@ -337,53 +336,53 @@ def moved_labels(before: Week, after: Week) -> list[str]:
 
 def with_weights(text: str, weights: dict[str, float], file_weights: dict[str, float], source: str) -> str:
     """The plan text with `weights:` holding every weight that differs from what the file
-    gives now. ruamel.yaml's round-trip loader says where each key sits; only those lines
-    change (a value replaced, a line added), so comments, quoting, indentation and
-    the order of everything else stay exactly as they were. A `weights:` written in flow
-    style ({...}) that needs a new key is rewritten by ruamel's round-trip dump instead."""
+    gives now. ruamel.yaml's round-trip loader says where each key sits; only there does
+    the text change (a value replaced, a key added to the mapping, block or flow style),
+    so comments, quoting, indentation and the order of everything else stay as they were."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
     changes = {name: weights[name] for name in WEIGHT_NAMES if weights[name] != file_weights[name]}
     if not changes:
         return text
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    document = yaml.load(text)
+    document = YAML(typ="rt").load(text)
     if not isinstance(document, CommentedMap):
         raise BadInput(f"{source}: the file is not a mapping of settings; cannot write weights into it")
     section = document.get("weights")
     if section is not None and not isinstance(section, CommentedMap):
         raise BadInput(f"{source}: 'weights' is not a mapping; cannot write weights into it")
     if section is not None and "fatigue_spread" in section and "hard_easy" in changes:
-        section["fatigue_spread"] = changes.pop("hard_easy")  # version 1's name for hard_easy
-        if section.fa.flow_style():
-            return _dumped(yaml, document, section, changes)
-        changes = {"fatigue_spread": section["fatigue_spread"], **changes}
+        changes["fatigue_spread"] = changes.pop("hard_easy")  # version 1's name for hard_easy
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
+    edits: list[tuple[int, int, int, str]] = []  # (line, from column, to column, new text), on the text as read
     missing = {name: value for name, value in changes.items() if section is None or name not in section}
-    if section is not None and missing and section.fa.flow_style():
-        return _dumped(yaml, document, section, changes)
     for name, value in changes.items():
-        if name in missing:
-            continue
-        line, column = section.lc.value(name)
-        found = _SCALAR.match(lines[line], column)
-        lines[line] = lines[line][:column] + _number_text(value) + lines[line][found.end() if found else column :]
-    if missing:
-        if section is None and "weights" in document:  # `weights:` with nothing under it
-            after, indent = document.lc.key("weights")[0] + 1, document.lc.key("weights")[1] + 2
-        elif section is None:
-            indent = document.lc.key(next(iter(document)))[1]
-            lines.append(" " * indent + "weights:\n")
-            after, indent = len(lines), indent + 2
-        else:
-            keys = list(section)
-            after, indent = section.lc.key(keys[-1])[0] + 1, section.lc.key(keys[0])[1]
-        lines[after:after] = [f"{' ' * indent}{name}: {_number_text(value)}\n" for name, value in missing.items()]
+        if name not in missing:
+            line, column = section.lc.value(name)
+            found = _SCALAR.match(lines[line], column)
+            edits.append((line, column, found.end() if found else column, _number_text(value)))
+    added = [f"{name}: {_number_text(value)}" for name, value in missing.items()]
+    inserted: list[tuple[int, list[str]]] = []  # (before line, new lines)
+    if added and section is not None and (section.fa.flow_style() or not section):
+        line, column = section.lc.value(list(section)[-1]) if len(section) else document.lc.value("weights")
+        line, column = _closing_brace(lines, line, column)
+        edits.append((line, column, column, (", " if len(section) else "") + ", ".join(added)))
+    elif added and section is not None and len(section):
+        keys = list(section)
+        indent = section.lc.key(keys[0])[1]
+        inserted.append((section.lc.key(keys[-1])[0] + 1, [f"{' ' * indent}{entry}\n" for entry in added]))
+    elif added and "weights" in document:  # `weights:` with nothing under it
+        line, column = document.lc.key("weights")
+        inserted.append((line + 1, [f"{' ' * (column + 2)}{entry}\n" for entry in added]))
+    elif added:
+        indent = document.lc.key(next(iter(document)))[1] if document else 0
+        inserted.append((len(lines), [f"{' ' * indent}weights:\n"] + [f"{' ' * (indent + 2)}{entry}\n" for entry in added]))
+    for line, start, stop, new in sorted(edits, reverse=True):
+        lines[line] = lines[line][:start] + new + lines[line][stop:]
+    for line, new_lines in inserted:
+        lines[line:line] = new_lines
     return "".join(lines)
 
 
@@ -391,16 +390,19 @@ def with_weights(text: str, weights: dict[str, float], file_weights: dict[str, f
 _SCALAR = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s#,}\]]+")
 
 
+def _closing_brace(lines: list[str], line: int, column: int) -> tuple[int, int]:
+    """Where the flow mapping whose last value (or opening brace) is at (line, column) closes."""
+    found = _SCALAR.match(lines[line], column) if lines[line][column] != "{" else None
+    column = found.end() if found else column + 1
+    while True:
+        position = lines[line].find("}", column)
+        if position >= 0:
+            return line, position
+        line, column = line + 1, 0
+
+
 def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def _dumped(yaml, document, section, changes: dict[str, float]) -> str:
-    for name, value in changes.items():
-        section[name] = int(value) if float(value).is_integer() else value
-    out = io.StringIO()
-    yaml.dump(document, out)
-    return out.getvalue()
 
 
 def backup_path(path: Path) -> Path:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+import sys
 import threading
 from functools import cache
 from html import escape
@@ -89,6 +90,11 @@ class StudioServer(ThreadingHTTPServer):
         self.port = self.server_address[1]
         self.allowed_hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
         self.week_on_screen: Week | None = None  # a trade-off week picked on the page, else the latest result
+
+    def handle_error(self, request, client_address) -> None:
+        """A page closed mid-answer is no error; anything else is a bug and keeps its traceback."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
     @property
     def address(self) -> str:

@@ -317,5 +317,10 @@ def test_weights_are_written_into_the_existing_lines():
     text = "version: 2   # top\nweights:\n    interference: 3   # keep this\n    goal_order: 4\nrules: {rest_days: 1}\n"
     changed = with_weights(text, {**same, "interference": 20, "hard_easy": 0.25}, same, "p.yaml")
     assert changed == "version: 2   # top\nweights:\n    interference: 20   # keep this\n    goal_order: 4\n    hard_easy: 0.25\nrules: {rest_days: 1}\n"
-    flow = "weights: {interference: 3}  # flow\nprefer: {time: \"06:00-08:00\"}\n"
-    assert with_weights(flow, {**same, "interference": 5}, same, "p.yaml") == "weights: {interference: 5}  # flow\nprefer: {time: \"06:00-08:00\"}\n"
+    flow = "weights: {interference: 3, goal_order: '4'}  # flow\nprefer: {time: \"06:00-08:00\"}\n"
+    assert with_weights(flow, {**same, "interference": 25, "goal_order": 5, "tidy_times": 0.5}, same, "p.yaml") == (
+        "weights: {interference: 25, goal_order: 5, tidy_times: 0.5}  # flow\nprefer: {time: \"06:00-08:00\"}\n"
+    )
+    assert with_weights("weights: {}\n", {**same, "interference": 2}, same, "p.yaml") == "weights: {interference: 2}\n"
+    assert with_weights("weights:\n# none yet\nrules: {}", {**same, "interference": 2}, same, "p.yaml") == "weights:\n  interference: 2\n# none yet\nrules: {}\n"
+    assert with_weights("weights:\n  fatigue_spread: 3\n", {**same, "hard_easy": 2}, same, "p.yaml") == "weights:\n  fatigue_spread: 2\n"
