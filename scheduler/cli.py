@@ -361,10 +361,11 @@ def studio(plan_file, port, no_browser, **solve_args):
     from trainweek.scheduler.studio import Studio
     from trainweek.scheduler.studio_server import serve
 
-    source = open_plan(plan_file)
+    work = Studio(open_plan(plan_file), _options(**solve_args))
     try:
-        server = serve(Studio(source, _options(**solve_args)), port)
+        server = serve(work, port)
     except OSError as error:
+        work.stop()
         raise UserError(f"--port {port}: cannot listen on 127.0.0.1 ({error.strerror or error})") from None
     opened = False
     if not no_browser:
@@ -379,6 +380,7 @@ def studio(plan_file, port, no_browser, **solve_args):
         click.echo("Stopped.")
     finally:
         server.server_close()
+        work.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -324,3 +324,53 @@ def test_weights_are_written_into_the_existing_lines():
     assert with_weights("weights: {}\n", {**same, "interference": 2}, same, "p.yaml") == "weights: {interference: 2}\n"
     assert with_weights("weights:\n# none yet\nrules: {}", {**same, "interference": 2}, same, "p.yaml") == "weights:\n  interference: 2\n# none yet\nrules: {}\n"
     assert with_weights("weights:\n  fatigue_spread: 3\n", {**same, "hard_easy": 2}, same, "p.yaml") == "weights:\n  fatigue_spread: 2\n"
+
+
+def test_the_command_names_a_bad_plan_or_a_taken_port(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from trainweek.scheduler.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 2\nathlete: A\n")
+    result = CliRunner().invoke(main, ["studio", str(bad), "--no-browser"])
+    assert result.exit_code == 2 and str(bad) in result.output and "Traceback" not in result.output
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["studio", str(STRENGTH), "--no-browser", "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"--port {port}: cannot listen on 127.0.0.1" in result.output
+
+    result = CliRunner().invoke(main, ["studio", str(STRENGTH), "--no-browser", "--weight", "interference=-1"])
+    assert result.exit_code == 2 and "--weight interference=-1" in result.output
+
+
+def test_the_command_prints_its_address_and_serves_the_page_there(tmp_path):
+    import re
+    import shutil as shell
+    import signal
+    import subprocess
+
+    plan = tmp_path / "week.yaml"
+    shutil.copyfile(STRENGTH, plan)
+    command = [shell.which("trainweek") or "trainweek", "studio", str(plan), "--no-browser"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        address = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert address, line
+        connection = http.client.HTTPConnection("127.0.0.1", int(address.group(1)), timeout=60)  # no proxy
+        connection.request("GET", "/")
+        page = connection.getresponse().read().decode()
+        connection.close()
+        assert "trainweek studio" in page and "week.yaml" in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Stopped." in out and "Traceback" not in err

@@ -121,10 +121,33 @@ def test_moving_a_slider_shows_the_new_week_with_its_moves_and_save_keeps_the_co
     assert seen["sessions"] == len(hinted.placements)
     assert f"Score {alone.objective:g}" in seen["status"] and "proven optimal" in seen["status"]
 
+    # The trade-off view: the distinct weeks sweep finds for one weight, as a chart.
+    from trainweek.scheduler.studio import TRADE_OFF_VALUES
+    from trainweek.scheduler.sweep import sweep
+
+    browser.evaluate("document.getElementById('tradeoff-weight').value = 'consistency', document.getElementById('tradeoff-go').click(), true")
+    bands = wait_until(browser, "document.querySelectorAll('#tradeoff .pick').length", "document.querySelectorAll('#tradeoff .pick').length")
+    expected = sweep(plan, {"consistency": list(TRADE_OFF_VALUES)}, SolveOptions(weights={"hard_easy": 0}))
+    assert bands == len(expected) > 1
+    assert browser.evaluate("document.querySelectorAll('#tradeoff polyline').length") >= 1
+
     shot = tmp_path / "studio.png"
     browser.screenshot(shot, 1000)
     assert png_size(shot.read_bytes())[0] == 1400
     keep_screenshot(shot)
+
+    # Pin a session to another day: what it costs, in the explain sentence.
+    label = hinted.placements[0].occurrence.label
+    browser.evaluate(f"document.getElementById('pin-session').value = {json.dumps(label)}, document.getElementById('pin-day').value = '{(hinted.placements[0].day + 1) % 7}', document.getElementById('pin-go').click(), true")
+    sentence = wait_until(browser, "document.getElementById('pin-sentence').textContent.startsWith('Pinning')", "document.getElementById('pin-sentence').textContent")
+    assert sentence.startswith(f"Pinning {label} on ")
+
+    # Click the last distinct week of the chart: it is shown, and it is what "Download .ics" gives.
+    browser.evaluate("[...document.querySelectorAll('#tradeoff .pick')].pop().dispatchEvent(new MouseEvent('click')), true")
+    wait_until(browser, "document.getElementById('status').textContent.startsWith('Trade-off week')")
+    picked = json.loads(browser.evaluate(READ_WEEK))
+    assert {row["name"]: row["raw"] for row in picked["parts"]} == expected[-1].week.parts
+    assert server.week_on_screen is not None and server.week_on_screen.parts == expected[-1].week.parts
 
     browser.evaluate("document.getElementById('save').click(), true")
     assert wait_until(browser, "document.getElementById('save-dialog').open", "document.getElementById('diff').textContent").count("+weights: {goal_order: 10, separation: 4, preferred_times: 2, consistency: 1, hard_easy: 0}") == 1
