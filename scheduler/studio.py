@@ -33,7 +33,7 @@ from trainweek.scheduler.api import PlanFile, about, open_plan
 from trainweek.scheduler.errors import BadInput, BadOption, TrainweekError
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler.plan import Plan, weight_name
-from trainweek.scheduler.solve import SolveOptions, solve
+from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, solve
 from trainweek.scheduler.week import Week
 
 # The values a trade-off view tries for one weight (what `sweep` would be given).
@@ -70,7 +70,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.studio, self.request = studio, request
 
     def on_solution_callback(self) -> None:
-        self.studio._progress(self.request, self.objective_value / 100, self.best_objective_bound / 100)
+        self.studio._progress(self.request, self.objective_value / WEIGHT_SCALE, self.best_objective_bound / WEIGHT_SCALE)
         if self.studio._superseded(self.request):
             self.stop_search()
 
@@ -285,8 +285,10 @@ class Studio:
         if day == placement.day:
             return f"{label} already sits on {WEEKDAY_NAMES[day]}."
         for option in alternatives(week, only=placement.occurrence.index)[placement.occurrence.index]:
+            if option.day == day and option.blocked_by:
+                return f"{label} cannot go on {option.sentence.removeprefix('not on ')}"
             if option.day == day:
-                return f"Pinning {label} on {option.sentence.removeprefix('not on ')}" if option.blocked_by else f"Pinning {label} on {option.sentence}"
+                return f"Pinning {label} on {option.sentence}"
         return f"Pinning {label} on {WEEKDAY_NAMES[day]}: no free time there that is long enough."
 
     def save_preview(self, weights: dict[str, Any]) -> tuple[str, str]:

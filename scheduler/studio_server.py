@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 from trainweek.constraints import WEIGHT_NAMES
 from trainweek.scheduler.errors import TrainweekError
 from trainweek.scheduler.studio import Result, Setting, Studio, objective_bars, objective_titles
+from trainweek.scheduler.view_layout import shown
 from trainweek.scheduler.week import Week
 
 TOKEN_HEADER = "X-Trainweek-Token"
@@ -211,11 +212,12 @@ class StudioHandler(BaseHTTPRequestHandler):
             "fileWeights": studio.file_weights(),
             "titles": objective_titles(),
             "names": list(WEIGHT_NAMES),
-            "sessions": [spec.name for spec in studio.plan.sessions],
+            # Each session's name as the plan spells it (what "off" takes) and as the week view shows it.
+            "sessions": [{"name": spec.name, "shown": shown(spec.name)} for spec in studio.plan.sessions],
             "relaxable": studio.relaxable(),
         }
-        # Inside <script>, "</" would end it: JSON escapes it as "<\/".
-        data = json.dumps(setup).replace("</", "<\\/")
+        # Inside <script>, "</script" or "<!--" would change how the page reads: no "<" at all.
+        data = json.dumps(setup).replace("<", "\\u003c")
         return page_template().replace("{{TITLE}}", escape(f"trainweek studio: {studio.path}")).replace("{{SETUP}}", data)
 
     def _state(self) -> dict[str, Any]:

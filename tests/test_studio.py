@@ -252,9 +252,15 @@ def test_pinning_a_session_says_what_it_costs_and_why(running, plan_copy):
     assert status == 200
     from trainweek.scheduler.explain import alternatives
 
-    expected = next(a for a in alternatives(week)[placement.occurrence.index] if a.day == other).sentence
-    assert answer["sentence"].startswith(f"Pinning {placement.occurrence.label} on ")
-    assert expected.removeprefix("not on ") in answer["sentence"]
+    expected = next(a for a in alternatives(week)[placement.occurrence.index] if a.day == other)
+    if expected.blocked_by:
+        assert answer["sentence"] == f"{placement.occurrence.label} cannot go on {expected.sentence.removeprefix('not on ')}"
+    else:
+        assert answer["sentence"] == f"Pinning {placement.occurrence.label} on {expected.sentence}"
+    # Every day of the week gets an answer in words.
+    for day in range(7):
+        status, answer = client.post("/api/pin", {"session": placement.occurrence.label, "day": day})
+        assert status == 200 and placement.occurrence.label in answer["sentence"]
 
 
 def test_the_trade_off_view_gives_the_distinct_weeks_sweep_finds(running, plan_copy):
