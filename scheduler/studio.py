@@ -87,6 +87,7 @@ class Studio:
         self._running: int | None = None
         self._progress_note: dict[str, Any] | None = None
         self.result: Result | None = None
+        self._on_screen: Week | None = None
         self.version = 0  # grows whenever `state` changes
         self._stopped = False
         self._thread = threading.Thread(target=self._work, name="trainweek-studio-solver", daemon=True)
@@ -210,7 +211,7 @@ class Studio:
                 self._pending, self._running, self._progress_note = None, request, None
                 self.version += 1
                 self._lock.notify_all()
-                previous = self.result.week if self.result else None
+                previous = self._on_screen  # the last week shown, even when a later setting had none
             started = time.perf_counter()
             result = Result(request, setting)
             try:
@@ -223,6 +224,7 @@ class Studio:
                 self._running = None
                 if request == self._requested:  # a newer request makes this one stale
                     self.result = result
+                    self._on_screen = result.week or self._on_screen
                 self.version += 1
                 self._lock.notify_all()
 

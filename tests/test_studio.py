@@ -117,13 +117,14 @@ def test_a_weight_change_resolves_to_the_week_solve_weight_scores_from_the_week_
     assert "<main class=\"week\"" in shown["week"]["html"]
 
 
-def test_a_newer_request_supersedes_one_still_waiting(running, plan_copy):
+def test_a_slow_solve_shows_progress_and_a_newer_request_supersedes_one_still_waiting(running, plan_copy):
     entered, release = threading.Event(), threading.Event()
     solved = []
 
     def slow_first(plan, options, callback=None, near=None):
         solved.append(dict(options.weights))
         if len(solved) == 1:
+            server.studio._progress(1, 12.5, 10.0)  # what the solver's callback reports on a solution
             entered.set()
             assert release.wait(60)
         return solve(plan, options, near=near)
@@ -135,6 +136,7 @@ def test_a_newer_request_supersedes_one_still_waiting(running, plan_copy):
     client.post("/api/solve", {"weights": {"interference": 2}})
     status, state = client.get("/api/state?seen=-1")
     assert state["requested"] == first + 1 and state["solving"] == first and state["result"] is None
+    assert state["progress"] == {"request": first, "solutions": 1, "objective": 12.5, "bound": 10.0}
     last = client.post("/api/solve", {"weights": {"interference": 3}})[1]["request"]
     release.set()
     result = server.studio.wait_done(last)
@@ -380,3 +382,27 @@ def test_the_command_prints_its_address_and_serves_the_page_there(tmp_path):
         out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "Stopped." in out and "Traceback" not in err
+
+
+def test_a_setting_without_a_week_says_why_and_the_next_one_starts_from_the_week_shown(running, plan_copy):
+    server, client = running(plan_copy())
+    before = server.studio.wait_done(client.post("/api/solve", {})[1]["request"]).week
+    # Six rest days leave no room for five sessions: no week exists.
+    impossible = server.studio.plan.model_copy(update={"rules": server.studio.plan.rules.model_copy(update={"rest_days": 6})})
+    server.studio.source = type(server.studio.source)(server.studio.path, impossible)
+    failed = server.studio.wait_done(client.post("/api/solve", {})[1]["request"])
+    assert failed.week is None and "No week" in failed.error and server.studio.path in failed.error
+    status, state = client.get("/api/state?seen=-1")
+    assert state["result"]["error"] == failed.error and "week" not in state["result"]
+
+    hints = []
+
+    def recording(plan, options, callback=None, near=None):
+        hints.append(near)
+        return solve(plan, options, callback=callback, near=near)
+
+    server.studio.source = type(server.studio.source)(server.studio.path, load_plan(STRENGTH))
+    server.studio._solver = recording
+    again = server.studio.wait_done(client.post("/api/solve", {"weights": {"interference": 2}})[1]["request"])
+    assert hints == [{p.occurrence.index: p.local_start for p in before.placements}]
+    assert again.moved == moved_labels(before, again.week)
