@@ -205,7 +205,7 @@ class Studio:
             with self._lock:
                 while self._pending is None and not self._stopped:
                     self._lock.wait()
-                if self._stopped:
+                if self._stopped or self._pending is None:
                     return
                 request, setting = self._pending
                 self._pending, self._running, self._progress_note = None, request, None
@@ -256,6 +256,7 @@ class Studio:
         with self._lock:
             if not self._lock.wait_for(lambda: self.result is not None and self.result.request >= request, timeout):
                 raise TimeoutError(f"request {request} not solved within {timeout} s")
+            assert self.result is not None
             return self.result
 
     # Trade-offs, pins and saving.
