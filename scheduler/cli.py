@@ -502,5 +502,40 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, rem
             click.echo(f"Wrote {page.path}.", err=to_stderr)
 
 
+@main.command()
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port on 127.0.0.1 (default: a free one).")
+@click.option("--no-browser", is_flag=True, help="Only print the address; do not open a browser.")
+@with_solve_options
+def studio(plan_file, port, no_browser, **solve_args):
+    """Open PLAN_FILE in a local page where the week re-solves as you move weight sliders."""
+    import webbrowser
+
+    from trainweek.scheduler.api import open_plan
+    from trainweek.scheduler.studio import Studio
+    from trainweek.scheduler.studio_server import serve
+
+    work = Studio(open_plan(plan_file), _options(**solve_args))
+    try:
+        server = serve(work, port)
+    except OSError as error:
+        work.stop()
+        raise UserError(f"--port {port}: cannot listen on 127.0.0.1 ({error.strerror or error})") from None
+    opened = False
+    if not no_browser:
+        try:
+            opened = webbrowser.open(server.address)
+        except webbrowser.Error:
+            opened = False
+    click.echo(f"trainweek studio for {plan_file}: {server.address}" + (" (opened in your browser)" if opened else "") + ". Press Ctrl+C to stop.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.server_close()
+        work.stop()
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

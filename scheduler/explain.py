@@ -71,12 +71,14 @@ def _weighted_parts(week: Week) -> dict[str, float]:
     return {rule.NAME: week.weights[rule.NAME] * rule.penalty(week) for rule in SOFT_OBJECTIVES}
 
 
-def alternatives(week: Week) -> dict[int, list[Alternative]]:
-    """Per session, what each other day with free time would mean."""
+def alternatives(week: Week, only: int | None = None) -> dict[int, list[Alternative]]:
+    """Per session (or only the session with occurrence index `only`), what each other day with free time would mean."""
     frame, step = week.frame, week.frame.step
     current = _weighted_parts(week)
     found: dict[int, list[Alternative]] = {}
     for placement in week.placements:
+        if only is not None and placement.occurrence.index != only:
+            continue
         options = []
         for day in range(7):
             if day == placement.day:
