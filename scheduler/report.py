@@ -314,7 +314,7 @@ def print_batch(results, outdir, console) -> None:
     console.print(table)
     counts = [f"{sum(r.outcome is outcome for r in results)} {outcome.value}" for outcome in Outcome if any(r.outcome is outcome for r in results)]
     unchanged = sum(r.unchanged for r in results)
-    console.print(", ".join(counts) + (f"; {unchanged} unchanged since the last run, not solved again" if unchanged else "") + ".")
+    console.print(", ".join(counts) + (f"; {unchanged} unchanged since the last run, not solved again" if unchanged else "") + ".", soft_wrap=True)
 
 
 def compare_json(first: Week, second: Week) -> dict[str, Any]:
