@@ -47,7 +47,7 @@ class Outcome(str, Enum):
     """What became of one plan, best first; `exit_code` is what it adds to the batch's status."""
 
     PROVEN = "solved and proven"
-    SOLVED = "solved, not proven"
+    SOLVED = "solved (not proven optimal)"
     IMPOSSIBLE = "impossible"
     OUT_OF_TIME = "out of time"
     BAD_FILE = "bad file"
@@ -402,13 +402,12 @@ def _in_pool(jobs: Iterator[Job], executor: concurrent.futures.Executor, window:
 def _in_ray(jobs: Iterator[Job], address: str | None, window: int | None) -> Iterator[JobDone]:
     """Each job a Ray task; results streamed back with `ray.wait` as they finish, with at
     most `window` tasks in flight (Ray's pattern for limiting pending tasks)."""
-    try:
-        import ray
-    except ImportError:
-        raise BadInput("--executor ray needs Ray, which is not installed; install it with: pip install 'trainweek[ray]'") from None
+    import ray  # solve_many checked that it is installed
+
     started = False
     if not ray.is_initialized():
-        settings = {"address": address} if address else {"include_dashboard": False}
+        # Without an address, a Ray of this machine alone: no dashboard, reachable only from here.
+        settings = {"address": address} if address else {"include_dashboard": False, "_node_ip_address": "127.0.0.1"}
         try:
             ray.init(logging_level="WARNING", log_to_driver=False, **settings)
         except (ConnectionError, ValueError, RuntimeError) as error:
