@@ -302,8 +302,6 @@ def print_batch(results, outdir, console) -> None:
     """The summary of `solve-many`: one row per plan (by name), then the counts."""
     from rich.table import Table
 
-    from trainweek.scheduler.batch import Outcome
-
     table = Table(title=f"{len(results)} plan(s) into {_safe(outdir)}")
     for column in ("plan", "result", "score or reason", "files"):
         table.add_column(column)
@@ -312,7 +310,8 @@ def print_batch(results, outdir, console) -> None:
         files = "unchanged, kept" if result.unchanged else ", ".join(Path(name).suffix[1:] for name in result.files)
         table.add_row(_safe(result.name), result.outcome.value, _safe(detail), files)
     console.print(table)
-    counts = [f"{sum(r.outcome is outcome for r in results)} {outcome.value}" for outcome in Outcome if any(r.outcome is outcome for r in results)]
+    found = sorted({r.outcome for r in results}, key=lambda outcome: list(type(outcome)).index(outcome))  # best first, as batch.Outcome lists them
+    counts = [f"{sum(r.outcome is outcome for r in results)} {outcome.value}" for outcome in found]
     unchanged = sum(r.unchanged for r in results)
     console.print(", ".join(counts) + (f"; {unchanged} unchanged since the last run, not solved again" if unchanged else "") + ".", soft_wrap=True)
 
