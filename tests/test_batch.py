@@ -321,3 +321,13 @@ def test_ray_gives_what_the_process_pool_gives(solved_squad, tmp_path, monkeypat
     for name in (name for name, kind in kinds.items() if kind == "feasible"):
         for suffix in (".ics", ".html"):
             assert (tmp_path / "out" / f"{name}{suffix}").read_bytes() == (root / "out" / f"{name}{suffix}").read_bytes(), name
+
+
+def test_the_batch_benchmark_writes_its_table(tmp_path):
+    """`python -m benchmarks.batch` in its smallest form: the figures are reported, never asserted."""
+    pytest.importorskip("benchmarks.batch", reason="run from the repository root")
+    from benchmarks.batch import main as benchmark
+
+    assert benchmark(["--plans", "2", "--jobs", "1", "--repeat", "1", "--out", str(tmp_path / "batch.md")]) == 0
+    report = (tmp_path / "batch.md").read_text()
+    assert "| 2 | process | 1 |" in report and "Time limit 5 s per plan" in report
