@@ -537,5 +537,47 @@ def studio(plan_file, port, no_browser, **solve_args):
         work.stop()
 
 
+@main.command("solve-many")
+@click.argument("plans", nargs=-1, required=True, metavar="PLANS...")
+@click.option("-o", "--output-dir", "outdir", required=True, type=click.Path(file_okay=False), help="Folder for every athlete's NAME.ics (made if missing).")
+@click.option("--jobs", type=click.IntRange(1, 1024), metavar="N", help="Plans solved at once (default: the number of cores; with Ray, tasks in flight).")
+@click.option("--json", "as_json", is_flag=True, help="Also write each week as NAME.json.")
+@click.option("--html", "as_html", is_flag=True, help="Also write each week view as NAME.html.")
+@click.option("--force", is_flag=True, help="Replace output files that trainweek did not write.")
+@click.option("--executor", type=click.Choice(["process", "ray"]), default="process", show_default=True, help="A local process pool, or Ray tasks (pip install 'trainweek[ray]').")
+@click.option("--ray-address", metavar="ADDRESS", help="The Ray cluster to use (default: a local Ray).")
+@calendar_options
+@with_solve_options
+def solve_many(plans, outdir, jobs, as_json, as_html, force, executor, ray_address, remind, weeks, **solve_args):
+    """Solve every plan in PLANS (files, folders, globs) into OUTDIR, in parallel.
+
+    Plans whose input did not change since the last run are skipped. Exit status: 0 when
+    every plan was solved, else the highest of 2 (a bad file), 3 (a plan no week exists
+    for), 4 (a plan that ran out of time).
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from trainweek.scheduler.batch import BatchOptions, exit_status, find_plans, solve_many as run_batch
+    from trainweek.scheduler.report import print_batch
+
+    if ray_address and executor != "ray":
+        raise UserError(f"--ray-address {ray_address}: it needs --executor ray")
+    options = BatchOptions(solve=_options(**solve_args), calendar=_calendar_choice(remind, weeks), json=as_json, html=as_html, force=force)
+    found = find_plans(plans)
+    results = []
+    errors = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=errors) as progress:
+        task = progress.add_task("Solving", total=len(found))
+        for result in run_batch(found, options, outdir, executor, jobs=jobs, ray_address=ray_address):
+            results.append(result)
+            progress.update(task, advance=1, description=f"Solved {result.name}")
+    for result in results:
+        for note in result.notes:
+            click.echo(f"Note: {note}", err=True)
+    print_batch(results, outdir, Console())
+    raise click.exceptions.Exit(exit_status(results))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -29,6 +29,7 @@ KINDS = {
     "html": "week page",
     "svg": "week picture",
     "yaml": "plan file",
+    "json": "week data file",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from trainweek.constraints import SOFT_OBJECTIVES
@@ -297,6 +298,24 @@ def print_sweep(results, grid, console) -> None:
         console.print(f"\n[bold]Week {chr(ord('A') + number)}[/bold] differs from A:")
         for move in moves(reference, entry.week):
             console.print(f"  {_safe(move.label)}: {move.before} -> {move.after}")
+
+
+def print_batch(results, outdir, console) -> None:
+    """The summary of `solve-many`: one row per plan (by name), then the counts."""
+    from rich.table import Table
+
+    table = Table(title=f"{len(results)} plan(s) into {_safe(outdir)}")
+    for column in ("plan", "result", "score or reason", "files"):
+        table.add_column(column)
+    for result in sorted(results, key=lambda entry: entry.name):
+        detail = f"{result.objective:g}" if result.outcome.solved and result.objective is not None else result.message
+        files = "unchanged, kept" if result.unchanged else ", ".join(Path(name).suffix[1:] for name in result.files)
+        table.add_row(_safe(result.name), result.outcome.value, _safe(detail), files)
+    console.print(table)
+    found = sorted({r.outcome for r in results}, key=lambda outcome: list(type(outcome)).index(outcome))  # best first, as batch.Outcome lists them
+    counts = [f"{sum(r.outcome is outcome for r in results)} {outcome.value}" for outcome in found]
+    unchanged = sum(r.unchanged for r in results)
+    console.print(", ".join(counts) + (f"; {unchanged} unchanged since the last run, not solved again" if unchanged else "") + ".", soft_wrap=True)
 
 
 def compare_json(first: Week, second: Week) -> dict[str, Any]:
