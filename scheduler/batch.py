@@ -483,7 +483,9 @@ def solve_many(
                 yield _finish(early.pop(0), folder, options, manifest)
             yield _finish(done, folder, options, manifest)
             count += 1
-            if count % 50 == 0:
+            # Saved now and then, so an interrupted run keeps most of its work; less often
+            # as the folder grows, so the saves cost in all about what the last one does.
+            if count % max(50, len(manifest.entries) // 4) == 0:
                 manifest.save()
         while early:
             yield _finish(early.pop(0), folder, options, manifest)
