@@ -190,7 +190,7 @@ def _version_one_rules(rules: dict) -> dict:
         rules["modality_gap"] = apart
     else:
         rest = visit.get("rest", "10m-20m")
-        shortest = parse_minutes_range(rest)[0] if not isinstance(rest, (list, tuple)) else parse_minutes(rest[0], allow_zero=True)
+        shortest = parse_minutes(rest[0], allow_zero=True) if isinstance(rest, (list, tuple)) and rest else parse_minutes_range(rest)[0]
         rules["modality_gap"] = min(apart, shortest)
     return rules
 
@@ -402,7 +402,7 @@ class Plan(Strict):
         if isinstance(rules, dict):
             rules = _version_one_rules(rules)
             profile = data.get("profile", Profile.default.value)
-            defaults = dict(PROFILE_RULES.get(Profile(profile), {})) if profile in Profile._value2member_map_ else {}
+            defaults = dict(PROFILE_RULES.get(Profile(profile), {})) if isinstance(profile, str) and profile in Profile._value2member_map_ else {}
             if rules.get("hard_recovery") is not None and "easy_days_between" not in rules:
                 defaults["easy_days_between"] = 0
             rules = {**defaults, **rules}

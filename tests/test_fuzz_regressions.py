@@ -1,0 +1,43 @@
+"""Bugs tests/test_fuzz.py found, each pinned as a plain example: a traceback before, a
+sentence and exit status 2 (or a checked week) after."""
+
+from __future__ import annotations
+
+import textwrap
+
+from click.testing import CliRunner
+
+from trainweek.scheduler.cli import main
+
+PLAN = textwrap.dedent(
+    """\
+    version: {version}
+    athlete: Alex
+    timezone: UTC
+    week_start: 2026-11-30
+    goals: [general]
+    availability: {{mon: ["06:00-08:00"]}}
+    sessions: [{{name: Run, kind: run, duration: 30m}}]
+    """
+)
+
+
+def validate(tmp_path, text: str):
+    (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "plan.yaml")])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_a_profile_that_is_a_list_is_a_message(tmp_path):
+    # TypeError: unhashable type: 'list' (the profile's rules were looked up before validation).
+    result = validate(tmp_path, PLAN.format(version=2) + "profile: []\n")
+    assert result.exit_code == 2
+    assert "profile" in result.output and "default" in result.output
+
+
+def test_an_empty_version_one_rest_is_a_message(tmp_path):
+    # IndexError: list index out of range (version 1's `same_visit.rest: []`).
+    result = validate(tmp_path, PLAN.format(version=1) + "rules: {same_visit: {rest: []}}\n")
+    assert result.exit_code == 2
+    assert "expected a duration" in result.output
