@@ -185,12 +185,18 @@ def _version_one_rules(rules: dict) -> dict:
     if "modality_gap" in rules or (gap is None and visit is None):
         return rules
     visit = visit if isinstance(visit, dict) else {}
-    apart = parse_minutes(gap, allow_zero=True) if gap is not None else 6 * 60
+    try:
+        apart = parse_minutes(gap, allow_zero=True) if gap is not None else 6 * 60
+    except ValueError as error:
+        raise ValueError(f"rules.separate_modalities_by: {error}") from None
     if visit.get("allowed", True) is False:
         rules["modality_gap"] = apart
     else:
         rest = visit.get("rest", "10m-20m")
-        shortest = parse_minutes(rest[0], allow_zero=True) if isinstance(rest, (list, tuple)) and rest else parse_minutes_range(rest)[0]
+        try:
+            shortest = parse_minutes(rest[0], allow_zero=True) if isinstance(rest, (list, tuple)) and rest else parse_minutes_range(rest)[0]
+        except ValueError as error:
+            raise ValueError(f"rules.same_visit.rest: {error}") from None
         rules["modality_gap"] = min(apart, shortest)
     return rules
 

@@ -417,19 +417,33 @@ def test_any_plan_file_gives_an_answer_and_keeps_files_safe(text, extra, before,
 
 
 @fuzz_settings(12)
-@given(plan=plans(), extra=options())
-def test_random_plans_in_clock_change_weeks_solve_to_checked_calendars(plan, extra):
-    """The plan without damage: most of these solve, so the calendar checks run often."""
+@given(plan=plans(), extra=options(), pictures=st.booleans(), again=st.sampled_from([None, [], ["--weight", "goal_order=0"], ["--weight", "preferred_times=100"]]))
+def test_random_plans_in_clock_change_weeks_solve_to_checked_calendars(plan, extra, pictures, again):
+    """The plan without damage: most of these solve, so the calendar checks run often;
+    sometimes with the page and the picture, and solved again from the calendar written."""
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         (folder / "plan.yaml").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         (folder / "work.ics").write_text(BUSY_ICS)
         arguments = ["solve", "plan.yaml", "-o", "out.ics", "--json", "--time-limit", "5", "--workers", "1", *extra]
+        arguments += ["--html", "week.html", "--svg", "week.svg"] * pictures
         result = run(arguments, folder)
         assert_no_traceback(result, arguments)
         event(f"solve exit {result.exit_code}")
         if result.exit_code != 0:
-            assert not (folder / "out.ics").exists()
+            assert sorted(p.name for p in folder.iterdir()) == ["plan.yaml", "work.ics"]
             return
         weeks = int(extra[extra.index("--weeks") + 1]) if "--weeks" in extra else 1
         check_calendar(folder / "out.ics", result.stdout, weeks)
+        if pictures:
+            from xml.etree import ElementTree
+
+            ElementTree.fromstring((folder / "week.svg").read_bytes())  # well-formed XML, whatever the names
+        if again is not None:
+            # Solving again starts from the calendar written: it is read back, never refused.
+            arguments = [*arguments, *again]
+            result = run(arguments, folder)
+            assert_no_traceback(result, arguments)
+            assert result.exit_code in (0, 4), result.output
+            if result.exit_code == 0:
+                check_calendar(folder / "out.ics", result.stdout, weeks)

@@ -40,4 +40,4 @@ def test_an_empty_version_one_rest_is_a_message(tmp_path):
     # IndexError: list index out of range (version 1's `same_visit.rest: []`).
     result = validate(tmp_path, PLAN.format(version=1) + "rules: {same_visit: {rest: []}}\n")
     assert result.exit_code == 2
-    assert "expected a duration" in result.output
+    assert "rules.same_visit.rest: expected a duration" in result.output
