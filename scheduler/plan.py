@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -345,14 +345,24 @@ def week_monday(day: dt.date) -> dt.date:
 WeekStart = Annotated[dt.date, BeforeValidator(parse_date), AfterValidator(week_monday)]
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    """The names of the time zone database. Not every file zoneinfo opens is one: `localtime`
+    is this machine's setting, `posix/...` and `right/...` are copies (the latter counting
+    leap seconds, which calendar apps do not) and calendar apps know none of them as a TZID."""
+    return frozenset(available_timezones() - {"localtime"})
+
+
 def zone_name(name: str) -> str:
     """An IANA time zone name, with a suggestion when it is not one."""
     if not name.strip():
         raise ValueError("is empty; write an IANA time zone name such as Europe/Berlin or America/New_York")
     try:
         ZoneInfo(name)
+        if name not in _zone_names():
+            raise ZoneInfoNotFoundError(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        zones = available_timezones()
+        zones = _zone_names()
         shown = _shown(name if name.isprintable() else name.encode("unicode_escape").decode())
         region = sorted(z for z in zones if z.lower().startswith(name.strip().lower() + "/"))
         if region:

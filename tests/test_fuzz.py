@@ -72,7 +72,7 @@ HOSTILE_TEXT = st.one_of(
             "null", "~", "yes", "no", "on", "NaN", ".nan", ".inf", "-.inf", "1e400", "-0", "0x1F", "0o17", "1_000",
             "24:00", "25:00-26:00", "23:00-01:00", "00:00-24:00", "06:00-06:00", "6-8", "mon", "sun 02:30-03:30",
             "2027-02-30 10:00-11:00", "9999-12-31 23:00-23:59", "0001-01-01 00:00-01:00", "Europe", "Etc/GMT+14",
-            "America/New_York", "../../etc/passwd", "/dev/zero", "*", "&a", "!!python/object:os.system", "{{}}",
+            "America/New_York", "localtime", "right/UTC", "posix/Europe/Berlin", "posixrules", "Factory", "../../etc/passwd", "/dev/zero", "*", "&a", "!!python/object:os.system", "{{}}",
             "%", "0m", "1m", "12h", "12h1m", "13h", "720", "721", "99999999999999999999999999999999", "-5m", "5s",
             "1h60m", "1.5h", "7m", "60m", "61m", "1440m", "x" * 5000, "é" * 200, "👟" * 50,
         ]
@@ -292,6 +292,10 @@ def options(draw):
         extra += ["--week-start", draw(st.sampled_from(["2027-11-01", "2027-03-09", "0001-01-01", "9999-12-27", "2026-02-30", "x"]))]
     if draw(st.integers(0, 6)) == 0:
         extra += ["--seed", draw(st.sampled_from(["1", "-1", "99999999999999999999", "x"]))]
+    if draw(st.integers(0, 6)) == 0:
+        extra += ["--time-limit", draw(st.sampled_from(["0", "0.01", "-1", "nan", "inf", "1e400", "x", "1"]))]
+    if draw(st.integers(0, 6)) == 0:
+        extra += ["--workers", draw(st.sampled_from(["0", "2", "65", "-1", "x"]))]
     return extra
 
 

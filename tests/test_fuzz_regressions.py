@@ -41,3 +41,15 @@ def test_an_empty_version_one_rest_is_a_message(tmp_path):
     result = validate(tmp_path, PLAN.format(version=1) + "rules: {same_visit: {rest: []}}\n")
     assert result.exit_code == 2
     assert "rules.same_visit.rest: expected a duration" in result.output
+
+
+def test_a_file_of_the_zone_folder_that_is_no_zone_name_is_a_message(tmp_path):
+    # `localtime` is this machine's zone, `right/UTC` counts leap seconds and
+    # `posix/Europe/Berlin` is a copy: zoneinfo opens them all, calendar apps know none
+    # as a TZID, and an .ics with TZID:localtime meant whatever the reader's machine said.
+    plan = PLAN.format(version=2)
+    for name, hint in [("localtime", "such as Europe/Berlin"), ("right/UTC", "did you mean Etc/UTC?"), ("posix/Europe/Berlin", "did you mean Europe/Berlin?")]:
+        result = validate(tmp_path, plan.replace("timezone: UTC", f"timezone: {name}"))
+        assert result.exit_code == 2
+        assert f"plan.yaml:3: timezone: '{name}' is not an IANA time zone name" in result.output and hint in result.output
+    assert validate(tmp_path, plan.replace("timezone: UTC", "timezone: US/Eastern")).exit_code == 0
