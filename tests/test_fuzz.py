@@ -421,13 +421,13 @@ def test_any_plan_file_gives_an_answer_and_keeps_files_safe(text, extra, before,
 
 
 @fuzz_settings(12)
-@given(plan=plans(), extra=options(), pictures=st.booleans(), again=st.sampled_from([None, [], ["--weight", "goal_order=0"], ["--weight", "preferred_times=100"]]))
-def test_random_plans_in_clock_change_weeks_solve_to_checked_calendars(plan, extra, pictures, again):
+@given(plan=plans(), extra=options(), pictures=st.booleans(), again=st.sampled_from([None, [], ["--weight", "goal_order=0"], ["--weight", "preferred_times=100"]]), ascii_only=st.booleans())
+def test_random_plans_in_clock_change_weeks_solve_to_checked_calendars(plan, extra, pictures, again, ascii_only):
     """The plan without damage: most of these solve, so the calendar checks run often;
     sometimes with the page and the picture, and solved again from the calendar written."""
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        (folder / "plan.yaml").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+        (folder / "plan.yaml").write_text(json.dumps(plan, ensure_ascii=ascii_only), encoding="utf-8")  # 👟 as "\ud83d\udc5f" too
         (folder / "work.ics").write_text(BUSY_ICS)
         arguments = ["solve", "plan.yaml", "-o", "out.ics", "--json", "--time-limit", "5", "--workers", "1", *extra]
         arguments += ["--html", "week.html", "--svg", "week.svg"] * pictures

@@ -53,3 +53,26 @@ def test_a_file_of_the_zone_folder_that_is_no_zone_name_is_a_message(tmp_path):
         assert result.exit_code == 2
         assert f"plan.yaml:3: timezone: '{name}' is not an IANA time zone name" in result.output and hint in result.output
     assert validate(tmp_path, plan.replace("timezone: UTC", "timezone: US/Eastern")).exit_code == 0
+
+
+def test_a_character_written_as_a_json_surrogate_pair_is_that_character(tmp_path):
+    # json.dumps writes 👟 as "\ud83d\udc5f"; YAML reads the two halves apart, and the name
+    # was refused with pydantic's "unable to parse raw data as a unicode string".
+    (tmp_path / "plan.yaml").write_text(PLAN.format(version=2).replace("name: Run", 'name: "Run \\ud83d\\udc5f"'))
+    result = CliRunner().invoke(main, ["solve", str(tmp_path / "plan.yaml"), "-o", str(tmp_path / "out.ics"), "--json", "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    assert '"name": "Run \\ud83d\\udc5f"' in result.stdout  # the JSON output's escape for 👟
+    assert "SUMMARY:Run 👟" in (tmp_path / "out.ics").read_text(encoding="utf-8")
+
+
+def test_half_a_character_is_a_message(tmp_path):
+    result = validate(tmp_path, PLAN.format(version=2).replace("athlete: Alex", 'athlete: "Alex \\ud83d"'))
+    assert result.exit_code == 2
+    assert "plan.yaml:2: athlete: holds half of a character (an unpaired \\ud800-\\udfff escape); write the character itself" in result.output
+
+
+def test_one_event_is_counted_in_the_singular(tmp_path):
+    (tmp_path / "plan.yaml").write_text(PLAN.format(version=2))
+    result = CliRunner().invoke(main, ["solve", str(tmp_path / "plan.yaml"), "-o", str(tmp_path / "out.ics"), "--time-limit", "5"])
+    assert result.exit_code == 0
+    assert "(1 event)." in result.output
