@@ -184,7 +184,8 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     else:
         print_week(week, Console(stderr=to_stderr))
         if calendar:
-            click.echo(f"Wrote {calendar.path} ({len(week.placements)} events). Import it into your calendar app.", err=to_stderr)
+            events = len(week.placements)
+            click.echo(f"Wrote {calendar.path} ({events} event{'' if events == 1 else 's'}). Import it into your calendar app.", err=to_stderr)
         for picture in pictures:
             click.echo(f"Wrote {picture.path}.", err=to_stderr)
 

@@ -180,8 +180,21 @@ def _plain(node: Any) -> Any:
     if isinstance(node, list):
         return [_plain(value) for value in node]
     if isinstance(node, str):
-        return str(node)
+        return _paired(str(node))
     return node
+
+
+def _paired(text: str) -> str:
+    """The text with each surrogate pair (JSON's way of writing a character beyond U+FFFF,
+    e.g. "\\ud83d\\udc5f" for a running shoe) read as the one character it stands for."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:  # an unpaired half: the plan's check says so
+            return text
+    return text
 
 
 def line_of(document: CommentedMap, loc: tuple) -> int | None:
@@ -239,6 +252,7 @@ _PLAIN_WORDS = {
     "int_from_float": "must be a whole number",
     "finite_number": "must be a number (not .nan or .inf)",
     "string_too_short": "must not be empty",
+    "string_unicode": "holds half of a character (an unpaired \\ud800-\\udfff escape); write the character itself",
 }
 
 # What a list or mapping looks like at the keys where one is expected, by key shape.

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Annotated, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -222,12 +222,18 @@ def _version_one_rules(rules: dict) -> dict:
     if "modality_gap" in rules or (gap is None and visit is None):
         return rules
     visit = visit if isinstance(visit, dict) else {}
-    apart = parse_minutes(gap, allow_zero=True) if gap is not None else 6 * 60
+    try:
+        apart = parse_minutes(gap, allow_zero=True) if gap is not None else 6 * 60
+    except ValueError as error:
+        raise ValueError(f"rules.separate_modalities_by: {error}") from None
     if visit.get("allowed", True) is False:
         rules["modality_gap"] = apart
     else:
         rest = visit.get("rest", "10m-20m")
-        shortest = parse_minutes_range(rest)[0] if not isinstance(rest, (list, tuple)) else parse_minutes(rest[0], allow_zero=True)
+        try:
+            shortest = parse_minutes(rest[0], allow_zero=True) if isinstance(rest, (list, tuple)) and rest else parse_minutes_range(rest)[0]
+        except ValueError as error:
+            raise ValueError(f"rules.same_visit.rest: {error}") from None
         rules["modality_gap"] = min(apart, shortest)
     return rules
 
@@ -376,14 +382,24 @@ def week_monday(day: dt.date) -> dt.date:
 WeekStart = Annotated[dt.date, BeforeValidator(parse_date), AfterValidator(week_monday)]
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    """The names of the time zone database. Not every file zoneinfo opens is one: `localtime`
+    is this machine's setting, `posix/...` and `right/...` are copies (the latter counting
+    leap seconds, which calendar apps do not) and calendar apps know none of them as a TZID."""
+    return frozenset(available_timezones() - {"localtime"})
+
+
 def zone_name(name: str) -> str:
     """An IANA time zone name, with a suggestion when it is not one."""
     if not name.strip():
         raise ValueError("is empty; write an IANA time zone name such as Europe/Berlin or America/New_York")
     try:
         ZoneInfo(name)
+        if name not in _zone_names():
+            raise ZoneInfoNotFoundError(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        zones = available_timezones()
+        zones = _zone_names()
         shown = _shown(name if name.isprintable() else name.encode("unicode_escape").decode())
         region = sorted(z for z in zones if z.lower().startswith(name.strip().lower() + "/"))
         if region:
@@ -539,7 +555,7 @@ class Plan(Strict):
         if isinstance(rules, dict):
             rules = _version_one_rules(rules)
             profile = data.get("profile", Profile.default.value)
-            defaults = dict(PROFILE_RULES.get(Profile(profile), {})) if profile in Profile._value2member_map_ else {}
+            defaults = dict(PROFILE_RULES.get(Profile(profile), {})) if isinstance(profile, str) and profile in Profile._value2member_map_ else {}
             if rules.get("hard_recovery") is not None and "easy_days_between" not in rules:
                 defaults["easy_days_between"] = 0
             rules = {**defaults, **rules}
