@@ -151,7 +151,10 @@ def _tune(parameters, m: WeekModel) -> None:
     what proves them; probing the thousands of pattern booleans in presolve costs more than
     it gains. With several workers, CP-SAT's default portfolio spends them on neighbourhood
     search whose bound never moves, so one worker runs the full LP (the bound) and the
-    other a search without LP (quick weeks).
+    other a search without LP (quick weeks). Pair-form weeks with several workers run the
+    one worker's search (no LP) beside the same with quick restarts: the default portfolio
+    gave its second worker to neighbourhood search and LP searches and was 2-9x slower
+    than one worker on them (issue 21).
     """
     if m.uses_day_patterns:
         parameters.linearization_level = 2
@@ -161,6 +164,9 @@ def _tune(parameters, m: WeekModel) -> None:
             parameters.num_full_subsolvers = parameters.num_workers
     else:
         parameters.linearization_level = 0
+        if parameters.num_workers > 1:
+            parameters.subsolvers.extend(["no_lp", "quick_restart_no_lp"])
+            parameters.num_full_subsolvers = parameters.num_workers
 
 
 def frame_for(plan: Plan, options: SolveOptions) -> tuple[Plan, WeekFrame]:
