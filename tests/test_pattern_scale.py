@@ -64,14 +64,23 @@ def test_patterns_leave_out_sets_the_days_windows_cannot_hold():
     assert on_patterns.objective == on_pairs.objective
 
 
-def test_two_workers_on_pair_weeks_run_the_one_worker_search_twice():
+def test_two_workers_on_pair_weeks():
     """Issue 21: the default portfolio was 2-9x slower with 2 workers on pair-form weeks."""
-    plan = make_plan([{"name": "Run", "kind": "run", "duration": "30m", "times": 3}], availability={day: ["06:00-08:00"] for day in DAYS})
-    m = model_of(plan)
+    small = make_plan([{"name": "Run", "kind": "run", "duration": "30m", "times": 3}], availability={day: ["06:00-08:00"] for day in DAYS})
+    m = model_of(small)
     assert not m.uses_day_patterns
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 2
     _tune(solver.parameters, m)
+    assert solver.parameters.num_workers == 1  # proven in milliseconds: one worker
+    assert solver.parameters.linearization_level == 0
+    # A week too big for patterns keeps both workers, each on the one worker's search.
+    with mock.patch.object(week_model, "MOST_PATTERNS", 10):
+        big = model_of(_runs_in_short_mornings())
+        assert len(big.items) >= week_model.PATTERNS_FROM and not big.uses_day_patterns
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 2
+        _tune(solver.parameters, big)
+    assert solver.parameters.num_workers == 2
     assert list(solver.parameters.subsolvers) == ["no_lp", "quick_restart_no_lp"]
     assert solver.parameters.linearization_level == 0
-
