@@ -509,7 +509,7 @@ def write_report(results: dict, path: Path, plot: Path | None) -> None:
     if before:
         lines += [
             "- **before**: the time to proven optimal of the same instance name in the report this run replaced "
-            f"(wall time; `{before.get('run', '')[:120]}`...). The model has changed since (RULES.md version 2 and "
+            f"(wall time; {before.get('run', '').replace('`', '').removeprefix('This run: ').split(';')[0]}). The model has changed since (RULES.md version 2 and "
             "issue 21, see model.md), and so have the instance files that gained version 2's coach fields, so it "
             "compares weeks of the same shape, not the same week; `-` where the name is new.",
             "",
