@@ -5,7 +5,8 @@ again only on purpose (`python -m benchmarks --regenerate`, `regenerate()`).
 `generate(seed, group, index)` returns the same instance for the same arguments on any
 machine. Each generated file is drawn from a goal's typical sessions (lifts by focus,
 easy and hard runs, long rides, swims, mobility), with repeats, preferences, busy blocks,
-doubles and either sparse or generous free time; a draw that no week satisfies is thrown
+doubles and either sparse or generous free time, and on most draws version 2's coach
+fields (a profile, key sessions, RPE, stacked-day settings; `coach`); a draw that no week satisfies is thrown
 away and drawn again (first a greedy week proves it feasible, else the solver looks for
 one week within a deterministic-time limit).
 """
@@ -282,6 +283,49 @@ def draw(rng: random.Random, goal: str, count: int, grid: int, style: str, doubl
     return data
 
 
+# RPE drawn for a session of each intensity (RULES.md version 2: 1-10, the athlete's own scale).
+RPE = {"easy": (2, 4), "moderate": (5, 7), "hard": (7, 9)}
+KEY_CANDIDATES = ("Long run", "Squat day", "Deadlift day", "Intervals", "Tempo run", "Olympic lifts", "Bike intervals")
+
+
+def coach(rng: random.Random, data: dict) -> dict:
+    """Version 2's coach fields on three draws in four: a profile, key sessions, RPE, stacked days.
+
+    Drawn on a stream of its own after `draw`, so the week underneath (sessions, windows,
+    busy time) and the instance's name are the draw's; a week these fields make impossible
+    is thrown away and drawn again like any other.
+    """
+    if rng.random() < 0.25:
+        return data  # some weeks stay version 1 files
+    count = sum(s.get("times", 1) for s in data["sessions"])
+    profile = rng.choice(("default", "default", "masters", "beginner") if count <= 12 else ("default", "default", "masters"))
+    sessions = [dict(s) for s in data["sessions"]]
+    for spec in sessions:
+        if spec["kind"] != "mobility" and rng.random() < 0.4:
+            spec["rpe"] = rng.randint(*RPE[spec.get("intensity", "moderate")])
+    candidates = [s for s in sessions if s["name"] in KEY_CANDIDATES and s.get("intensity") != "easy"]
+    for spec in rng.sample(candidates, min(len(candidates), rng.choice((1, 1, 2)))):
+        spec["key"] = True
+    rules = dict(data["rules"])
+    gap = rules.pop("separate_modalities_by", None)
+    if rules.pop("same_visit", None) is not None or gap is not None:
+        rules["modality_gap"] = gap or "10m"
+    if rng.random() < 0.5:
+        rules["stack_gap"] = rng.choice((False, "3h", "6h"))  # stacked days: two demanding sessions on one day
+    if rng.random() < 0.3:
+        rules["max_demanding_per_day"] = rng.choice((1, 2))
+    if rng.random() < 0.3:
+        rules["key_clearance"] = rng.choice(("24h", "36h"))
+    out = {"version": 2}
+    for name, value in data.items():
+        if name == "version":
+            continue
+        out[name] = sessions if name == "sessions" else rules if name == "rules" else value
+        if name == "athlete" and profile != "default":
+            out["profile"] = profile
+    return out
+
+
 def dump(data: dict, flow: bool | None = None) -> str:
     yaml = YAML()
     yaml.default_flow_style = flow
@@ -349,6 +393,7 @@ def drawn(seed: int, group: Group, index: int, draw_number: int) -> tuple[str, i
     for _ in range(draw_number + 1):
         count = group.counts[index % len(group.counts)] if group.counts else rng.randint(*group.sessions)
         data = draw(rng, goal, count, grid, style, group.doubles)
+    data = coach(random.Random(f"{seed}/{group.name}/{index}/{draw_number}/coach"), data)
     return dump(data), count
 
 

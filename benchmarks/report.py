@@ -316,10 +316,47 @@ def _det_cell(summary: dict) -> str:
     return _det(summary.get("det"))
 
 
-def _group_table(rows: list[dict], workers: list[int], limit: float) -> list[str]:
+def read_before(text: str) -> dict:
+    """From an earlier report: per instance its 'first / optimal' cells by worker count, its targets table and run line."""
+    rows: dict[str, dict[str, str]] = {}
+    head: list[str] = []
+    targets: list[str] = []
+    run = next((line for line in text.splitlines() if line.startswith("This run:")), "")
+    section = ""
+    for line in text.splitlines():
+        if line.startswith("## "):
+            section = line
+        if section.startswith("## Targets") and line.startswith("|"):
+            targets.append(line)
+        if not line.startswith("| "):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if cells[0] == "instance":
+            head = cells
+            continue
+        if head and cells[0].strip("-") and not cells[0].startswith("**") and len(cells) == len(head):
+            found = {}
+            for name, cell in zip(head, cells):
+                if name.endswith(": first / optimal"):
+                    found[name.split(":")[0].split()[0]] = cell
+            if found:
+                rows[cells[0]] = found
+    return {"rows": rows, "targets": targets, "run": run}
+
+
+def _before_cell(before: dict | None, name: str, workers: list[int]) -> str:
+    found = (before or {}).get("rows", {}).get(name)
+    if not found:
+        return "-"
+    return " / ".join(found.get(str(w), "-").split(" / ")[-1] for w in workers)
+
+
+def _group_table(rows: list[dict], workers: list[int], limit: float, before: dict | None = None) -> list[str]:
     head = ["instance", "sessions", "grid", "max/day", "variables", "constraints"]
     for w in workers:
         head += [f"{_plural(w)}: first / optimal", f"{_plural(w)}: det s first / optimal"]
+    if before:
+        head += ["before: optimal, " + " / ".join(str(w) for w in workers) + " worker(s)"]
     head += ["objective", "greedy (gap, ratio)", "peak MiB"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for row in rows:
@@ -332,6 +369,8 @@ def _group_table(rows: list[dict], workers: list[int], limit: float) -> list[str
         cells = [row["name"], str(row["sessions"]), f"{row['grid']}m", str(row["per_day"]), _number(sizes["variables"]), _number(sizes["constraints"])]
         for w in workers:
             cells += [_solver_cell(row["solver"][str(w)]), _det_cell(row["solver"][str(w)])]
+        if before:
+            cells.append(_before_cell(before, row["name"], workers))
         cells += [objective, _greedy_cell(row), " / ".join(peaks)]
         lines.append("| " + " | ".join(cells) + " |")
     medians = ["**median**", _number(_median([r["sessions"] for r in rows])), "", ""]
@@ -346,6 +385,8 @@ def _group_table(rows: list[dict], workers: list[int], limit: float) -> list[str
         proven_dets = [s["optimal_det"] if s.get("optimal_det") is not None else math.inf for s in summaries if s.get("det") is not None]
         det = _median(proven_dets)
         medians.append(f"{_det(_median(first_dets))} / {'not proven' if det is not None and math.isinf(det) else _det(det)}")
+    if before:
+        medians.append("")
     peaks = [
         " / ".join(f"{p:.0f}" for p in [_median([r["solver"][str(w)]["peak_mib"] for r in rows if r["solver"][str(w)].get("peak_mib")]) for w in workers] if p)
     ]
@@ -464,10 +505,21 @@ def write_report(results: dict, path: Path, plot: Path | None) -> None:
         f"({sum(r.get('rejected', 0) for r in rows)} draws rejected for the instances in this run).",
         "",
     ]
+    before = results.get("before")
+    if before:
+        lines += [
+            "- **before**: the time to proven optimal of the same instance name in the report this run replaced "
+            f"(wall time; {before.get('run', '').replace('`', '').removeprefix('This run: ').split(';')[0]}). The model has changed since (RULES.md version 2 and "
+            "issue 21, see model.md), and so have the instance files that gained version 2's coach fields, so it "
+            "compares weeks of the same shape, not the same week; `-` where the name is new.",
+            "",
+        ]
     for group in ORDER:
         group_rows = [r for r in rows if r["group"] == group]
         if group_rows:
-            lines += [f"## {TITLES[group]}", "", *_group_table(group_rows, workers, limit), ""]
+            lines += [f"## {TITLES[group]}", "", *_group_table(group_rows, workers, limit, before), ""]
+    if before and before.get("targets"):
+        lines += ["## Before: the targets table of the report this run replaced", "", *before["targets"], ""]
     if results.get("e2e"):
         lines += [
             "## End to end",

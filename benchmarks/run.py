@@ -41,6 +41,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end `trainweek solve` timings")
     parser.add_argument("--no-plot", action="store_true", help="do not draw the plot (it needs matplotlib, the bench extra)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md", help="report (default docs/performance.md)")
+    parser.add_argument("--before", type=Path, default=None, help="an earlier report whose times to show beside this run's, by instance name (e.g. the committed docs/performance.md)")
     parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "performance.png", help="plot (default docs/performance.png)")
     parser.add_argument("--json", type=Path, default=None, help="also write every measurement as JSON here")
     parser.add_argument("--report-only", type=Path, metavar="JSON", help="only rewrite the report and plot from a --json file of an earlier run")
@@ -295,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
         "e2e": e2e,
         "seconds": time.perf_counter() - started,
     }
+    if args.before is not None:
+        from benchmarks.report import read_before
+
+        results["before"] = read_before(args.before.read_text(encoding="utf-8"))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")

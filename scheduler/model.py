@@ -207,19 +207,91 @@ class WeekModel:
         """Whether same-day costs are posted on day patterns rather than session pairs.
 
         Only for weeks of PATTERNS_FROM sessions or more, and only while the patterns stay
-        few (a generous max_sessions_per_day over many sessions would make millions).
-        Never in a model built for diagnosis: patterns assume the hard rules hold.
+        few (a generous max_sessions_per_day over many sessions would make millions):
+        counted after the hard rules and the day's windows prune them (`_day_specs`), once
+        the count before pruning is within twice MOST_PATTERNS. Never in a model built for
+        diagnosis: patterns assume the hard rules hold.
         """
         if len(self.items) < PATTERNS_FROM or self.relaxable:
             return False
         if any(i.fixed_at is not None or i.planned_at is not None for i in self.items):
             return False  # a re-plan: done sessions differ from their repeats, and much is fixed
-        most = 0
+        unpruned = 0
         for day in range(7):
             here = len({i.spec_index for i in self.items if i.trains and day in self.on_day[i.index]})
             limit = here if self.sessions_a_day_at_most is None else min(self.sessions_a_day_at_most, here)
-            most += sum(math.comb(here, size) for size in range(limit + 1))
-        return most <= MOST_PATTERNS
+            unpruned += sum(math.comb(here, size) for size in range(limit + 1))
+        if unpruned > 2 * MOST_PATTERNS:
+            return False  # pruning leaves 60-95% of them on the benchmark weeks: not worth counting
+        counted = 0
+        for day in range(7):
+            counted += len(self._day_specs(day, MOST_PATTERNS - counted))
+            if counted > MOST_PATTERNS:
+                return False
+        return True
+
+    @cached_property
+    def _training_copies(self) -> dict[int, list[Occurrence]]:
+        copies: dict[int, list[Occurrence]] = {}
+        for item in self.items:
+            if item.trains:
+                copies.setdefault(item.spec_index, []).append(item)
+        return copies
+
+    def _day_specs(self, day: int, most: int | None = None) -> list[tuple[int, ...]]:
+        """The sets of the file's training sessions the hard rules let share `day`, pruned.
+
+        Made depth first so a set is only grown from one that already fits: no more than
+        `limit_sessions_a_day` and `limit_chosen_a_day` allow, within the day's free
+        minutes, and no pair `keep_apart` keeps off one day. With `most`, stops once there
+        are more than that (the caller then keeps the pair form). Cached per day.
+        """
+        cache = self.__dict__.setdefault("_day_specs_cache", {})
+        if day in cache:
+            return cache[day]
+        copies = self._training_copies
+        here = [spec for spec, items in copies.items() if day in self.on_day[items[0].index]]
+        limit = len(here) if self.sessions_a_day_at_most is None else min(self.sessions_a_day_at_most, len(here))
+        free = sum(end - first for first, end in self.frame.free_spans(day))
+        duration = {spec: self.plan.sessions[spec].duration for spec in here}
+        fits = {
+            pair for pair in itertools.combinations(here, 2) if self._can_share(copies[pair[0]][0], copies[pair[1]][0], day)
+        }
+        fits_span, where, spans = self._packing(day, here)
+        layouts_of: dict[tuple[int, ...], list[tuple[int, ...]]] = {(): [()]}
+        found: list[tuple[int, ...]] = []
+
+        def grow(specs: tuple[int, ...], minutes: int, start: int) -> bool:
+            found.append(specs)
+            if most is not None and len(found) > most:
+                return False
+            if len(specs) == limit:
+                return True
+            for position in range(start, len(here)):
+                spec = here[position]
+                if minutes + duration[spec] > free or not all((other, spec) in fits for other in specs):
+                    continue
+                bigger = specs + (spec,)
+                if any(len(limited.intersection(bigger)) > at_most for limited, at_most in self._chosen_a_day_at_most):
+                    continue
+                # The ways the bigger set fits the day's spans, grown from the smaller set's.
+                layouts = [
+                    layout + (number,)
+                    for layout in layouts_of[specs]
+                    for number in where[spec]
+                    if fits_span(number, frozenset([s for s, n in zip(specs, layout) if n == number] + [spec]))
+                ]
+                if not layouts:
+                    continue
+                layouts_of[bigger] = layouts
+                if not grow(bigger, minutes + duration[spec], position + 1):
+                    return False
+            return True
+
+        if grow((), 0, 0):
+            found.sort(key=len)
+            cache[day] = found
+        return found
 
     def same_day_cost(
         self,
@@ -306,30 +378,15 @@ class WeekModel:
         one for diagnosis.
         """
         assert not self.relaxable, "day patterns assume the hard rules hold"
-        copies: dict[int, list[Occurrence]] = {}
-        for item in self.items:
-            if item.trains:
-                copies.setdefault(item.spec_index, []).append(item)
+        copies = self._training_copies
         patterns = []
         for day in range(7):
             here = [spec for spec, items in copies.items() if day in self.on_day[items[0].index]]
-            limit = len(here) if self.sessions_a_day_at_most is None else min(self.sessions_a_day_at_most, len(here))
-            free = sum(end - first for first, end in self.frame.free_spans(day))
-            fits = {
-                pair for pair in itertools.combinations(here, 2) if self._can_share(copies[pair[0]][0], copies[pair[1]][0], day)
-            }
             chosen_today = []
-            for size in range(limit + 1):
-                for specs in itertools.combinations(here, size):
-                    if sum(self.plan.sessions[s].duration for s in specs) > free:
-                        continue
-                    if not all(pair in fits for pair in itertools.combinations(specs, 2)):
-                        continue
-                    if any(len(limited.intersection(specs)) > most for limited, most in self._chosen_a_day_at_most):
-                        continue
-                    chosen = self.model.new_bool_var(f"pattern[{day},{','.join(map(str, specs))}]")
-                    patterns.append(DayPattern(day, specs, chosen))
-                    chosen_today.append(patterns[-1])
+            for specs in self._day_specs(day):
+                chosen = self.model.new_bool_var(f"pattern[{day},{','.join(map(str, specs))}]")
+                patterns.append(DayPattern(day, specs, chosen))
+                chosen_today.append(patterns[-1])
             self.model.add_exactly_one(p.chosen for p in chosen_today)
             for spec in here:
                 flags = [self.on_day[item.index][day] for item in copies[spec] if day in self.on_day[item.index]]
@@ -339,6 +396,76 @@ class WeekModel:
             rest = [p.chosen for p in patterns if not p.specs]
             self.model.add(sum(rest) >= 7 - self.training_days_at_most - always_rest)
         return patterns
+
+    def _packing(self, day: int, here: list[int]):
+        """What tells whether the day's windows can hold a set of sessions, necessary and cheap.
+
+        Each session starts and ends in one of the day's free spans (busy time cut out), so
+        the set must split over the spans such that in each span some order of its sessions
+        fits end to end, each next one at least the least start difference the spacing
+        rules allow after the one before (its duration, or more). Pairs in different spans
+        and the grid are left out, so a set that fails can never be placed on the day.
+        Returns (fits_span(span, sessions), the spans each session fits, the spans).
+        """
+        spans: list[list[int]] = []
+        for first, end in sorted(self.frame.free_spans(day)):
+            if spans and first <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], end)  # touching spans: a session may cross
+            else:
+                spans.append([first, end])
+        copies = self._training_copies
+        item = {spec: copies[spec][0] for spec in here}
+        duration = {spec: item[spec].spec.duration for spec in here}
+        starts = {spec: self.day_steps[item[spec].index][day] for spec in here}
+        where: dict[int, list[int]] = {}
+        for spec in here:
+            where[spec] = [
+                number
+                for number, (first, end) in enumerate(spans)
+                if not starts[spec].intersection_with(
+                    cp_model.Domain(-(-first // self.grid), (end - duration[spec]) // self.grid)
+                ).is_empty()
+            ]
+        gap_cache: dict[tuple[int, int], int | None] = {}
+
+        def least_gap(a: int, b: int) -> int | None:
+            """Least start_b - start_a with a first and no overlap, or None if none is allowed."""
+            if (a, b) not in gap_cache:
+                i, j = item[a].index, item[b].index
+                allowed = cp_model.Domain(duration[a], cp_model.INT_MAX // 4)
+                key = (min(i, j), max(i, j))
+                if key in self._allowed_differences:
+                    known = self._allowed_differences[key]
+                    allowed = allowed.intersection_with(known if key == (i, j) else known.negation())
+                gap_cache[(a, b)] = None if allowed.is_empty() else allowed.min()
+            return gap_cache[(a, b)]
+
+        span_cache: dict[tuple[int, frozenset[int]], bool] = {}
+
+        def fits_span(number: int, group: frozenset[int]) -> bool:
+            if (number, group) not in span_cache:
+                first, end = spans[number]
+                room = end - first
+                busy = sum(duration[spec] for spec in group)
+                # Back to back in any order when no pair needs more than no overlap.
+                ok = busy <= room and all(
+                    least_gap(a, b) == duration[a] for a in group for b in group if a != b
+                )
+                for order in () if ok or busy > room else itertools.permutations(group):
+                    length = duration[order[-1]]
+                    for a, b in zip(order, order[1:]):
+                        gap = least_gap(a, b)
+                        if gap is None:
+                            break
+                        length += gap
+                    else:
+                        if length <= room:
+                            ok = True
+                            break
+                span_cache[(number, group)] = ok
+            return span_cache[(number, group)]
+
+        return fits_span, where, spans
 
     def _can_share(self, a: Occurrence, b: Occurrence, day: int) -> bool:
         """Whether the spacing rules posted so far leave a way to put a and b on one day."""

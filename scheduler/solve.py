@@ -19,6 +19,7 @@ from trainweek.scheduler.checking import RuleBroken, finished_week
 from trainweek.scheduler.diagnose import Infeasible, diagnose
 from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
+from trainweek.scheduler import model as week_model
 from trainweek.scheduler.model import NoRoom, WeekModel
 from trainweek.scheduler.plan import Plan, WeekStart, parse_grid, weight_name, weight_value
 from trainweek.scheduler.week import Week
@@ -152,7 +153,10 @@ def _tune(parameters, m: WeekModel) -> None:
     what proves them; probing the thousands of pattern booleans in presolve costs more than
     it gains. With several workers, CP-SAT's default portfolio spends them on neighbourhood
     search whose bound never moves, so one worker runs the full LP (the bound) and the
-    other a search without LP (quick weeks).
+    other a search without LP (quick weeks). Weeks under PATTERNS_FROM sessions are solved
+    by one worker whatever was asked: they take milliseconds, and the default portfolio was
+    2-9x slower with two (issue 21). Bigger pair-form weeks (too many patterns) run the one
+    worker's search (no LP) beside the same with quick restarts.
     """
     if m.uses_day_patterns:
         parameters.linearization_level = 2
@@ -162,6 +166,11 @@ def _tune(parameters, m: WeekModel) -> None:
             parameters.num_full_subsolvers = parameters.num_workers
     else:
         parameters.linearization_level = 0
+        if len(m.items) < week_model.PATTERNS_FROM:
+            parameters.num_workers = 1  # proven in milliseconds: a second worker only adds its start-up
+        elif parameters.num_workers > 1:
+            parameters.subsolvers.extend(["no_lp", "quick_restart_no_lp"])
+            parameters.num_full_subsolvers = parameters.num_workers
 
 
 def frame_for(plan: Plan, options: SolveOptions) -> tuple[Plan, WeekFrame]:

@@ -160,3 +160,53 @@ def test_a_run_under_load_says_so():
     quiet = {"cores": 2, "load_before": [0.3, 0.5, 0.5]}
     assert _under_load(quiet) == []
     assert "Measured under load" in _under_load({"cores": 2, "load_before": [1.2, 0.5, 0.5]})[0]
+
+
+def test_stored_instances_hold_the_coach_fields():
+    """Issue 18: the benchmark weeks also carry version 2's key sessions, RPE, stacked-day rules and profiles."""
+    plans = [i.plan for i in stored()]
+    assert any(p.version == 2 for p in plans) and any(p.version == 1 for p in plans)
+    assert any(s.key for p in plans for s in p.sessions)
+    assert any(s.rpe is not None for p in plans for s in p.sessions)
+    assert {p.profile.value for p in plans} >= {"default", "masters"}
+    texts = [i.text for i in stored()]
+    assert any("stack_gap:" in t for t in texts) and any("max_demanding_per_day:" in t for t in texts)
+    for group in ("dense", "large", "huge"):  # the big weeks too, where the model is measured
+        assert any(p.version == 2 and any(s.key for s in p.sessions) for i, p in zip(stored(), plans) if i.group == group)
+
+
+def test_the_report_keeps_an_earlier_reports_times_as_before(tmp_path):
+    """Issue 18: performance.md shows before/after; the earlier times come from the report it replaces."""
+    from benchmarks.report import read_before
+
+    earlier = "\n".join([
+        "This run: `python -m benchmarks` on 2026-11-25, commit 715a09d.",
+        "## Targets (issue 12)",
+        "| target | measured | verdict |",
+        "| --- | --- | --- |",
+        "| dense week proven <= 2 s | slowest 2.40 s | **missed** |",
+        "## dense weeks",
+        "| instance | sessions | 1 worker: first / optimal | 2 workers: first / optimal | objective |",
+        "| --- | --- | --- | --- | --- |",
+        "| dense-02-endurance-20s-5m-generous | 20 | 0.75 s / 2.40 s | 0.14 s / 1.45 s | 298 |",
+        "| **median** | 19 | 0.45 s / 1.77 s | 95 ms / 1.14 s |  |",
+    ])
+    before = read_before(earlier)
+    assert before["rows"] == {"dense-02-endurance-20s-5m-generous": {"1": "0.75 s / 2.40 s", "2": "0.14 s / 1.45 s"}}
+    assert before["targets"][-1].startswith("| dense week proven")
+    instance = next(i for i in stored() if i.group == "small")  # quick to solve; its row takes dense-02's name
+    summary = summarise(run({"name": instance.name, "text": instance.text, "workers": 1, "seed": 0, "time_limit": 10.0, "runs": 1}), 10.0)
+    row = {"name": "dense-02-endurance-20s-5m-generous", "group": "dense", "sessions": 20, "grid": 5, "per_day": 3,
+           "greedy": {"found": False, "objective": None}, "solver": {"1": summary, "2": dict(summary)}}
+    results = {
+        "machine": {"cpu": "test", "cores": 2, "python": "3", "ortools": "9", "commit": "abc", "date": "today", "load_before": [0.0, 0.0, 0.0]},
+        "load_after": [0.0, 0.0, 0.0],
+        "settings": {"runs": 1, "repeat_under": 5.0, "workers": [1, 2], "time_limit": 20.0, "per_group": None, "quick": False, "command": "python -m benchmarks"},
+        "rows": [row], "e2e": None, "seconds": 1.0, "before": before,
+    }
+    out = tmp_path / "performance.md"
+    write_report(results, out, None)
+    text = out.read_text()
+    assert "before: optimal, 1 / 2 worker(s)" in text
+    assert "| 2.40 s / 1.45 s |" in text
+    assert "## Before: the targets table" in text and "slowest 2.40 s" in text

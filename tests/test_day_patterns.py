@@ -73,5 +73,5 @@ def test_patterns_leave_out_pairs_the_spacing_rules_forbid_on_one_day():
 def test_a_generous_sessions_per_day_keeps_the_pair_form():
     runs = [{"name": f"Run {n}", "kind": "run", "duration": "20m", "intensity": "easy"} for n in range(16)]
     plan = make_plan(runs, availability={day: ["06:00-22:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
-                     rules={"max_sessions_per_day": 10})
+                     rules={"max_sessions_per_day": 10, "double_gap": "0m"})  # runs back to back: nothing prunes them
     assert not model_of(plan).uses_day_patterns

@@ -1,0 +1,86 @@
+"""Issue 21: day patterns counted after the hard rules prune them, the windows of each day
+prune them further, and two workers on pair-form weeks run the one worker's search.
+Solutions are checked against brute force or the other form; no timings are asserted.
+"""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from ortools.sat.python import cp_model
+
+from trainweek.scheduler import model as week_model
+from trainweek.scheduler.solve import SolveOptions, _tune, build, frame_for
+from tests.conftest import make_plan, solve_plan
+from tests.helpers import same_day_form
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def model_of(plan):
+    plan, frame = frame_for(plan, SolveOptions())
+    return build(plan, frame, plan.effective_weights())
+
+
+def _runs_in_short_mornings():
+    # Twelve runs, two two-hour windows a day: two runs need 4 h between them (doubles),
+    # so a day holds a morning and an evening run at most, although three a day are allowed.
+    runs = [{"name": f"Run {n}", "kind": "run", "duration": "60m", "intensity": "easy"} for n in range(12)]
+    return make_plan(runs, availability={day: ["06:00-08:00", "18:00-20:00"] for day in DAYS},
+                     rules={"rest_days": 0, "max_sessions_per_day": 3})
+
+
+def test_patterns_are_counted_after_the_hard_rules_prune_them():
+    """Before, 7 x (1 + 12 + 66 + 220) = 2093 patterns were counted and the week kept pairs;
+    pruned, 7 x (1 + 12 + 66) = 553 are made."""
+    plan = _runs_in_short_mornings()
+    with mock.patch.object(week_model, "MOST_PATTERNS", 1100):
+        m = model_of(plan)
+        assert m.uses_day_patterns
+        assert max(len(p.specs) for p in m.day_patterns) == 2  # a morning run and an evening run
+        assert len(m.day_patterns) == 7 * (1 + 12 + 66)
+        week = solve_plan(plan)
+    assert week.status == "OPTIMAL"
+
+
+def test_patterns_leave_out_sets_the_days_windows_cannot_hold():
+    # Each pair of 70-minute lifts fits the day (140 of 240 free minutes, one in each
+    # window) and so would three by minutes (210), but the day has two windows of 120.
+    lifts = [{"name": f"Lift {n}", "kind": "strength", "duration": "70m", "focus": "upper", "intensity": "easy"} for n in range(4)]
+    runs = [{"name": "Run", "kind": "run", "duration": "30m", "intensity": "easy", "times": 3},
+            {"name": "Ride", "kind": "bike", "duration": "40m", "intensity": "easy", "times": 2},
+            {"name": "Swim", "kind": "swim", "duration": "30m", "intensity": "easy", "times": 2}]
+    plan = make_plan(lifts + runs, availability={day: ["06:00-08:00", "18:00-20:00"] for day in DAYS},
+                     rules={"rest_days": 0, "max_sessions_per_day": 3})
+    m = model_of(plan)
+    assert m.uses_day_patterns
+    lift_specs = {n for n, spec in enumerate(plan.sessions) if spec.kind.value == "strength"}
+    held = [len(lift_specs.intersection(p.specs)) for p in m.day_patterns]
+    assert max(held) == 2
+    on_patterns = solve_plan(plan, time_limit=60)
+    with same_day_form(patterns=False):
+        on_pairs = solve_plan(plan, time_limit=60)
+    assert on_patterns.status == on_pairs.status == "OPTIMAL"
+    assert on_patterns.objective == on_pairs.objective
+
+
+def test_two_workers_on_pair_weeks():
+    """Issue 21: the default portfolio was 2-9x slower with 2 workers on pair-form weeks."""
+    small = make_plan([{"name": "Run", "kind": "run", "duration": "30m", "times": 3}], availability={day: ["06:00-08:00"] for day in DAYS})
+    m = model_of(small)
+    assert not m.uses_day_patterns
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    _tune(solver.parameters, m)
+    assert solver.parameters.num_workers == 1  # proven in milliseconds: one worker
+    assert solver.parameters.linearization_level == 0
+    # A week too big for patterns keeps both workers, each on the one worker's search.
+    with mock.patch.object(week_model, "MOST_PATTERNS", 10):
+        big = model_of(_runs_in_short_mornings())
+        assert len(big.items) >= week_model.PATTERNS_FROM and not big.uses_day_patterns
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 2
+        _tune(solver.parameters, big)
+    assert solver.parameters.num_workers == 2
+    assert list(solver.parameters.subsolvers) == ["no_lp", "quick_restart_no_lp"]
+    assert solver.parameters.linearization_level == 0
