@@ -31,7 +31,7 @@ from trainweek.scheduler.happened import LogEntry, Status
 from trainweek.scheduler.ics import Earlier, earlier_events, previous_starts
 from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.plan import Occurrence, Plan, week_monday
-from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, _tune, build
+from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, build, configured_solver
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
 from trainweek.scheduler.week import Week
 
@@ -334,11 +334,7 @@ def _attempt(plan, week_start, items, weights, options, near, deadline, relax: t
         for number, item in enumerate(items):
             if item.index in near and near[item.index] % frame.step == 0:
                 m.model.add_hint(m.start_step[number], near[item.index] // frame.step)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
-    solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
-    _tune(solver.parameters, m)
+    solver = configured_solver(m, options, deadline)
     started = time.perf_counter()
     status = solver.solve(m.model)
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID and relax is not None:

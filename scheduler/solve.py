@@ -146,6 +146,17 @@ def _break_symmetry(m: WeekModel) -> None:
             m.model.add(m.start(earlier.index) + earlier.spec.duration <= m.start(later.index))
 
 
+def configured_solver(m: WeekModel, options: SolveOptions, deadline: float) -> cp_model.CpSolver:
+    """A CP-SAT solver with the options' workers and seed, the time left until `deadline`
+    (a time.monotonic() instant) and the search settings for the model's form."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+    _tune(solver.parameters, m)
+    return solver
+
+
 def _tune(parameters, m: WeekModel) -> None:
     """Search settings for the model's form (measurements in docs/model.md).
 
@@ -206,11 +217,7 @@ def solve(
         start = frame.minute_at(moment)
         if index in m.start_step and start % frame.step == 0:
             m.model.add_hint(m.start_step[index], start // frame.step)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
-    solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
-    _tune(solver.parameters, m)
+    solver = configured_solver(m, options, deadline)
     started = time.perf_counter()
     status = solver.solve(m.model, callback)
     elapsed = time.perf_counter() - started
