@@ -11,6 +11,7 @@ import random
 import resource
 
 import pytest
+from ruamel.yaml import YAML
 
 pytest.importorskip("benchmarks.instances", reason="run from the repository root")
 
@@ -95,7 +96,10 @@ def test_stored_instances_are_what_the_generator_draws():
     for instance in found:
         group = next(g for g in GROUPS if g.name == instance.group)
         text, _ = drawn(instance.notes["seed"], group, instance.notes["index"], instance.notes["rejected"])
-        assert instance.text == header(instance) + text, instance.name
+        # Compared as data: how a YAML library wraps a long flow mapping differs between
+        # versions (the floors in .ci/floors.txt wrap where newer ones do not).
+        assert instance.text.startswith(header(instance)), instance.name
+        assert YAML(typ="safe").load(instance.text) == YAML(typ="safe").load(text), instance.name
         assert group.sessions[0] <= instance.sessions <= group.sessions[1]
         assert (STORED / instance.group / f"{instance.name}.yaml").read_text(encoding="utf-8") == instance.text
 
