@@ -31,7 +31,7 @@ from trainweek.scheduler.happened import LogEntry, Status
 from trainweek.scheduler.ics import Earlier, earlier_events, previous_starts
 from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.plan import Occurrence, Plan, week_monday
-from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, build, configured_solver
+from trainweek.scheduler.solve import SolveOptions, build, configured_solver, solved_week
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
 from trainweek.scheduler.week import Week
 
@@ -310,8 +310,6 @@ def _facts_hold(plan: Plan, week_start: dt.date, occurrences: list[Occurrence], 
 def _attempt(plan, week_start, items, weights, options, near, deadline, relax: tuple[str, ...] | None = None) -> Week | None:
     """The best week holding these occurrences, or None when none exists. With `relax`, only
     whether a week exists with those hard rules switched off (for saying why a session is out)."""
-    from trainweek.scheduler.checking import finished_week
-
     plan = _with_occurrences(plan, items)
     frame = WeekFrame(plan, week_start)
     if relax is not None:
@@ -343,16 +341,7 @@ def _attempt(plan, week_start, items, weights, options, near, deadline, relax: t
         raise OutOfTime(f"no re-planned week found within {options.time_limit:g} s; raise --time-limit")
     if relax is not None:
         return Week(plan=plan, frame=frame, placements=(), weights=weights)
-    starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}
-    return finished_week(
-        plan,
-        frame,
-        starts,
-        weights,
-        status=solver.status_name(status),
-        bound=solver.best_objective_bound / WEIGHT_SCALE,
-        solve_seconds=time.perf_counter() - started,
-    )
+    return solved_week(m, solver, status, weights, time.perf_counter() - started)
 
 
 def _left_out_reasons(plan, week_start, occurrences, dropped, weights, options, deadline) -> dict[int, str]:

@@ -233,10 +233,17 @@ def solve(
         )
     if status == cp_model.UNKNOWN:
         raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
+    return solved_week(m, solver, status, weights, elapsed)
+
+
+def solved_week(m: WeekModel, solver: cp_model.CpSolver, status: int, weights: dict[str, float], elapsed: float) -> Week:
+    """The week the solver found, checked by every rule's checker and scored in plain
+    Python; a proven optimum the plain-Python score disagrees with is a bug (RuleBroken)."""
+    plan = m.plan
     starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}
     week = finished_week(
         plan,
-        frame,
+        m.frame,
         starts,
         weights,
         status=solver.status_name(status),
