@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import need_program
-from tests.test_view_browser import CHROMIUM, EXAMPLES, MISSING, Chromium, keep_screenshot, png_size
+from tests.test_view_browser import CHROMIUM, EXAMPLES, MISSING, Chromium, browser, keep_screenshot, png_size  # noqa: F401 (browser: the shared fixture)
 from trainweek.scheduler.loading import load_plan
 from trainweek.scheduler.solve import SolveOptions, solve
 from trainweek.scheduler.studio import Studio, moved_labels
@@ -31,15 +31,6 @@ HYBRID = ROOT / "examples" / "hybrid-athlete.yaml"
 @pytest.fixture(scope="module", autouse=True)
 def _needs_chromium():
     need_program(CHROMIUM is not None, MISSING)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    chromium = Chromium(tmp_path_factory.mktemp("chromium-profile"))
-    for domain in ("Page", "Runtime", "Log", "Network"):
-        chromium.page(f"{domain}.enable")
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture
