@@ -297,42 +297,85 @@ class WeekModel:
         self,
         pairs: Iterable[tuple[Occurrence, Occurrence]],
         cost: Callable[[Occurrence, Occurrence], int],
-        *,
-        name: str | None = None,
-        at_least: int = 0,
-        pairs_at_least: int | None = None,
     ) -> cp_model.LinearExpr | int:
         """The sum of `cost(a, b)` over the given pairs of sessions that share a day.
 
         `cost` must depend on the sessions of the file only (not on which repeat), and be 0
         for a session that does not train (day patterns hold training sessions only). On
         session pairs each costly pair gets a same-day boolean, bounded from below (it only
-        ever costs); on day patterns the cost is exact, linear in the pattern booleans.
-        With `name`, the sum is one variable bounded below by `at_least`, which carries a
-        known bound into the objective by propagation alone; `pairs_at_least` is a cut for
-        the pair form: at least that many of the costly pairs share a day.
+        ever costs); on day patterns the cost is exact, linear in the pattern booleans, and
+        the sum is one variable bounded below by `_count_floor`, the least cost any split of
+        the sessions over whole days allows, which the LP relaxation cannot see.
         """
         costly = [(a, b, price) for a, b in pairs if (price := cost(a, b)) and self.may_share_day(a.index, b.index)]
-        total = None if name is None else self.model.new_int_var(at_least, sum(price for _, _, price in costly), name)
-        expression: cp_model.LinearExpr | int
-        if self.uses_day_patterns:
-            by_specs: dict[tuple[int, int], int] = {}
-            for a, b, price in costly:
-                if not (a.trains and b.trains):
-                    raise ValueError(f"a same-day cost on {a.label} and {b.label}: day patterns hold training sessions only")
-                key = (min(a.spec_index, b.spec_index), max(a.spec_index, b.spec_index))
-                if by_specs.setdefault(key, price) != price:
-                    raise ValueError(f"the same-day cost of {a.label} and {b.label} differs between repeats")
-            expression = self._pattern_cost(lambda x, y: by_specs.get((x, y), 0))
-        else:
-            same = [self.same_day(a.index, b.index) for a, b, _ in costly]
-            expression = sum(price * flag for (_, _, price), flag in zip(costly, same))
-        if total is None:
-            return expression
-        self.model.add(total == expression)
-        if not self.uses_day_patterns and pairs_at_least is not None:
-            self.model.add(sum(same) >= pairs_at_least)
+        if not self.uses_day_patterns:
+            return sum(price * self.same_day(a.index, b.index) for a, b, price in costly)
+        by_specs: dict[tuple[int, int], int] = {}
+        for a, b, price in costly:
+            if not (a.trains and b.trains):
+                raise ValueError(f"a same-day cost on {a.label} and {b.label}: day patterns hold training sessions only")
+            key = (min(a.spec_index, b.spec_index), max(a.spec_index, b.spec_index))
+            if by_specs.setdefault(key, price) != price:
+                raise ValueError(f"the same-day cost of {a.label} and {b.label} differs between repeats")
+        if not by_specs:
+            return 0
+        price_of = lambda x, y: by_specs.get((min(x, y), max(x, y)), 0)  # noqa: E731
+        total = self.model.new_int_var(self._count_floor(price_of), sum(price for _, _, price in costly), "same_day_cost")
+        self.model.add(total == self._pattern_cost(lambda x, y: by_specs.get((x, y), 0)))
         return total
+
+    def _count_floor(self, price_of: Callable[[int, int], int]) -> int:
+        """The least same-day cost of any split of the sessions over whole days, counted by class.
+
+        Sessions of the file whose costs to every other session are the same form a class
+        (for `separation`: the lifts, the endurance sessions, the rest). Each day allows the
+        class counts of its patterns; a dynamic programme over the days finds the cheapest
+        counts that place every session (within `limit_training_days`), ignoring which
+        session is which, so it never exceeds the true least cost. The LP relaxation mixes
+        patterns across days and misses this (it bounded large-04's separation at 2 pairs
+        where 4 are unavoidable). 0 when there are too many classes to count.
+        """
+        copies = self._training_copies
+        specs = sorted(copies)
+        rows: dict[tuple[int, ...], list[int]] = {}
+        for spec in specs:
+            rows.setdefault(tuple(price_of(spec, other) for other in specs), []).append(spec)
+        members = [group for row, group in rows.items() if any(row)]  # classes that ever cost
+        class_of = {spec: number for number, group in enumerate(members) for spec in group}
+        inside = [price_of(group[0], group[1]) if len(group) > 1 else 0 for group in members]
+        across = [[price_of(first[0], second[0]) for second in members] for first in members]
+        totals = tuple(sum(len(copies[spec]) for spec in group) for group in members)
+        if math.prod(total + 1 for total in totals) > 2_000:
+            return 0
+        rest_limit = self.training_days_at_most
+
+        def day_cost(counts: tuple[int, ...]) -> int:
+            pairs_inside = sum(inside[c] * n * (n - 1) // 2 for c, n in enumerate(counts))
+            pairs_across = sum(across[c][d] * counts[c] * counts[d] for c, d in itertools.combinations(range(len(counts)), 2))
+            return pairs_inside + pairs_across
+
+        # States: (class counts placed so far, training days used) -> least cost.
+        states: dict[tuple[tuple[int, ...], int], int] = {(tuple(0 for _ in members), 0): 0}
+        for day in range(7):
+            options: dict[tuple[tuple[int, ...], bool], int] = {}
+            for pattern in self._day_specs(day) or [()]:
+                tally = [0] * len(members)
+                for spec in pattern:
+                    if spec in class_of:
+                        tally[class_of[spec]] += 1
+                options[(tuple(tally), bool(pattern))] = day_cost(tuple(tally))
+            grown: dict[tuple[tuple[int, ...], int], int] = {}
+            for (placed, used), so_far in states.items():
+                for (counts, trains), price in options.items():
+                    after = tuple(p + c for p, c in zip(placed, counts))
+                    days = used + trains
+                    if any(a > t for a, t in zip(after, totals)) or (rest_limit is not None and days > rest_limit):
+                        continue
+                    key = (after, days)
+                    if so_far + price < grown.get(key, math.inf):
+                        grown[key] = so_far + price
+            states = grown
+        return min((cost for (placed, _), cost in states.items() if placed == totals), default=0)
 
     def day_holds(self, name: str, select: Callable[[Occurrence], bool]) -> dict[int, cp_model.LinearExpr]:
         """Per day, 1 whenever a selected session falls on it; only for terms where a 1 costs.

@@ -75,3 +75,42 @@ def test_a_generous_sessions_per_day_keeps_the_pair_form():
     plan = make_plan(runs, availability={day: ["06:00-22:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
                      rules={"max_sessions_per_day": 10, "double_gap": "0m"})  # runs back to back: nothing prunes them
     assert not model_of(plan).uses_day_patterns
+
+
+def _separation_price(m):
+    lifts = {item.spec_index for item in m.items if item.spec.modality.value == "strength"}
+    endurance = {item.spec_index for item in m.items if item.spec.modality.value == "endurance"}
+    return lambda x, y: 1 if {x, y} & lifts and {x, y} & endurance and not ({x, y} <= lifts or {x, y} <= endurance) else 0
+
+
+def test_the_count_floor_is_the_least_separation_of_any_split_over_days():
+    # Four lifts and four runs in one evening a day, at most two sessions a day and one
+    # rest day: the runs need their own days (doubles), so some days must mix.
+    import itertools
+
+    sessions = [
+        {"name": "Lift", "kind": "strength", "duration": "45m", "intensity": "moderate", "focus": "upper", "times": 4},
+        {"name": "Run", "kind": "run", "duration": "30m", "intensity": "easy", "times": 4},
+    ]
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    plan = make_plan(sessions, availability={day: ["18:00-20:00"] for day in days},
+                     rules={"max_sessions_per_day": 2, "rest_days": 1})
+    with same_day_form(patterns=True):
+        m = model_of(plan)
+        assert m.uses_day_patterns
+        price = _separation_price(m)
+        floor = m._count_floor(price)
+        # Brute force over every split of the sessions' counts over the days the patterns allow.
+        allowed = [{tuple(sorted(p)) for p in m._day_specs(day)} for day in range(7)]
+        lift_spec, run_spec = 0, 1
+        totals = {lift_spec: 4, run_spec: 4}
+        least = None
+        for split in itertools.product(*[sorted(a) for a in allowed]):
+            counts = {spec: sum(spec in pattern for pattern in split) for spec in totals}
+            if counts != totals or sum(1 for pattern in split if pattern) > 6:
+                continue
+            cost = sum(price(a, b) for pattern in split for a, b in itertools.combinations(pattern, 2))
+            least = cost if least is None else min(least, cost)
+    assert least == floor == 2  # 4 runs and 4 lifts on 6 days of at most 2: two days mix
+    week = solve_plan(plan)
+    assert week.parts["separation"] == floor
