@@ -29,6 +29,9 @@ __all__ = ["Infeasible", "RuleBroken", "SolveOptions", "build", "frame_for", "so
 # Weights take two decimals; the solver sees them times 100 as integers.
 WEIGHT_SCALE = 100
 
+# From this many sessions the search takes turns with large neighbourhood search (`_tune`).
+LNS_FROM = 21
+
 
 # CP-SAT's random_seed is a 32-bit signed integer.
 SEED_RANGE = (-(2**31), 2**31 - 1)
@@ -158,30 +161,42 @@ def configured_solver(m: WeekModel, options: SolveOptions, deadline: float) -> c
 
 
 def _tune(parameters, m: WeekModel) -> None:
-    """Search settings for the model's form (measurements in docs/model.md).
+    """Search settings for the model's form and size (measurements in docs/model.md).
 
-    Small weeks prove fastest without the LP relaxation. Weeks on day patterns need the full LP, whose set-partition relaxation is
-    what proves them; probing the thousands of pattern booleans in presolve costs more than
-    it gains. With several workers, CP-SAT's default portfolio spends them on neighbourhood
-    search whose bound never moves, so one worker runs the full LP (the bound) and the
-    other a search without LP (quick weeks). Weeks under PATTERNS_FROM sessions are solved
-    by one worker whatever was asked: they take milliseconds, and the default portfolio was
-    2-9x slower with two (issue 21). Bigger pair-form weeks (too many patterns) run the one
-    worker's search (no LP) beside the same with quick restarts.
+    Small weeks prove fastest without the LP relaxation. Weeks on day patterns need the
+    full LP, whose set-partition relaxation is what proves them; probing the thousands of
+    pattern booleans in presolve costs more than it gains. Weeks under PATTERNS_FROM
+    sessions are solved by one worker whatever was asked: they take milliseconds, and the
+    default portfolio was 2-9x slower with two (issue 21).
+
+    Up to LNS_FROM - 1 sessions one worker runs one search (the full LP on patterns, none on
+    pairs), which proves most such weeks; two run it beside the other form's search. From
+    LNS_FROM sessions proofs are rare within a minute and the week found matters most, so
+    the search is interleaved with large neighbourhood search (one worker takes turns,
+    deterministically; of two, one keeps the search and the other runs the neighbourhoods),
+    which found weeks 2-7x cheaper in the same 20 s.
     """
+    big = len(m.items) >= LNS_FROM
+    search = "max_lp" if m.uses_day_patterns else "no_lp"
     if m.uses_day_patterns:
         parameters.linearization_level = 2
         parameters.cp_model_probing_level = 0
-        if parameters.num_workers > 1:
-            parameters.subsolvers.extend(["max_lp", "no_lp"])
-            parameters.num_full_subsolvers = parameters.num_workers
     else:
         parameters.linearization_level = 0
         if len(m.items) < week_model.PATTERNS_FROM:
             parameters.num_workers = 1  # proven in milliseconds: a second worker only adds its start-up
-        elif parameters.num_workers > 1:
-            parameters.subsolvers.extend(["no_lp", "quick_restart_no_lp"])
-            parameters.num_full_subsolvers = parameters.num_workers
+            return
+    if parameters.num_workers == 1:
+        if big:
+            parameters.interleave_search = True
+            parameters.subsolvers.extend([search, "no_lp" if m.uses_day_patterns else "quick_restart_no_lp"])
+        return
+    if big:
+        parameters.subsolvers.append(search)
+        parameters.num_full_subsolvers = 1  # the other workers run the neighbourhoods
+    else:
+        parameters.subsolvers.extend([search, "no_lp" if m.uses_day_patterns else "quick_restart_no_lp"])
+        parameters.num_full_subsolvers = parameters.num_workers
 
 
 def frame_for(plan: Plan, options: SolveOptions) -> tuple[Plan, WeekFrame]:

@@ -84,3 +84,46 @@ def test_two_workers_on_pair_weeks():
     assert solver.parameters.num_workers == 2
     assert list(solver.parameters.subsolvers) == ["no_lp", "quick_restart_no_lp"]
     assert solver.parameters.linearization_level == 0
+
+
+def _stored(name: str):
+    from pathlib import Path
+
+    from trainweek.scheduler.loading import parse_plan
+
+    path = next((Path(__file__).parents[1] / "benchmarks" / "instances").glob(f"*/{name}-*.yaml"))
+    return parse_plan(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_weeks_from_lns_from_sessions_take_turns_with_neighbourhood_search():
+    """Issue 21: from 21 sessions the week found matters more than a proof that rarely comes."""
+    from trainweek.scheduler.solve import LNS_FROM
+
+    big = model_of(_stored("large-04"))  # 23 sessions on day patterns
+    assert len(big.items) >= LNS_FROM and big.uses_day_patterns
+    one = cp_model.CpSolver()
+    one.parameters.num_workers = 1
+    _tune(one.parameters, big)
+    assert one.parameters.num_workers == 1 and one.parameters.interleave_search
+    assert list(one.parameters.subsolvers) == ["max_lp", "no_lp"]
+    two = cp_model.CpSolver()
+    two.parameters.num_workers = 2
+    _tune(two.parameters, big)
+    assert not two.parameters.interleave_search
+    assert list(two.parameters.subsolvers) == ["max_lp"] and two.parameters.num_full_subsolvers == 1
+    # Below LNS_FROM one worker keeps its one search.
+    dense = model_of(_stored("dense-02"))
+    assert len(dense.items) < LNS_FROM
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    _tune(solver.parameters, dense)
+    assert not solver.parameters.interleave_search and list(solver.parameters.subsolvers) == []
+
+
+def test_the_count_floor_bounds_separation_where_the_lp_does_not():
+    """large-04: 10 lifts and 11 endurance sessions, at most 2 endurance a day (doubles, two
+    windows), 4 sessions a day: 4 lift/endurance pairs share a day in any week. The LP over the
+    day patterns bounded it at 2."""
+    m = model_of(_stored("large-04"))
+    floor = next(v for v in m.model.proto.variables if v.name == "same_day_cost")
+    assert floor.domain[0] == 4
