@@ -109,14 +109,18 @@ def _weeks_retired(weeks: str) -> None:
         )
 
 
-def _calendar_choice(remind: str | None, weeks: int):
-    from trainweek.scheduler.ics import CalendarOptions
+def _calendar_choice(remind: str | None, weeks: int, writes: bool = True):
+    """The calendar options; None when no calendar is written (--remind is checked all the same)."""
     from trainweek.scheduler.timetext import parse_minutes
 
     try:
         minutes = None if remind is None else parse_minutes(remind, allow_zero=True)
     except ValueError as error:
         raise UserError(f"--remind {remind}: {error}") from None
+    if not writes:
+        return None
+    from trainweek.scheduler.ics import CalendarOptions  # icalendar: only for a calendar written
+
     return CalendarOptions(remind=minutes, weeks=weeks)
 
 
@@ -139,6 +143,8 @@ def main():
 
 
 def _draw(week, pictures) -> None:
+    if not pictures:
+        return
     from trainweek.scheduler.view import RENDERERS
 
     for picture in pictures:
@@ -161,13 +167,12 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     from rich.console import Console
 
     from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, open_plan, solve_plan_file
-    from trainweek.scheduler.ics import week_ics
     from trainweek.scheduler.report import as_json as week_json, print_week
 
     _weeks_retired(weeks)
     source = open_plan(plan_file)
     options = _options(**solve_args)
-    choice = _calendar_choice(remind, 1)
+    choice = _calendar_choice(remind, 1, writes=not no_ics)
     calendar = None if no_ics else claim_output(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
     pictures = [claim_output(path, kind, force, source.inputs, option) for kind, path, option in (("html", html_path, "--html"), ("svg", svg_path, "--svg")) if path]
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
@@ -176,6 +181,8 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     week = solve_plan_file(source, options, earlier.data)
     _draw(week, pictures)
     if calendar:
+        from trainweek.scheduler.ics import week_ics
+
         calendar.write(week_ics(week, earlier.data, choice))
     # With -o /dev/stdout the file is the output: the table and messages go to stderr.
     to_stderr = any(output.is_stdout() for output in [calendar, *pictures] if output)
