@@ -14,10 +14,12 @@ import click
 
 from trainweek.scheduler.errors import EXIT_BAD_INPUT, BadOption, TrainweekError
 from trainweek.scheduler.files import claim_output
-from trainweek.scheduler.loading import load_plan
-from trainweek.constraints import WEIGHT_NAMES
-from trainweek.scheduler.plan import parse_weight_setting, parse_weight_values, visible, weight_name
 from trainweek.scheduler.training import Goal
+
+# Start-up (issue 21): this module imports only click and a few light modules; each
+# command imports what it uses when it runs, so `trainweek --help` or `init` does not
+# load the solver, and `solve --no-ics` loads neither icalendar nor the views.
+# tests/test_startup.py pins which modules a run leaves out.
 
 
 class UserError(click.ClickException):
@@ -26,6 +28,8 @@ class UserError(click.ClickException):
 
 def _weight_name(value: str) -> tuple[str, str]:
     """NAME and what follows '=' in a --weight value, the name checked."""
+    from trainweek.scheduler.plan import weight_name
+
     name, _, rest = value.partition("=")
     try:
         return weight_name(name.strip()), rest
@@ -34,6 +38,8 @@ def _weight_name(value: str) -> tuple[str, str]:
 
 
 def _weight_option(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    from trainweek.scheduler.plan import parse_weight_setting
+
     parsed = []
     for value in values:
         try:
@@ -44,12 +50,26 @@ def _weight_option(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
 
 
 def _load(path: str):
+    from trainweek.scheduler.loading import load_plan
+
     return load_plan(path)
 
 
-_weights_option = click.option(
-    "--weight", "weights", multiple=True, metavar="NAME=VALUE", help=f"Override a weight; repeatable. Names: {', '.join(WEIGHT_NAMES)}."
-)
+class _WeightsOption(click.Option):
+    """--weight, whose help names every weight: read from the rules when the help is shown."""
+
+    @property
+    def help(self) -> str:
+        from trainweek.constraints import WEIGHT_NAMES
+
+        return f"Override a weight; repeatable. Names: {', '.join(WEIGHT_NAMES)}."
+
+    @help.setter
+    def help(self, value) -> None:  # click sets it; the text above is the one shown
+        pass
+
+
+_weights_option = click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", cls=_WeightsOption)
 solve_options = [
     click.option("--week-start", metavar="YYYY-MM-DD", help="Monday the week starts (default: the file's week_start, else next Monday)."),
     click.option("--grid", help="Start-time grid, e.g. 5m or 15m (default: the file's grid, else 5m)."),
@@ -131,6 +151,8 @@ class _Trainweek(click.Group):
         try:
             return super().invoke(ctx)
         except TrainweekError as error:
+            from trainweek.scheduler.plan import visible
+
             exception = click.ClickException(visible(str(error)))
             exception.exit_code = error.exit_code
             raise exception from None
@@ -397,6 +419,8 @@ def explain(plan_file, as_json, **solve_args):
 
 
 def _sweep_grid(values: tuple[str, ...]) -> dict[str, list[float]]:
+    from trainweek.scheduler.plan import parse_weight_values
+
     grid = {}
     for value in values:
         name, numbers = _weight_name(value)
