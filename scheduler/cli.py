@@ -6,6 +6,8 @@ Exit status: 0 done, 2 bad input (file, option), 3 no week exists under the rule
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import sys
 from pathlib import Path
@@ -20,6 +22,30 @@ from trainweek.scheduler.training import Goal
 # command imports what it uses when it runs, so `trainweek --help` or `init` does not
 # load the solver, and `solve --no-ics` loads neither icalendar nor the views.
 # tests/test_startup.py pins which modules a run leaves out.
+#
+# The program (not a caller of `main` with its own arguments, such as the tests) also
+# spares the cyclic garbage collector work that finds nothing: a solve loads about 75,000
+# objects that live until the process ends (ortools with numpy and pandas, pydantic, rich),
+# and the collector scans them again and again while they are created (about 40 ms) and
+# once more as the interpreter exits (about 60 ms). So it is off until the command has
+# imported what it uses (`_loaded`), which then freezes those objects (`gc.freeze`: never
+# scanned again) and turns it back on; at exit everything is frozen, so the last pass is
+# skipped. Nothing is left uncollected that a run would notice: the process is ending.
+_program = False
+
+
+def _program_start() -> None:
+    global _program
+    _program = True
+    gc.disable()
+    atexit.register(gc.freeze)
+
+
+def _loaded() -> None:
+    """The command has imported what it uses: collect garbage again, as usual, from here."""
+    if _program and not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class UserError(click.ClickException):
@@ -91,9 +117,11 @@ def with_solve_options(command=None, *, weights: bool = True):
 
 
 def _options(week_start, grid, weights, workers, seed, time_limit):
-    """The solve options as given; the library checks them, this names the option as typed."""
+    """The solve options as given; the library checks them, this names the option as typed.
+    Every command that solves gets here once it has imported what it uses."""
     from trainweek.scheduler.solve import SolveOptions
 
+    _loaded()
     given = dict(week_start=week_start, grid=grid, workers=workers, seed=seed, time_limit=time_limit)
     try:
         return SolveOptions(weights=_weight_option(weights), **{k: v for k, v in given.items() if v is not None})
@@ -146,6 +174,11 @@ def _calendar_choice(remind: str | None, weeks: int, writes: bool = True):
 
 class _Trainweek(click.Group):
     """Turns every expected failure (`TrainweekError`) into its message and exit status, in one place."""
+
+    def main(self, args=None, *more, **settings):
+        if args is None:  # the command line of this process: the trainweek program itself
+            _program_start()
+        return super().main(args, *more, **settings)
 
     def invoke(self, ctx):
         try:

@@ -123,3 +123,35 @@ def test_a_listed_time_zone_is_known_without_walking_the_zone_folder():
     assert plan._listed_zones() and plan._listed_zones() <= plan._zone_names()  # a quick yes is a right yes
     with pytest.raises(ValueError, match="did you mean Europe/Berlin"):
         plan.zone_name("posix/Europe/Berlin")
+
+
+# The program itself: `main()` reads this process's command line.
+_PROGRAM = """
+import atexit, gc, json, sys
+atexit.register(lambda: print(json.dumps({"collecting": gc.isenabled(), "frozen": gc.get_freeze_count()})))
+sys.argv = ["trainweek", *sys.argv[1:]]
+from trainweek.scheduler.cli import main
+main()
+"""
+
+
+def test_the_program_collects_garbage_after_its_imports_and_skips_the_last_pass(tmp_path):
+    done = subprocess.run([sys.executable, "-c", _PROGRAM, "solve", str(EXAMPLES[0]), "--no-ics"], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Week is proven optimal" in done.stdout
+    state = json.loads(done.stdout.strip().splitlines()[-1])
+    assert state["collecting"] is True  # on again once the command had loaded what it uses
+    assert state["frozen"] > 10_000  # the objects that live to the end, frozen at exit
+
+
+def test_a_caller_with_its_own_arguments_keeps_its_garbage_collector_as_it_was():
+    import gc
+
+    from click.testing import CliRunner
+
+    from trainweek.scheduler.cli import main
+
+    frozen = gc.get_freeze_count()
+    result = CliRunner().invoke(main, ["solve", str(EXAMPLES[0]), "--no-ics"])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
