@@ -9,13 +9,25 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainweek.scheduler.errors import TrainweekError
-from trainweek.scheduler.ics import Earlier
 from trainweek.scheduler.loading import load_plan
 from trainweek.scheduler.plan import Plan, Race
 from trainweek.scheduler.solve import SolveOptions
 from trainweek.scheduler.week import Week
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.ics import Earlier
+
+
+def __getattr__(name: str):
+    """`Earlier` as before, without loading icalendar for the commands that write no calendar."""
+    if name == "Earlier":
+        from trainweek.scheduler.ics import Earlier
+
+        return Earlier
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -105,13 +117,18 @@ def solve_plan_file(source: PlanFile | str, options: SolveOptions = SolveOptions
     """Load and solve one plan (the week carries its reasons). `earlier` is a calendar
     trainweek wrote for it before: the search starts there, so sessions that need not move stay put."""
     from trainweek.scheduler.frame import resolve_week_start
-    from trainweek.scheduler.ics import previous_starts
     from trainweek.scheduler.solve import solve
 
     source = source if isinstance(source, PlanFile) else open_plan(source)
     with about(source.path):
-        near = previous_starts(source.plan, resolve_week_start(source.plan, options.week_start), earlier) if earlier else None
+        near = _previous_starts(source.plan, resolve_week_start(source.plan, options.week_start), earlier) if earlier else None
         return solve(source.plan, options, near=near)
+
+
+def _previous_starts(plan: Plan, week_start: dt.date, earlier: bytes | Earlier):
+    from trainweek.scheduler.ics import previous_starts  # icalendar: only with an earlier calendar
+
+    return previous_starts(plan, week_start, earlier)
 
 
 def solve_block_file(

@@ -6,6 +6,8 @@ Exit status: 0 done, 2 bad input (file, option), 3 no week exists under the rule
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import sys
 from pathlib import Path
@@ -14,10 +16,36 @@ import click
 
 from trainweek.scheduler.errors import EXIT_BAD_INPUT, BadOption, TrainweekError
 from trainweek.scheduler.files import claim_output
-from trainweek.scheduler.loading import load_plan
-from trainweek.constraints import WEIGHT_NAMES
-from trainweek.scheduler.plan import parse_weight_setting, parse_weight_values, visible, weight_name
 from trainweek.scheduler.training import Goal
+
+# Start-up (issue 21): this module imports only click and a few light modules; each
+# command imports what it uses when it runs, so `trainweek --help` or `init` does not
+# load the solver, and `solve --no-ics` loads neither icalendar nor the views.
+# tests/test_startup.py pins which modules a run leaves out.
+#
+# The program (not a caller of `main` with its own arguments, such as the tests) also
+# spares the cyclic garbage collector work that finds nothing: a solve loads about 75,000
+# objects that live until the process ends (ortools with numpy and pandas, pydantic, rich),
+# and the collector scans them again and again while they are created (about 40 ms) and
+# once more as the interpreter exits (about 60 ms). So it is off until the command has
+# imported what it uses (`_loaded`), which then freezes those objects (`gc.freeze`: never
+# scanned again) and turns it back on; at exit everything is frozen, so the last pass is
+# skipped. Nothing is left uncollected that a run would notice: the process is ending.
+_program = False
+
+
+def _program_start() -> None:
+    global _program
+    _program = True
+    gc.disable()
+    atexit.register(gc.freeze)
+
+
+def _loaded() -> None:
+    """The command has imported what it uses: collect garbage again, as usual, from here."""
+    if _program and not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class UserError(click.ClickException):
@@ -26,6 +54,8 @@ class UserError(click.ClickException):
 
 def _weight_name(value: str) -> tuple[str, str]:
     """NAME and what follows '=' in a --weight value, the name checked."""
+    from trainweek.scheduler.plan import weight_name
+
     name, _, rest = value.partition("=")
     try:
         return weight_name(name.strip()), rest
@@ -34,6 +64,8 @@ def _weight_name(value: str) -> tuple[str, str]:
 
 
 def _weight_option(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    from trainweek.scheduler.plan import parse_weight_setting
+
     parsed = []
     for value in values:
         try:
@@ -44,12 +76,26 @@ def _weight_option(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
 
 
 def _load(path: str):
+    from trainweek.scheduler.loading import load_plan
+
     return load_plan(path)
 
 
-_weights_option = click.option(
-    "--weight", "weights", multiple=True, metavar="NAME=VALUE", help=f"Override a weight; repeatable. Names: {', '.join(WEIGHT_NAMES)}."
-)
+class _WeightsOption(click.Option):
+    """--weight, whose help names every weight: read from the rules when the help is shown."""
+
+    @property
+    def help(self) -> str:
+        from trainweek.constraints import WEIGHT_NAMES
+
+        return f"Override a weight; repeatable. Names: {', '.join(WEIGHT_NAMES)}."
+
+    @help.setter
+    def help(self, value) -> None:  # click sets it; the text above is the one shown
+        pass
+
+
+_weights_option = click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", cls=_WeightsOption)
 solve_options = [
     click.option("--week-start", metavar="YYYY-MM-DD", help="Monday the week starts (default: the file's week_start, else next Monday)."),
     click.option("--grid", help="Start-time grid, e.g. 5m or 15m (default: the file's grid, else 5m)."),
@@ -71,9 +117,11 @@ def with_solve_options(command=None, *, weights: bool = True):
 
 
 def _options(week_start, grid, weights, workers, seed, time_limit):
-    """The solve options as given; the library checks them, this names the option as typed."""
+    """The solve options as given; the library checks them, this names the option as typed.
+    Every command that solves gets here once it has imported what it uses."""
     from trainweek.scheduler.solve import SolveOptions
 
+    _loaded()
     given = dict(week_start=week_start, grid=grid, workers=workers, seed=seed, time_limit=time_limit)
     try:
         return SolveOptions(weights=_weight_option(weights), **{k: v for k, v in given.items() if v is not None})
@@ -109,24 +157,35 @@ def _weeks_retired(weeks: str) -> None:
         )
 
 
-def _calendar_choice(remind: str | None, weeks: int):
-    from trainweek.scheduler.ics import CalendarOptions
+def _calendar_choice(remind: str | None, weeks: int, writes: bool = True):
+    """The calendar options; None when no calendar is written (--remind is checked all the same)."""
     from trainweek.scheduler.timetext import parse_minutes
 
     try:
         minutes = None if remind is None else parse_minutes(remind, allow_zero=True)
     except ValueError as error:
         raise UserError(f"--remind {remind}: {error}") from None
+    if not writes:
+        return None
+    from trainweek.scheduler.ics import CalendarOptions  # icalendar: only for a calendar written
+
     return CalendarOptions(remind=minutes, weeks=weeks)
 
 
 class _Trainweek(click.Group):
     """Turns every expected failure (`TrainweekError`) into its message and exit status, in one place."""
 
+    def main(self, args=None, *more, **settings):
+        if args is None:  # the command line of this process: the trainweek program itself
+            _program_start()
+        return super().main(args, *more, **settings)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except TrainweekError as error:
+            from trainweek.scheduler.plan import visible
+
             exception = click.ClickException(visible(str(error)))
             exception.exit_code = error.exit_code
             raise exception from None
@@ -139,6 +198,8 @@ def main():
 
 
 def _draw(week, pictures) -> None:
+    if not pictures:
+        return
     from trainweek.scheduler.view import RENDERERS
 
     for picture in pictures:
@@ -161,13 +222,12 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     from rich.console import Console
 
     from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, open_plan, solve_plan_file
-    from trainweek.scheduler.ics import week_ics
     from trainweek.scheduler.report import as_json as week_json, print_week
 
     _weeks_retired(weeks)
     source = open_plan(plan_file)
     options = _options(**solve_args)
-    choice = _calendar_choice(remind, 1)
+    choice = _calendar_choice(remind, 1, writes=not no_ics)
     calendar = None if no_ics else claim_output(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
     pictures = [claim_output(path, kind, force, source.inputs, option) for kind, path, option in (("html", html_path, "--html"), ("svg", svg_path, "--svg")) if path]
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
@@ -176,6 +236,8 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     week = solve_plan_file(source, options, earlier.data)
     _draw(week, pictures)
     if calendar:
+        from trainweek.scheduler.ics import week_ics
+
         calendar.write(week_ics(week, earlier.data, choice))
     # With -o /dev/stdout the file is the output: the table and messages go to stderr.
     to_stderr = any(output.is_stdout() for output in [calendar, *pictures] if output)
@@ -390,6 +452,8 @@ def explain(plan_file, as_json, **solve_args):
 
 
 def _sweep_grid(values: tuple[str, ...]) -> dict[str, list[float]]:
+    from trainweek.scheduler.plan import parse_weight_values
+
     grid = {}
     for value in values:
         name, numbers = _weight_name(value)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from trainweek.constraints import SOFT_OBJECTIVES
-from trainweek.scheduler.ics import event_uid
 from trainweek.scheduler.plan import visible
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
 from trainweek.scheduler.week import MONOTONY_WARNING, Week
@@ -119,6 +118,8 @@ def load_json(week: Week) -> dict[str, Any]:
 
 
 def as_json(week: Week) -> dict[str, Any]:
+    from trainweek.scheduler.ics import event_uid  # icalendar only for output that shows UIDs
+
     return {
         "athlete": week.plan.athlete,
         "timezone": week.plan.timezone,

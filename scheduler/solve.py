@@ -16,7 +16,6 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.checking import RuleBroken, finished_week
-from trainweek.scheduler.diagnose import Infeasible, diagnose
 from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler import model as week_model
@@ -25,6 +24,22 @@ from trainweek.scheduler.plan import Plan, WeekStart, parse_grid, weight_name, w
 from trainweek.scheduler.week import Week
 
 __all__ = ["Infeasible", "RuleBroken", "SolveOptions", "build", "frame_for", "solve"]
+
+
+def diagnose(plan: Plan, frame: WeekFrame, deadline: float | None = None):
+    """Why no week exists (`scheduler.diagnose`, loaded only when that happens)."""
+    from trainweek.scheduler.diagnose import diagnose as diagnosis
+
+    return diagnosis(plan, frame, deadline)
+
+
+def __getattr__(name: str):
+    if name == "Infeasible":  # the diagnosis' error, imported from here as before
+        from trainweek.scheduler.diagnose import Infeasible
+
+        return Infeasible
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Weights take two decimals; the solver sees them times 100 as integers.
 WEIGHT_SCALE = 100

@@ -1,0 +1,157 @@
+"""Start-up (issue 21): a command loads only what it uses.
+
+`trainweek solve PLAN --no-ics` is timed against a bare `import cp_model` process
+(benchmarks/run.py `end_to_end`); what keeps it close is that the calendar, the views,
+the diagnosis, CalDAV, the studio, batches and blocks are imported only by the commands
+and the cases that use them. Each run here is a fresh interpreter, and the test reads
+which modules it left loaded: no timing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES
+
+# Run the command as `trainweek` does, then print every module the process holds.
+_RUN = """
+import contextlib, io, json, sys
+from trainweek.scheduler.cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    try:
+        main(sys.argv[1:], prog_name="trainweek")
+    except SystemExit as stop:
+        code = stop.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+# Not needed to solve a week and print it.
+NOT_FOR_SOLVE = (
+    "icalendar",
+    "recurring_ical_events",
+    "caldav",
+    "matplotlib",
+    "ray",
+    "trainweek.scheduler.ics",
+    "trainweek.scheduler.vtimezone",
+    "trainweek.scheduler.publish",
+    "trainweek.scheduler.studio",
+    "trainweek.scheduler.studio_server",
+    "trainweek.scheduler.batch",
+    "trainweek.scheduler.block",
+    "trainweek.scheduler.replan",
+    "trainweek.scheduler.sweep",
+    "trainweek.scheduler.diagnose",
+    "trainweek.scheduler.view",
+    "trainweek.scheduler.view_html",
+    "trainweek.scheduler.view_svg",
+)
+# Not needed to list the commands.
+NOT_FOR_HELP = ("ortools.sat.python.cp_model", "pandas", "numpy", "pydantic", "ruamel.yaml", "rich", "trainweek.constraints", *NOT_FOR_SOLVE)
+
+
+def _run(*args: str, cwd: Path) -> tuple[int, set[str]]:
+    done = subprocess.run([sys.executable, "-c", _RUN, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    return found["code"], set(found["modules"])
+
+
+@pytest.mark.parametrize("example", EXAMPLES[:2], ids=lambda path: path.stem)
+def test_solve_without_a_calendar_loads_no_calendar_view_or_diagnosis(example, tmp_path):
+    code, modules = _run("solve", str(example), "--no-ics", cwd=tmp_path)
+    assert code == 0
+    assert "ortools.sat.python.cp_model" in modules and "rich.table" in modules  # it really solved and printed
+    assert sorted(name for name in NOT_FOR_SOLVE if name in modules) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_solve_with_a_calendar_loads_icalendar_and_nothing_else_it_does_not_use(tmp_path):
+    code, modules = _run("solve", str(EXAMPLES[0]), cwd=tmp_path)
+    assert code == 0
+    assert {"icalendar", "trainweek.scheduler.ics"} <= modules
+    assert sorted(name for name in NOT_FOR_SOLVE if name in modules and not name.startswith(("icalendar", "trainweek.scheduler.ics", "trainweek.scheduler.vtimezone"))) == []
+    assert [path.suffix for path in tmp_path.iterdir()] == [".ics"]
+
+
+@pytest.mark.parametrize("args", [("--help",), ("init", "--help"), ("--version",)], ids=" ".join)
+def test_help_loads_neither_the_solver_nor_the_libraries_of_a_run(args, tmp_path):
+    code, modules = _run(*args, cwd=tmp_path)
+    assert code == 0
+    assert sorted(name for name in NOT_FOR_HELP if name in modules) == []
+
+
+def test_a_plan_with_no_week_loads_the_diagnosis(tmp_path):
+    plan = tmp_path / "full.yaml"
+    plan.write_text(  # two demanding sessions 48 h apart, on two days in a row
+        "version: 1\nathlete: A\ntimezone: Europe/Berlin\nweek_start: 2026-11-30\ngoals: [strength, endurance]\n"
+        'availability: {mon: ["17:00-21:00"], tue: ["17:00-21:00"]}\n'
+        "rules: {rest_days: 0, hard_recovery: 48h}\n"
+        "sessions:\n"
+        "  - {name: Legs, kind: strength, duration: 60m, intensity: hard, focus: lower}\n"
+        "  - {name: Intervals, kind: run, duration: 50m, intensity: hard}\n",
+        encoding="utf-8",
+    )
+    code, modules = _run("solve", str(plan), "--no-ics", cwd=tmp_path)
+    assert code == 3
+    assert "trainweek.scheduler.diagnose" in modules
+
+
+def test_the_library_keeps_its_names():
+    from trainweek.scheduler import api, diagnose, ics, solve
+
+    assert api.Earlier is ics.Earlier
+    assert solve.Infeasible is diagnose.Infeasible
+    assert solve.diagnose.__module__ == solve.__name__  # the lazy door to diagnose.diagnose
+    with pytest.raises(AttributeError):
+        api.NoSuchName  # noqa: B018
+    with pytest.raises(AttributeError):
+        solve.NoSuchName  # noqa: B018
+
+
+def test_a_listed_time_zone_is_known_without_walking_the_zone_folder():
+    from trainweek.scheduler import plan
+
+    plan._zone_names.cache_clear()
+    assert plan.zone_name("Europe/Berlin") == "Europe/Berlin"
+    assert plan._zone_names.cache_info().currsize == 0  # available_timezones() was not called
+    assert plan._listed_zones() and plan._listed_zones() <= plan._zone_names()  # a quick yes is a right yes
+    with pytest.raises(ValueError, match="did you mean Europe/Berlin"):
+        plan.zone_name("posix/Europe/Berlin")
+
+
+# The program itself: `main()` reads this process's command line.
+_PROGRAM = """
+import atexit, gc, json, sys
+atexit.register(lambda: print(json.dumps({"collecting": gc.isenabled(), "frozen": gc.get_freeze_count()})))
+sys.argv = ["trainweek", *sys.argv[1:]]
+from trainweek.scheduler.cli import main
+main()
+"""
+
+
+def test_the_program_collects_garbage_after_its_imports_and_skips_the_last_pass(tmp_path):
+    done = subprocess.run([sys.executable, "-c", _PROGRAM, "solve", str(EXAMPLES[0]), "--no-ics"], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Week is proven optimal" in done.stdout
+    state = json.loads(done.stdout.strip().splitlines()[-1])
+    assert state["collecting"] is True  # on again once the command had loaded what it uses
+    assert state["frozen"] > 10_000  # the objects that live to the end, frozen at exit
+
+
+def test_a_caller_with_its_own_arguments_keeps_its_garbage_collector_as_it_was():
+    import gc
+
+    from click.testing import CliRunner
+
+    from trainweek.scheduler.cli import main
+
+    frozen = gc.get_freeze_count()
+    result = CliRunner().invoke(main, ["solve", str(EXAMPLES[0]), "--no-ics"])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
