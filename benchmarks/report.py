@@ -525,7 +525,8 @@ def write_report(results: dict, path: Path, plot: Path | None) -> None:
             "## End to end",
             "",
             "Wall time of a fresh process (Python start-up, imports, loading, solving with the defaults: 1 worker, "
-            "the file's grid), median after one warm-up run; the start-up rows show what is spent before any solving.",
+            "the file's grid), median after one warm-up run, with compiled bytecode kept as an installed copy keeps it "
+            "(`PYTHONPYCACHEPREFIX`, a temporary folder); the start-up rows show what is spent before any solving.",
             "",
             *_e2e_table(results["e2e"]),
             "",
