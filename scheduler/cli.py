@@ -197,13 +197,13 @@ def main():
     """Plan a week of running and lifting that respects how the two interfere."""
 
 
-def _draw(week, pictures) -> None:
+def _draw(week, pictures, replanned=None) -> None:
     if not pictures:
         return
     from trainweek.scheduler.view import RENDERERS
 
     for picture in pictures:
-        picture.write(RENDERERS[picture.kind](week).encode())
+        picture.write(RENDERERS[picture.kind](week, replanned).encode())
 
 
 @main.command()
@@ -261,11 +261,13 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="The week's .ics to read and update in place (default: PLAN.ics in the current folder).")
 @click.option("--json", "as_json", is_flag=True, help="Print the week and its changes as JSON instead of a table.")
 @click.option("--no-ics", is_flag=True, help="Do not write the calendar file.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the re-planned week as a web page, done, moved and left-out sessions marked.")
+@click.option("--svg", "svg_path", type=click.Path(dir_okay=False), help="Also write the re-planned week's grid as an SVG image, marked the same way.")
 @click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
 @click.option("--caldav", "url", metavar="URL", help="Read and update the week in this CalDAV calendar instead of the .ics.")
 @click.option("--user", help="User name on the CalDAV server (with --caldav).")
 @with_solve_options
-def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics, force, url, user, **solve_args):
+def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics, force, url, user, html_path, svg_path, **solve_args):
     """Re-plan the rest of the week in PLAN_FILE from what was done and missed; update its .ics in place.
 
     With --caldav the password comes from TRAINWEEK_CALDAV_PASSWORD, or a prompt.
@@ -294,6 +296,7 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
             except ValueError as error:
                 raise UserError(f"{flag} {value}: {error}") from None
     now = parse_now(now_text, source.plan)
+    pictures = [claim_output(path, kind, force, source.inputs, option) for kind, path, option in (("html", html_path, "--html"), ("svg", svg_path, "--svg")) if path]
     if url:
         import os
 
@@ -319,6 +322,7 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
         if not no_ics:
             calendar.write(replan_ics(result, earlier.data))
         written = None if no_ics else calendar.path
+    _draw(result.week, pictures, result)
     if as_json:
         data = week_json(result.week)
         data.update(now=result.now.isoformat(), changes=changes_json(result), left_out=[o.label for o in result.left_out], notes=list(result.notes))
@@ -334,6 +338,8 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
         click.echo(f"{mark} {change.sentence()}")
     if written:
         click.echo(f"Updated {written} in place ({len(result.moved())} moved, {len(result.left_out)} cancelled).")
+    for picture in pictures:
+        click.echo(f"Wrote {picture.path}.")
 
 
 @main.command()

@@ -382,12 +382,19 @@ def week_monday(day: dt.date) -> dt.date:
 WeekStart = Annotated[dt.date, BeforeValidator(parse_date), AfterValidator(week_monday)]
 
 
+# Names in the time zone database that are no place: `Factory` is its placeholder for a
+# machine whose zone was never set (abbreviation "-00", "Local time zone must be set").
+# Legacy names that are real places or rules (US/Eastern, EST, CET, GB) stay accepted.
+_PLACEHOLDERS = frozenset({"Factory"})
+
+
 @cache
 def _zone_names() -> frozenset[str]:
     """The names of the time zone database. Not every file zoneinfo opens is one: `localtime`
     is this machine's setting, `posix/...` and `right/...` are copies (the latter counting
-    leap seconds, which calendar apps do not) and calendar apps know none of them as a TZID."""
-    return frozenset(available_timezones() - {"localtime"})
+    leap seconds, which calendar apps do not) and calendar apps know none of them as a TZID;
+    `Factory` is a placeholder, not a place."""
+    return frozenset(available_timezones() - {"localtime"} - _PLACEHOLDERS)
 
 
 @cache
@@ -408,6 +415,11 @@ def zone_name(name: str) -> str:
     """An IANA time zone name, with a suggestion when it is not one."""
     if not name.strip():
         raise ValueError("is empty; write an IANA time zone name such as Europe/Berlin or America/New_York")
+    if name.strip().lower() in {p.lower() for p in _PLACEHOLDERS}:
+        raise ValueError(
+            f"'{_shown(name)}' is the time zone database's placeholder for a machine whose zone is not set, "
+            "not a place; write the Area/City where you train, such as Europe/Berlin or America/New_York"
+        )
     try:
         ZoneInfo(name)
         if name not in _listed_zones() and name not in _zone_names():

@@ -65,6 +65,8 @@ class Replanned:
     left_out: tuple[Occurrence, ...]  # occurrences of the plan as written
     done: frozenset[int]  # occurrence indices in `week` that were done
     notes: tuple[str, ...] = ()
+    planned: tuple[tuple[str, int], ...] = ()  # (label, real minute of the week it was planned at)
+    missed: frozenset[str] = frozenset()  # labels the log says were missed
 
     def moved(self) -> list[Change]:
         return [change for change in self.changes if change.what == "moved"]
@@ -181,6 +183,8 @@ def replan(
         left_out=tuple(original[o.index] for o in dropped),
         done=done,
         notes=tuple(notes),
+        planned=tuple((original[index].label, minute) for index, minute in sorted(planned.items()) if index in original),
+        missed=frozenset(original[index].label for index, (entry, _) in status.items() if entry is not None and entry.status is Status.missed),
     )
 
 

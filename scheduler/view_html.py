@@ -12,14 +12,17 @@ from __future__ import annotations
 from functools import cache
 from html import escape
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from trainweek.scheduler.timetext import format_clock
 from trainweek.scheduler.view_layout import (
     KIND_STYLE,
     MARKER,
     REASONS_HEADING,
+    REPLAN_LEGEND,
     Axis,
     Day,
+    Ghost,
     Layout,
     Slot,
     joint_text,
@@ -28,10 +31,16 @@ from trainweek.scheduler.view_layout import (
 )
 from trainweek.scheduler.week import Week
 
+if TYPE_CHECKING:
+    from trainweek.scheduler.replan import Replanned
+
 # Text in a session block at desktop width: about this many characters of name per line.
 NAME_CHARS = 17
 NAME_LINE_PX = 17
 DETAIL_LINE_PX = 16
+# A re-planned session's mark ("↷ missed, moved from Mon 06:00"): up to two lines of this many characters.
+MARK_CHARS = 20
+MARK_LINE_PX = 15
 
 _CSS_PATTERNS = {
     "solid": "background:{ink}",
@@ -41,6 +50,20 @@ _CSS_PATTERNS = {
     "checks": "background:conic-gradient({ink} 25%,transparent 0 50%,{ink} 0 75%,transparent 0) 0 0/8px 8px",
     "none": "background:transparent;border-right:2px dotted {ink}",
 }
+
+# Only a re-planned week's page carries these, so a solved week's page stays as it was.
+REPLAN_CSS = """
+.session .mark{display:block;font-size:.75rem;font-weight:650;max-height:2.4em;overflow:hidden}
+.was{position:absolute;left:4px;right:4px;top:var(--y);height:var(--h);overflow:hidden;padding:1px 4px;border:2px dashed #6b6b6b;border-radius:5px;background:rgba(255,255,255,.75);color:var(--muted);font-size:.75rem;line-height:1.2}
+.was s{display:block;font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.was span{display:block}
+header p.replan{color:var(--ink);font-weight:600}
+@media (max-width:600px){
+ .was{position:static;height:auto;margin:.3rem 0;font-size:.875rem}
+ .was s{display:inline}
+ .was span{display:inline;margin-left:.4rem}
+}"""
+
 
 @cache
 def page_css() -> str:
@@ -66,7 +89,7 @@ def _fit(slot: Slot, height: int) -> tuple[int, int]:
     The name comes first; the clock time and the kind follow where there is room (the
     grid shows the time too, and the colour, pattern and border show the kind).
     """
-    room = height - 8
+    room = height - 8 - min(2, -(-len(slot.mark_text) // MARK_CHARS)) * MARK_LINE_PX
     name = min(-(-len(slot.label) // NAME_CHARS), 3, max(1, room // NAME_LINE_PX))
     return name, min(2, max(0, room - name * NAME_LINE_PX) // DETAIL_LINE_PX)
 
@@ -75,11 +98,23 @@ def _session_html(slot: Slot, top: int, axis: Axis) -> str:
     y = axis.y(slot.start) - top
     h = axis.y(slot.end) - axis.y(slot.start)
     name, details = _fit(slot, h)
+    marked = f" mark-{slot.mark}" if slot.mark else ""
+    mark = f'<span class="mark">{escape(slot.mark_text)}</span>' if slot.mark else ""
     return (
-        f'<a class="session k-{slot.kind.value} i-{slot.intensity.value} meta-{details}" href="#{slot.anchor}" '
+        f'<a class="session k-{slot.kind.value} i-{slot.intensity.value} meta-{details}{marked}" href="#{slot.anchor}" '
         f'style="{_style(y=y, h=h)};--name:{name}" title="{escape(slot.tooltip())}" data-label="{escape(slot.label)}">'
-        f"<strong>{escape(slot.label)}</strong>"
+        f"<strong>{escape(slot.label)}</strong>{mark}"
         f'<span class="meta">{slot.times}</span><span class="meta tag">{escape(slot.tag)}</span></a>'
+    )
+
+
+def _ghost_html(ghost: Ghost, axis: Axis) -> str:
+    """Where a re-planned session was planned: a dashed outline with its name and what became of it."""
+    y, h = axis.y(ghost.start), axis.y(ghost.end) - axis.y(ghost.start)
+    mark = ghost.mark.replace(" ", "-")
+    return (
+        f'<div class="was was-{mark}" style="{_style(y=y, h=h)}" title="{escape(ghost.tooltip())}" data-label="{escape(ghost.label)}">'
+        f"<s>{escape(ghost.label)}</s> <span>{escape(ghost.text)}</span></div>"
     )
 
 
@@ -111,7 +146,7 @@ def _day_html(day: Day, axis: Axis) -> str:
         for start, end, label in day.busy
         for s, e in axis.clip(start, end)
     )
-    sessions = "".join(_group_html(group, axis) for group in day.groups)
+    sessions = "".join(_ghost_html(ghost, axis) for ghost in day.ghosts) + "".join(_group_html(group, axis) for group in day.groups)
     # A rest day carries no load (mobility counts none), so its label takes the bar's place.
     bar = (
         '<span class="rest">Rest day</span>'
@@ -136,6 +171,8 @@ def _legend_html(view: Layout) -> str:
         '<li><span class="swatch hatch"></span>busy</li>',
         '<li><span class="swatch" style="border:2px dashed var(--ink)"></span>one visit (lift and endurance with a short rest)</li>',
     ]
+    if view.replanned:
+        items += [f'<li class="replan">{escape(text)}</li>' for text in REPLAN_LEGEND]
     return f'<ul class="legend" aria-label="Legend">{"".join(items)}</ul>'
 
 
@@ -147,12 +184,21 @@ def _reasons_html(view: Layout) -> str:
             f'<li id="{slot.anchor}"><h3>{escape(heading)}</h3>'
             f'<span class="meta">{escape(slot.tag)}</span>' + (f"<ul>{reasons}</ul>" if reasons else "") + "</li>"
         )
-    return f'<section class="reasons"><h2>{REASONS_HEADING}</h2><ol>{"".join(items)}</ol></section>'
+    section = f'<section class="reasons"><h2>{REASONS_HEADING}</h2><ol>{"".join(items)}</ol></section>'
+    if view.left_out:
+        out = "".join(f"<li><h3>{escape(heading)}</h3>" + (f"<p>{escape(why)}</p>" if why else "") + "</li>" for heading, why in view.left_out)
+        section += f'<section class="reasons left-out"><h2>Left out</h2><ul>{out}</ul></section>'
+    return section
 
 
-def week_html(week: Week) -> str:
-    """The week as one HTML page with its styles inline; reasons on hover and listed below."""
-    view = layout(week)
+def _replan_html(view: Layout) -> str:
+    return f'<p class="replan">{escape(view.replan_line)}</p>' if view.replanned else ""
+
+
+def week_html(week: Week, replanned: Replanned | None = None) -> str:
+    """The week as one HTML page with its styles inline; reasons on hover and listed below.
+    With `replanned`, done, moved and left-out sessions are marked (see `layout`)."""
+    view = layout(week, replanned)
     axis = view.axis
     hours = "".join(f'<span style="{_style(y=y)}">{format_clock(minute)}</span>' for minute, y in axis.hours())
     days = "".join(_day_html(day, axis) for day in view.days)
@@ -165,11 +211,11 @@ def week_html(week: Week) -> str:
 <title>{escape(view.title)}</title>
 <link rel="icon" href="data:,">
 <style>
-{page_css()}{_kind_css()}
+{page_css()}{_kind_css()}{REPLAN_CSS if view.replanned else ""}
 </style>
 </head>
 <body>
-<header><h1>{escape(view.title)}</h1><p>{escape(view.subtitle)} Hover or tap a session for why it sits there.</p><p class="load{' warning' if view.load_warning else ''}">{escape(view.load_line)}</p>{_legend_html(view)}</header>
+<header><h1>{escape(view.title)}</h1><p>{escape(view.subtitle)} Hover or tap a session for why it sits there.</p><p class="load{' warning' if view.load_warning else ''}">{escape(view.load_line)}</p>{_replan_html(view)}{_legend_html(view)}</header>
 <main class="week" style="{_style(h=axis.height)}"><div class="hours" aria-hidden="true">{hours}</div>{days}</main>
 {_reasons_html(view)}
 <footer>{MARKER}; solving the plan again replaces this file.</footer>

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, format_clock
 from trainweek.scheduler.training import Intensity, Kind, Modality
 from trainweek.scheduler.week import MONOTONY_WARNING, Placement, Week, one_visit
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.replan import Replanned
 
 # In every file trainweek writes, so a re-solve may replace it and nothing else.
 MARKER = "Written by trainweek"
@@ -33,6 +37,13 @@ KIND_STYLE = {
     Kind.mobility: ("#ececec", "#4d4d4d", "none"),
 }
 INTENSITY_MARK = {Intensity.easy: "●○○", Intensity.moderate: "●●○", Intensity.hard: "●●●"}
+# A re-planned week marks what happened in words with a symbol, never by colour alone.
+DONE_MARK, MOVED_MARK, LEFT_OUT_MARK = "✓", "↷", "✕"
+REPLAN_LEGEND = (
+    f"{DONE_MARK} done: fixed where it happened",
+    f"{MOVED_MARK} moved: the dashed outline is where it was planned",
+    f"{LEFT_OUT_MARK} left out: no room in the rest of the week",
+)
 
 
 def shown(text: str) -> str:
@@ -101,6 +112,8 @@ class Slot:
     start: int
     end: int
     reasons: tuple[str, ...]
+    mark: str = ""  # in a re-planned week: "done" or "moved"
+    mark_text: str = ""  # what the picture says of it: "✓ done", "↷ missed, moved from Wed 18:00"
 
     @property
     def label(self) -> str:
@@ -127,7 +140,26 @@ class Slot:
         return f"{self.kind.value} {INTENSITY_MARK[self.intensity]} {self.intensity.value}"
 
     def tooltip(self) -> str:
-        return "\n".join([f"{self.label}, {self.times}", self.tag, *(f"- {reason}" for reason in self.reasons)])
+        marked = [self.mark_text] if self.mark_text else []
+        return "\n".join([f"{self.label}, {self.times}", *marked, self.tag, *(f"- {reason}" for reason in self.reasons)])
+
+
+@dataclass(frozen=True)
+class Ghost:
+    """In a re-planned week, where a session was planned and is no more: moved away, or left out."""
+
+    start: int
+    end: int
+    label: str  # the session's name, `shown`
+    mark: str  # "moved" or "left out"
+    text: str  # "↷ missed, moved to Fri 06:00", "✕ left out"
+
+    @property
+    def times(self) -> str:
+        return f"{format_clock(self.start)}–{format_clock(self.end)}"
+
+    def tooltip(self) -> str:
+        return f"{self.label}, planned {self.times}\n{self.text}"
 
 
 @dataclass(frozen=True)
@@ -140,6 +172,7 @@ class Day:
     windows: tuple[tuple[int, int], ...]
     busy: tuple[tuple[int, int, str], ...]
     groups: tuple[tuple[Slot, ...], ...]  # one slot, or the slots of one visit in time order
+    ghosts: tuple[Ghost, ...] = ()  # a re-planned week: where moved and left-out sessions were planned
 
     @property
     def free_text(self) -> str:
@@ -157,6 +190,12 @@ class Layout:
     kinds: tuple[Kind, ...]
     load_line: str = ""  # "Week load N AU, monotony M, strain S", Foster's warning appended when over 2.0
     load_warning: bool = False
+    replan_line: str = ""  # a re-planned week: "Re-planned from ...: 2 done, 1 moved, 1 left out."
+    left_out: tuple[tuple[str, str], ...] = ()  # a re-planned week: (heading, why) of each session left out
+
+    @property
+    def replanned(self) -> bool:
+        return bool(self.replan_line)
 
 
 def _clock(placement: Placement) -> tuple[int, int]:
@@ -180,14 +219,74 @@ def _groups(week: Week, day: int, slots: dict[int, Slot]) -> tuple[tuple[Slot, .
     return tuple(tuple(slots[p.occurrence.index] for p in group) for group in groups)
 
 
-def layout(week: Week) -> Layout:
-    """What the week shows, day by day, in clock minutes; the axis turns them into pixels."""
+@dataclass(frozen=True)
+class _Replan:
+    """What a re-plan did, as the pictures mark it."""
+
+    marks: dict[str, tuple[str, str]]  # label -> (mark, mark_text) of a session in the week
+    ghosts: dict[int, list[Ghost]]  # day -> where moved and left-out sessions were planned
+    line: str
+    left_out: tuple[tuple[str, str], ...]
+
+
+def _replan_marks(week: Week, replanned: Replanned) -> _Replan:
     frame = week.frame
+    planned = dict(replanned.planned)
+    what = {change.session: change for change in replanned.changes}
+    short = lambda minute: f"{frame.at(minute):%a %H:%M}"  # noqa: E731
+    marks: dict[str, tuple[str, str]] = {}
+    ghosts: dict[int, list[Ghost]] = {}
+
+    def ghost(label: str, minute: int, duration: int, mark: str, text: str) -> None:
+        local = frame.at(minute)
+        day, start = (local.date() - frame.week_start).days, local.hour * 60 + local.minute
+        if 0 <= day < 7:
+            ghosts.setdefault(day, []).append(Ghost(start, min(DAY_MINUTES, start + duration), shown(label), mark, shown(text)))
+
+    for p in week.placements:
+        label, was = p.occurrence.label, planned.get(p.occurrence.label)
+        missed = "missed, " if label in replanned.missed else ""
+        if p.occurrence.index in replanned.done:
+            elsewhere = f" (planned {short(was)})" if was is not None and was != p.start else ""
+            marks[label] = ("done", f"{DONE_MARK} done{elsewhere}")
+        elif label in what and what[label].what == "moved":
+            marks[label] = ("moved", f"{MOVED_MARK} {missed}moved" + (f" from {short(was)}" if was is not None else ""))
+            if was is not None:
+                ghost(label, was, p.end - p.start, "moved", f"{MOVED_MARK} {missed}moved to {short(p.start)}")
+    left_out = []
+    for item in replanned.left_out:
+        was = planned.get(item.label)
+        missed = "missed, " if item.label in replanned.missed else ""
+        if was is not None:
+            ghost(item.label, was, item.spec.duration, "left out", f"{LEFT_OUT_MARK} {missed}left out")
+        change = what.get(item.label)
+        heading = f"{LEFT_OUT_MARK} {item.label}" + (f" (was {short(was)})" if was is not None else "")
+        left_out.append((shown(heading), shown(change.why if change else "")))
+    count = lambda mark: sum(1 for m, _ in marks.values() if m == mark)  # noqa: E731
+    line = (
+        f"Re-planned from {replanned.now:%a %d %b %H:%M}: {count('done')} done, "
+        f"{count('moved')} moved, {len(replanned.left_out)} left out."
+    )
+    return _Replan(marks, ghosts, line, tuple(left_out))
+
+
+def layout(week: Week, replanned: Replanned | None = None) -> Layout:
+    """What the week shows, day by day, in clock minutes; the axis turns them into pixels.
+
+    With `replanned` (the result of `replan` that gave `week`), sessions done and moved are
+    marked, and where moved and left-out sessions were planned is drawn as a ghost."""
+    frame = week.frame
+    replan = _replan_marks(week, replanned) if replanned is not None else None
     slots = {}
     for p in week.placements:
         start, end = _clock(p)
-        slots[p.occurrence.index] = Slot(p, start, end, tuple(shown(r.text) for r in week.explanations.get(p.occurrence.index, ())))
-    axis = Axis.around([(w.start, w.end) for w in frame.windows] + [(s.start, s.end) for s in slots.values()])
+        mark = replan.marks.get(p.occurrence.label, ("", "")) if replan else ("", "")
+        slots[p.occurrence.index] = Slot(p, start, end, tuple(shown(r.text) for r in week.explanations.get(p.occurrence.index, ())), *mark)
+    ghosts = replan.ghosts if replan else {}
+    axis = Axis.around(
+        [(w.start, w.end) for w in frame.windows] + [(s.start, s.end) for s in slots.values()]
+        + [(g.start, g.end) for day in ghosts.values() for g in day]
+    )
     loads = week.daily_loads()
     heaviest = max(loads) or 1
     trained = week.training_days()
@@ -201,6 +300,7 @@ def layout(week: Week) -> Layout:
             windows=tuple((w.start, w.end) for w in frame.windows if w.day == day),
             busy=tuple((b.start, b.end, shown(b.label)) for b in frame.busy_blocks if b.day == day),
             groups=_groups(week, day, slots),
+            ghosts=tuple(ghosts.get(day, ())),
         )
         for day in range(7)
     )
@@ -213,6 +313,8 @@ def layout(week: Week) -> Layout:
         kinds=tuple(kind for kind in Kind if any(slot.kind is kind for slot in slots.values())),
         load_line=week.load_summary(),
         load_warning=(monotony := week.monotony()) is not None and monotony > MONOTONY_WARNING,
+        replan_line=shown(replan.line) if replan else "",
+        left_out=replan.left_out if replan else (),
     )
 
 
@@ -221,7 +323,12 @@ REASONS_HEADING = "Why each session sits where it does"
 
 def listed(view: Layout) -> list[tuple[str, Slot]]:
     """The sessions as the printed list below the grid gives them, day by day, each with its heading."""
-    return [(f"{day.heading}, {slot.times}: {slot.label}", slot) for day in view.days for group in day.groups for slot in group]
+    return [
+        (f"{day.heading}, {slot.times}: {slot.label}" + (f" ({slot.mark_text})" if slot.mark_text else ""), slot)
+        for day in view.days
+        for group in day.groups
+        for slot in group
+    ]
 
 
 def joint_text(first: Slot, second: Slot) -> str:

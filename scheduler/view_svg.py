@@ -12,12 +12,18 @@ from html import escape
 
 from trainweek.scheduler.timetext import format_clock
 from trainweek.scheduler.training import Intensity
-from trainweek.scheduler.view_layout import BREAK_PX, KIND_STYLE, MARKER, REASONS_HEADING, Layout, Slot, joint_text, layout, listed
+from typing import TYPE_CHECKING
+
+from trainweek.scheduler.view_layout import BREAK_PX, KIND_STYLE, MARKER, REASONS_HEADING, REPLAN_LEGEND, Ghost, Layout, Slot, joint_text, layout, listed
 from trainweek.scheduler.week import Week
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.replan import Replanned
 
 SVG_GUTTER = 56
 SVG_COLUMN = 150
 SVG_TOP = 150  # title, legend, week load and day headings
+SVG_REPLAN_TOP = 48  # a re-planned week's line and its legend above those
 TEXT_WEIGHT = {True: 'font-size="13" font-weight="bold"', False: 'font-size="12"'}
 SVG_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 SVG_MARGIN = 16
@@ -51,6 +57,7 @@ def _svg_lines(slot: Slot, width: int, height: int) -> list[tuple[str, bool]]:
     """The session's text wrapped to its box (SVG does not wrap), as (line, bold), as many as fit."""
     per_line = max(4, (width - 20) // 7)
     lines = [(line, True) for line in textwrap.wrap(slot.label, per_line)]
+    lines += [(line, True) for line in textwrap.wrap(slot.mark_text, per_line)]
     lines += [(slot.times, False)] + [(line, False) for line in textwrap.wrap(slot.tag, per_line)]
     return lines[: max(1, (height - 4) // 15)]
 
@@ -67,6 +74,20 @@ def _svg_session(slot: Slot, x: int, y: int, width: int, height: int) -> str:
         f'<svg x="{x}" y="{y}" width="{width}" height="{height}">'
         f'<rect x="1" y="1" width="{width - 2}" height="{height - 2}" rx="4" fill="{fill}" stroke="{ink}" {stroke[slot.intensity]}/>'
         f'<rect x="2" y="2" width="8" height="{max(0, height - 4)}" fill="url(#p-{slot.kind.value})"/>{text}</svg></g>'
+    )
+
+
+def _svg_ghost(ghost: Ghost, x: int, y: int, width: int, height: int) -> str:
+    """Where a re-planned session was planned: a dashed outline with its name and what became of it."""
+    per_line = max(4, (width - 12) // 7)
+    name = textwrap.wrap(ghost.label, per_line) or [""]
+    first = name[0] if len(name) == 1 else name[0][: per_line - 1] + "…"
+    lines = [first, *textwrap.wrap(ghost.text, per_line)][: max(1, (height - 4) // 14)]
+    text = "".join(f'<text x="6" y="{14 + 14 * n}" font-size="11" fill="#555">{escape(line)}</text>' for n, line in enumerate(lines))
+    return (
+        f'<g class="was"><title>{escape(ghost.tooltip())}</title><svg x="{x}" y="{y}" width="{width}" height="{height}">'
+        f'<rect x="1" y="1" width="{width - 2}" height="{height - 2}" rx="4" fill="#fff" fill-opacity="0.75" stroke="#6b6b6b" stroke-width="2" stroke-dasharray="5 3"/>'
+        f"{text}</svg></g>"
     )
 
 
@@ -102,16 +123,26 @@ def _svg_reasons(view: Layout, top: int, width: int) -> tuple[list[str], int]:
         for reason in slot.reasons:
             out.append(f'<text x="42" y="{y + 18}" font-size="13">•</text>')
             put(reason, 54, 13)
+    if view.left_out:
+        y += 14
+        put("Left out", SVG_MARGIN, 15, ' font-weight="bold"')
+        for heading, why in view.left_out:
+            y += 6
+            put(heading, 38, 13, ' font-weight="bold"')
+            if why:
+                put(why, 38, 13)
     out.append("</g>")
     return out, y
 
 
-def week_svg(week: Week) -> str:
-    """The week's grid as one static SVG image for sharing; reasons in each session's tooltip and listed below."""
-    view = layout(week)
+def week_svg(week: Week, replanned: Replanned | None = None) -> str:
+    """The week's grid as one static SVG image for sharing; reasons in each session's tooltip and listed below.
+    With `replanned`, done, moved and left-out sessions are marked (see `layout`)."""
+    view = layout(week, replanned)
     axis = view.axis
     width = SVG_GUTTER + 7 * SVG_COLUMN + 10
-    reasons, bottom = _svg_reasons(view, SVG_TOP + axis.height + 24, width)
+    grid_top = SVG_TOP + (SVG_REPLAN_TOP if view.replanned else 0)
+    reasons, bottom = _svg_reasons(view, grid_top + axis.height + 24, width)
     height = bottom + 24
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -131,7 +162,9 @@ def week_svg(week: Week) -> str:
     out.append(f'<text x="{x + 8}" y="78" font-size="13">easy ●○○ dashed · moderate ●●○ · hard ●●● thick · dashed outline: one visit</text>')
     load_ink = ' fill="#8a4b00" font-weight="bold"' if view.load_warning else ""
     out.append(f'<text x="16" y="102" font-size="13"{load_ink}>{escape(view.load_line)}</text>')
-    grid_top = SVG_TOP
+    if view.replanned:
+        out.append(f'<text x="16" y="124" font-size="13" font-weight="bold">{escape(view.replan_line)}</text>')
+        out.append(f'<text x="16" y="144" font-size="13">{escape(" · ".join(REPLAN_LEGEND))}</text>')
     for minute, y in axis.hours():
         out.append(f'<text x="{SVG_GUTTER - 6}" y="{grid_top + y + 4}" font-size="12" fill="#555" text-anchor="end">{format_clock(minute)}</text>')
         out.append(f'<line x1="{SVG_GUTTER}" x2="{SVG_GUTTER + 7 * SVG_COLUMN}" y1="{grid_top + y}" y2="{grid_top + y}" stroke="#d5d5d5"/>')
@@ -159,6 +192,9 @@ def week_svg(week: Week) -> str:
                     f'height="{axis.y(e) - axis.y(s)}" fill="url(#p-busy)"/>'
                     f'<text x="{left + 6}" y="{grid_top + axis.y(s) + 14}" font-size="12" stroke="#fff" stroke-width="3" paint-order="stroke">busy</text></g>'
                 )
+        for ghost in day.ghosts:
+            top = axis.y(ghost.start)
+            out.append(_svg_ghost(ghost, left + 5, grid_top + top, SVG_COLUMN - 10, axis.y(ghost.end) - top))
         for group in day.groups:
             if len(group) > 1:
                 top, bottom = axis.y(group[0].start), axis.y(group[-1].end)

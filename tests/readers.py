@@ -48,13 +48,19 @@ def read_recurring_ical_events(path: Path, zone: str) -> list[Row]:
     return sorted((_summary(e["SUMMARY"]), int(e.start.timestamp()), int(e.end.timestamp())) for e in events if isinstance(e.start, dt.datetime))
 
 
-def read_ical(path: Path, zone: str) -> list[Row]:
+def ical_calendar(path: Path):
+    """The file as the strict `ical` package reads it (it refuses what it does not accept)."""
     calendar_stream = pytest.importorskip("ical.calendar_stream", reason="the ical package is missing (pip install -e '.[test]')")
-    calendar = calendar_stream.IcsCalendarStream.calendar_from_ics(path.read_text())
+    return calendar_stream.IcsCalendarStream.calendar_from_ics(path.read_text())
+
+
+def read_ical(path: Path, zone: str) -> list[Row]:
+    calendar = ical_calendar(path)
     return sorted((_summary(e.summary), int(e.dtstart.timestamp()), int(e.dtend.timestamp())) for e in calendar.events if isinstance(e.dtstart, dt.datetime))
 
 
-def read_vobject(path: Path, zone: str) -> list[Row]:
+def vobject_calendar(path: Path):
+    """The file as vobject reads and validates it, with the file's own VTIMEZONEs."""
     vobject = pytest.importorskip("vobject", reason="vobject is missing (pip install -e '.[test]')")
     text = path.read_text()
     # vobject keeps the first VTIMEZONE it read for a TZID for the rest of the process;
@@ -65,7 +71,11 @@ def read_vobject(path: Path, zone: str) -> list[Row]:
             registry.pop(line[5:].strip(), None)
     calendar = vobject.readOne(text, validate=True)
     calendar.validate()
-    events = getattr(calendar, "vevent_list", [])
+    return calendar
+
+
+def read_vobject(path: Path, zone: str) -> list[Row]:
+    events = getattr(vobject_calendar(path), "vevent_list", [])
     return sorted(
         (_summary(e.summary.value), int(e.dtstart.value.timestamp()), int(e.dtend.value.timestamp()))
         for e in events

@@ -1,31 +1,26 @@
 """Real calendar software reads our files and lands every session on the instant we meant.
 
 ical.js (Thunderbird's and Nextcloud's parser, run with node), calcurse (a terminal
-calendar), the strict `ical` package and vobject with validation. Each test skips when its
-program is missing on a developer's machine, and fails instead under CI, where .ci/run
-installs them all.
+calendar), the strict `ical` package and vobject with validation, each read by its one
+reader in tests/readers.py. Each test skips when its program is missing on a developer's
+machine, and fails instead under CI, where .ci/run installs them all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
-from tests.conftest import need_program as need
+from tests.readers import calcurse, ical_calendar, ical_js, vobject_calendar
 from trainweek.scheduler.ics import CalendarOptions, week_ics
 from trainweek.scheduler.loading import load_plan, parse_plan
 from trainweek.scheduler.solve import SolveOptions, solve
 
 ROOT = Path(__file__).resolve().parent.parent
-JS = ROOT / "tests" / "js"
 HOSTILE = 'Legs; heavy, "A"\nBEGIN:VEVENT'
 
 
@@ -87,10 +82,7 @@ def test_dst_weeks_really_cross_a_change():
 
 def test_ical_js_registers_the_zone_and_expands_to_the_meant_instants(written):
     week, path, expected = written
-    installed = shutil.which("node") is not None and (JS / "node_modules" / "ical.js").is_dir()
-    need(installed, "node or ical.js is missing (run: npm ci --prefix tests/js)")
-    result = subprocess.run(["node", str(JS / "read-ics.mjs"), str(path)], capture_output=True, text=True, timeout=60, check=True)
-    parsed = json.loads(result.stdout)
+    parsed = ical_js(path)
     events = parsed["events"]
     assert parsed["name"].startswith("Training, 2 weeks from")
     assert {e["zone"] for e in events} == {week.plan.timezone}, "a TZID ical.js did not resolve is read as floating"
@@ -102,22 +94,14 @@ def test_ical_js_registers_the_zone_and_expands_to_the_meant_instants(written):
 
 def test_calcurse_imports_every_event_and_reads_them_back(written, tmp_path):
     week, path, expected = written
-    need(shutil.which("calcurse") is not None, "calcurse is missing (apt-get install calcurse)")
-    environment = {**os.environ, "TZ": week.plan.timezone, "HOME": str(tmp_path)}
-    calcurse = ["calcurse", "-D", str(tmp_path / "calcurse")]
-    imported = subprocess.run([*calcurse, "-i", str(path)], capture_output=True, text=True, timeout=60, env=environment, check=True)
-    assert f"{len(expected)} apps / 0 events / 0 todos / 0 skipped" in imported.stdout
-    first = week.frame.week_start.isoformat()
-    query = [*calcurse, "-Q", "--input-datefmt", "4", "--from", first, "--days", str(7 * OPTIONS.weeks), "--format-apt", "%s|%e|%m\n"]
-    listed = subprocess.run(query, capture_output=True, text=True, timeout=60, env=environment, check=True)
-    rows = [line.split("|", 2) for line in listed.stdout.splitlines() if line.count("|") >= 2]
-    assert sorted((summary, int(start), int(end)) for start, end, summary in rows) == expected
+    imported, rows = calcurse(path, week.plan.timezone, tmp_path)
+    assert f"{len(expected)} apps / 0 events / 0 todos / 0 skipped" in imported
+    assert rows == expected
 
 
 def test_the_strict_ical_package_accepts_the_file(written):
     week, path, expected = written
-    calendar_stream = pytest.importorskip("ical.calendar_stream", reason="the ical package is missing (pip install -e '.[test]')")
-    calendar = calendar_stream.IcsCalendarStream.calendar_from_ics(path.read_text())
+    calendar = ical_calendar(path)
     rows = sorted((e.summary, int(e.dtstart.timestamp()), int(e.dtend.timestamp())) for e in calendar.events)
     assert rows == expected
     assert [tz.tz_id for tz in calendar.timezones] == [week.plan.timezone]
@@ -126,8 +110,6 @@ def test_the_strict_ical_package_accepts_the_file(written):
 
 def test_vobject_validates_the_file(written):
     week, path, expected = written
-    vobject = pytest.importorskip("vobject", reason="vobject is missing (pip install -e '.[test]')")
-    calendar = vobject.readOne(path.read_text(), validate=True)
-    calendar.validate()
+    calendar = vobject_calendar(path)
     rows = sorted((e.summary.value, int(e.dtstart.value.timestamp()), int(e.dtend.value.timestamp())) for e in calendar.vevent_list)
     assert rows == expected

@@ -184,6 +184,10 @@ def test_the_week_start_option_still_moves_the_week(tmp_path):
 
 FILE_VALUES = [
     (GOOD.replace("Europe/Berlin", "Europe"), 3, "timezone: 'Europe' is a region, not a time zone; name a place in it, e.g. Europe/Amsterdam"),
+    # `Factory` is the tz database's placeholder ("Local time zone must be set"), never a place;
+    # written in lower case it was "not an IANA time zone name (did you mean Factory?)".
+    (GOOD.replace("Europe/Berlin", "Factory"), 3, "timezone: 'Factory' is the time zone database's placeholder for a machine whose zone is not set, not a place; write the Area/City where you train, such as Europe/Berlin or America/New_York"),
+    (GOOD.replace("Europe/Berlin", "factory"), 3, "timezone: 'factory' is the time zone database's placeholder for a machine whose zone is not set, not a place; write the Area/City where you train, such as Europe/Berlin or America/New_York"),
     (GOOD.replace("timezone: Europe/Berlin", "timezone: ''"), 3, "timezone: is empty; write an IANA time zone name such as Europe/Berlin or America/New_York"),
     (GOOD.replace("2026-11-30", "2026-02-30"), 4, "week_start: '2026-02-30' is not a calendar date (no such day); write it as YYYY-MM-DD, e.g. 2026-11-30"),
     (GOOD.replace("2026-11-30", "0001-01-01"), 4, "week_start: 0001-01-01 is outside the weeks trainweek plans: 1970 to 2100"),

@@ -281,3 +281,51 @@ def test_hostile_names_show_as_text_in_page_and_image(browser, tmp_path):
     text = " ".join(browser.evaluate("document.documentElement.textContent").split())
     for name in NAMES:
         assert " ".join(name.split()) in text
+
+
+READ_MARKS = """(() => JSON.stringify({
+  was: [...document.querySelectorAll('.week .was')].map(el => {
+    const box = el.getBoundingClientRect();
+    return {label: el.dataset.label, text: el.innerText, width: box.width, height: box.height};
+  }),
+  marks: [...document.querySelectorAll('.week .session .mark')].map(el => {
+    const box = el.getBoundingClientRect(), session = el.closest('.session').getBoundingClientRect();
+    return {label: el.closest('.session').dataset.label, text: el.innerText, top: box.top, bottom: box.bottom,
+            sessionTop: session.top, sessionBottom: session.bottom};
+  }),
+  text: document.body.innerText,
+}))()"""
+
+
+def test_a_replanned_week_shows_its_marks_in_page_and_image(browser, tmp_path):
+    from tests.test_replan_view import replanned
+
+    _, result = replanned()
+    page, image = tmp_path / "replanned.html", tmp_path / "replanned.svg"
+    page.write_text(week_html(result.week, result), encoding="utf-8")
+    image.write_text(week_svg(result.week, result), encoding="utf-8")
+
+    browser.open(page.as_uri(), 1280, 900)
+    seen = json.loads(browser.evaluate(READ_MARKS))
+    assert browser.problems() == []
+    assert sorted(ghost["label"] for ghost in seen["was"]) == sorted(["Easy run (1/2)", "Full-body strength (1/2)", "Intervals"])
+    for ghost in seen["was"]:
+        assert ghost["label"] in ghost["text"] and ghost["width"] > 100, ghost
+        assert ("moved to" in ghost["text"] or "left out" in ghost["text"]) and ghost["height"] >= 15, ghost
+    marked = {mark["label"]: mark for mark in seen["marks"]}
+    assert {label for label, mark in marked.items() if mark["text"].startswith("✓ done")} == {
+        p.occurrence.label for p in result.week.placements if p.occurrence.index in result.done
+    }
+    assert sorted(label for label, mark in marked.items() if "moved from" in " ".join(mark["text"].split())) == ["Easy run (1/2)", "Full-body strength (1/2)"]
+    for mark in seen["marks"]:  # drawn inside its session, not cut off
+        assert mark["sessionTop"] <= mark["top"] < mark["bottom"] <= mark["sessionBottom"], mark
+    assert "Re-planned from Sat 16 Jan 12:00" in seen["text"] and "Left out" in seen["text"]
+    shot = tmp_path / "replanned.png"
+    browser.screenshot(shot, 1000)
+    keep_screenshot(shot)
+
+    browser.open(image.as_uri(), 1280, 900)
+    assert browser.problems() == []
+    assert browser.evaluate("document.getElementsByTagName('parsererror').length") == 0
+    text = " ".join(browser.evaluate("document.documentElement.textContent").split())
+    assert "✕ missed, left out" in text and "↷ missed, moved to" in text and "✓ done" in text
