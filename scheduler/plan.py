@@ -408,7 +408,7 @@ def _listed_zones() -> frozenset[str]:
         text = files("tzdata").joinpath("zones").read_text(encoding="utf-8")
     except (ImportError, OSError):
         return frozenset()
-    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+    return frozenset(line.strip() for line in text.splitlines() if line.strip()) - _PLACEHOLDERS
 
 
 def zone_name(name: str) -> str:
