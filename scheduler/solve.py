@@ -46,6 +46,8 @@ WEIGHT_SCALE = 100
 
 # From this many sessions the search takes turns with large neighbourhood search (`_tune`).
 LNS_FROM = 21
+# Below this many sessions presolve makes one pass (`_tune`).
+FULL_PRESOLVE_FROM = 16
 
 
 # CP-SAT's random_seed is a 32-bit signed integer.
@@ -182,7 +184,9 @@ def _tune(parameters, m: WeekModel) -> None:
     full LP, whose set-partition relaxation is what proves them; probing the thousands of
     pattern booleans in presolve costs more than it gains. Weeks under PATTERNS_FROM
     sessions are solved by one worker whatever was asked: they take milliseconds, and the
-    default portfolio was 2-9x slower with two (issue 21).
+    default portfolio was 2-9x slower with two (issue 21). Under FULL_PRESOLVE_FROM sessions
+    presolve makes one pass instead of three: the later passes found little and made small
+    and medium weeks 30-45% slower (on dense weeks they pay).
 
     Up to LNS_FROM - 1 sessions one worker runs one search (the full LP on patterns, none on
     pairs), which proves most such weeks; two run it beside the other form's search. From
@@ -191,6 +195,8 @@ def _tune(parameters, m: WeekModel) -> None:
     deterministically; of two, one keeps the search and the other runs the neighbourhoods),
     which found weeks 2-7x cheaper in the same 20 s.
     """
+    if len(m.items) < FULL_PRESOLVE_FROM:
+        parameters.max_presolve_iterations = 1
     big = len(m.items) >= LNS_FROM
     search = "max_lp" if m.uses_day_patterns else "no_lp"
     if m.uses_day_patterns:

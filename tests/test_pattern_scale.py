@@ -127,3 +127,20 @@ def test_the_count_floor_bounds_separation_where_the_lp_does_not():
     m = model_of(_stored("large-04"))
     floor = next(v for v in m.model.proto.variables if v.name == "same_day_cost")
     assert floor.domain[0] == 4
+
+
+def test_presolve_makes_one_pass_below_full_presolve_from():
+    from trainweek.scheduler.solve import FULL_PRESOLVE_FROM
+
+    small = model_of(_runs_in_short_mornings())  # 12 sessions
+    assert len(small.items) < FULL_PRESOLVE_FROM
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    _tune(solver.parameters, small)
+    assert solver.parameters.max_presolve_iterations == 1
+    dense = model_of(_stored("dense-02"))
+    assert len(dense.items) >= FULL_PRESOLVE_FROM
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    _tune(solver.parameters, dense)
+    assert solver.parameters.max_presolve_iterations == cp_model.CpSolver().parameters.max_presolve_iterations
