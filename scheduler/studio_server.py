@@ -91,6 +91,7 @@ class StudioServer(ThreadingHTTPServer):
         self.port = self.server_address[1]
         self.allowed_hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
         self.week_on_screen: Week | None = None  # a trade-off week picked on the page, else the latest result
+        self.trade_off_weeks: list[Week] = []  # the weeks of the chart on the page, in its order
 
     def handle_error(self, request, client_address) -> None:
         """A page closed mid-answer is no error; anything else is a bug and keeps its traceback."""
@@ -249,12 +250,19 @@ class StudioHandler(BaseHTTPRequestHandler):
         elif url.path == "/api/trade-off":
             setting = studio.setting(body.get("setting", {}))
             found = studio.trade_off(body.get("weight", ""), setting)
+            self.server.trade_off_weeks = [week for _, week in found]
             self._json({"weight": body.get("weight"), "weeks": [{"values": values, "week": week_json(week)} for values, week in found]})
         elif url.path == "/api/show":
-            # A trade-off week picked on the page: it becomes what "Download .ics" gives.
-            setting = studio.setting(body.get("setting", {}))
-            self.server.week_on_screen = studio.solve_setting(setting)
-            self._json({"week": week_json(self.server.week_on_screen)})
+            # A week of the trade-off chart picked on the page: that very week (not a new
+            # solve, which may pick another of equal score) is what "Download .ics" gives.
+            weeks = self.server.trade_off_weeks
+            if not weeks:
+                raise Refused(HTTPStatus.CONFLICT, "no trade-off chart yet")
+            index = body.get("index")
+            if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(weeks):
+                raise Refused(HTTPStatus.BAD_REQUEST, f"index must be a week of the chart, 0 to {len(weeks) - 1}")
+            self.server.week_on_screen = weeks[index]
+            self._json({"week": week_json(weeks[index])})
         elif url.path == "/api/pin":
             week = self.server.week_on_screen or (studio.result.week if studio.result else None)
             if week is None:

@@ -278,6 +278,23 @@ def test_the_trade_off_view_gives_the_distinct_weeks_sweep_finds(running, plan_c
     assert client.post("/api/trade-off", {"weight": "nope", "setting": {}})[0] == 400
 
 
+def test_a_picked_trade_off_week_is_that_very_week_on_screen_and_in_the_download(running, plan_copy):
+    """Not a new solve of its setting, which may return another week of equal score."""
+    server, client = running(plan_copy())
+    assert client.post("/api/show", {"index": 0})[0] == 409  # no chart yet
+    status, answer = client.post("/api/trade-off", {"weight": "preferred_times", "setting": {}})
+    assert status == 200 and answer["weeks"]
+    last = len(answer["weeks"]) - 1
+    status, shown = client.post("/api/show", {"index": last})
+    assert status == 200
+    assert server.week_on_screen is server.trade_off_weeks[last]
+    assert shown["week"] == answer["weeks"][last]["week"]
+    status, body = client.get("/week.ics", token=None)
+    assert status == 200 and body.count(b"BEGIN:VEVENT") == len(server.trade_off_weeks[last].placements)
+    for bad in (last + 1, -1, "0", True, None):
+        assert client.post("/api/show", {"index": bad})[0] == 400, bad
+
+
 def test_download_gives_the_calendar_of_the_week_on_screen(running, plan_copy):
     server, client = running(plan_copy())
     week = server.studio.wait_done(client.post("/api/solve", {})[1]["request"]).week
