@@ -458,7 +458,9 @@ def write_report(results: dict, path: Path, plot: Path | None) -> None:
         + (f" ({settings['per_group']} per group)" if settings.get("per_group") else "")
         + f", solver seed 0, {settings['runs']} run(s) per instance and worker count (median shown; a solve over "
         f"{settings['repeat_under']:g} s is not repeated), {limit:g} s wall limit per solve"
-        + (f" and {settings['det_limit']:g} s deterministic limit" if settings.get("det_limit") else "")
+        + (f" and {settings['det_limit']:g} s deterministic limit" if settings.get("det_limit") else
+           " (the work budget a one-worker `solve` gets by default, `scheduler.solve.WORK_PER_SECOND`, is lifted: "
+           "the wall limit alone stops a solve)")
         + ".",
         "",
         "How the model is built, the measurements behind each choice, and where the targets stand: [model.md](model.md).",

@@ -46,16 +46,21 @@ class FirstSolution(cp_model.CpSolverSolutionCallback):
 
 @contextlib.contextmanager
 def watched_solvers(det_limit: float | None = None):
-    """Every `cp_model.CpSolver` made inside, in order; with `det_limit`, each stops there."""
+    """Every `cp_model.CpSolver` made inside, in order; each stops at `det_limit` of
+    deterministic time, or with None at the wall limit alone: the work budget a one-worker
+    solve gets by default (`scheduler.solve.WORK_PER_SECOND`) is lifted, so the benchmark
+    times the search itself up to the limit it names."""
     made: list[cp_model.CpSolver] = []
     original = cp_model.CpSolver
 
     class Watched(original):
         def __init__(self) -> None:
             super().__init__()
-            if det_limit is not None:
-                self.parameters.max_deterministic_time = det_limit
             made.append(self)
+
+        def solve(self, *args, **kwargs):
+            self.parameters.max_deterministic_time = float("inf") if det_limit is None else det_limit
+            return super().solve(*args, **kwargs)
 
     cp_model.CpSolver = Watched
     try:

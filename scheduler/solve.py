@@ -48,6 +48,12 @@ WEIGHT_SCALE = 100
 LNS_FROM = 21
 # Below this many sessions presolve makes one pass (`_tune`).
 FULL_PRESOLVE_FROM = 16
+# With one worker the search also stops after this much CP-SAT deterministic time per
+# second of the time limit, so a week not proven in time is the same on every run and
+# machine: one worker did 0.39-1.5 deterministic seconds of work per wall second on the
+# benchmark weeks (docs/performance.md), so this budget ends before the wall clock unless
+# the machine is more than about 1.5x slower than that.
+WORK_PER_SECOND = 0.25
 
 
 # CP-SAT's random_seed is a 32-bit signed integer.
@@ -168,11 +174,17 @@ def _break_symmetry(m: WeekModel) -> None:
 
 def configured_solver(m: WeekModel, options: SolveOptions, deadline: float) -> cp_model.CpSolver:
     """A CP-SAT solver with the options' workers and seed, the time left until `deadline`
-    (a time.monotonic() instant) and the search settings for the model's form."""
+    (a time.monotonic() instant) and the search settings for the model's form.
+
+    One worker is deterministic: it also stops at a budget of work (WORK_PER_SECOND), so
+    a week it cannot prove within the limit does not depend on how busy the machine is.
+    """
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+    if options.workers == 1:
+        solver.parameters.max_deterministic_time = options.time_limit * WORK_PER_SECOND
     _tune(solver.parameters, m)
     return solver
 
@@ -198,7 +210,7 @@ def _tune(parameters, m: WeekModel) -> None:
     if len(m.items) < FULL_PRESOLVE_FROM:
         parameters.max_presolve_iterations = 1
     big = len(m.items) >= LNS_FROM
-    search = "max_lp" if m.uses_day_patterns else "no_lp"
+    searches = ["max_lp", "no_lp"] if m.uses_day_patterns else ["no_lp", "quick_restart_no_lp"]
     if m.uses_day_patterns:
         parameters.linearization_level = 2
         parameters.cp_model_probing_level = 0
@@ -210,13 +222,13 @@ def _tune(parameters, m: WeekModel) -> None:
     if parameters.num_workers == 1:
         if big:
             parameters.interleave_search = True
-            parameters.subsolvers.extend([search, "no_lp" if m.uses_day_patterns else "quick_restart_no_lp"])
+            parameters.subsolvers.extend(searches)
         return
     if big:
-        parameters.subsolvers.append(search)
+        parameters.subsolvers.append(searches[0])
         parameters.num_full_subsolvers = 1  # the other workers run the neighbourhoods
     else:
-        parameters.subsolvers.extend([search, "no_lp" if m.uses_day_patterns else "quick_restart_no_lp"])
+        parameters.subsolvers.extend(searches)
         parameters.num_full_subsolvers = parameters.num_workers
 
 

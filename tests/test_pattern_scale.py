@@ -144,3 +144,17 @@ def test_presolve_makes_one_pass_below_full_presolve_from():
     solver.parameters.num_workers = 1
     _tune(solver.parameters, dense)
     assert solver.parameters.max_presolve_iterations == cp_model.CpSolver().parameters.max_presolve_iterations
+
+
+def test_one_worker_stops_at_a_budget_of_work_so_an_unproven_week_is_the_same_every_run():
+    from trainweek.scheduler.solve import WORK_PER_SECOND, configured_solver
+
+    plan = _stored("dense-02")  # 20 sessions, not proven within minutes
+    m = model_of(plan)
+    one = configured_solver(m, SolveOptions(time_limit=8), deadline=float("inf"))
+    assert one.parameters.max_deterministic_time == 8 * WORK_PER_SECOND
+    two = configured_solver(m, SolveOptions(time_limit=8, workers=2), deadline=float("inf"))
+    assert two.parameters.max_deterministic_time == float("inf")  # two workers never were deterministic
+    first, second = (solve_plan(plan, time_limit=8) for _ in range(2))
+    assert first.status == second.status == "FEASIBLE"  # stopped by the budget, not proven
+    assert first.starts() == second.starts() and first.objective == second.objective
