@@ -28,6 +28,7 @@ def finished_week(
     status: str,
     bound: float | None = None,
     solve_seconds: float = 0.0,
+    clock_stopped: bool = False,
 ) -> Week:
     """The week these starts give, checked, scored and explained.
 
@@ -48,5 +49,6 @@ def finished_week(
         bound=bound,
         parts=parts,
         solve_seconds=solve_seconds,
+        clock_stopped=clock_stopped,
         explanations={index: tuple(found) for index, found in reasons(placed).items()},
     )

@@ -180,6 +180,11 @@ def print_week(week: Week, console) -> None:
     verdict = "proven optimal" if week.proven_optimal else f"best found, not proven optimal (bound {week.bound:g})"
     parts = ", ".join(f"{row['name']} {row['weighted']:g}" for row in objective_rows(week) if row["weighted"])
     console.print(f"Week is {verdict}: penalty {week.objective:g}" + (f" ({parts})" if parts else "") + f", solved in {week.solve_seconds:.2f} s.")
+    if week.clock_stopped:
+        console.print(
+            "[yellow]Note:[/yellow] the time limit ran out before the search's fixed amount of work, so another run "
+            "may give another week; raise --time-limit for the same week every time."
+        )
     console.print(_load_line(week))
     for entry in week.frame.ignored_busy:
         console.print(f"[yellow]Note:[/yellow] busy block '{_safe(entry)}' is outside this week and was ignored.")

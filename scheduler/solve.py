@@ -289,6 +289,7 @@ def solved_week(m: WeekModel, solver: cp_model.CpSolver, status: int, weights: d
     Python; a proven optimum the plain-Python score disagrees with is a bug (RuleBroken)."""
     plan = m.plan
     starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}
+    budget = solver.parameters.max_deterministic_time
     week = finished_week(
         plan,
         m.frame,
@@ -297,6 +298,7 @@ def solved_week(m: WeekModel, solver: cp_model.CpSolver, status: int, weights: d
         status=solver.status_name(status),
         bound=solver.best_objective_bound / WEIGHT_SCALE,
         solve_seconds=elapsed,
+        clock_stopped=status == cp_model.FEASIBLE and math.isfinite(budget) and solver.deterministic_time < 0.95 * budget,
     )
     if status == cp_model.OPTIMAL and abs(week.objective - solver.objective_value / WEIGHT_SCALE) > 1e-6:
         raise RuleBroken(f"objective parts add up to {week.objective}, solver proved {solver.objective_value / WEIGHT_SCALE}")

@@ -70,6 +70,9 @@ class Week:
     bound: float | None = None
     parts: dict[str, int] = field(default_factory=dict)
     solve_seconds: float = 0.0
+    # An unproven week whose search the wall clock stopped before its budget of work
+    # (`solve.WORK_PER_SECOND`): another run may give another week.
+    clock_stopped: bool = False
     # Each session's reasons (occurrence index -> reasons in explain.REASON_ORDER).
     explanations: Mapping[int, tuple[Reason, ...]] = field(default_factory=dict)
 

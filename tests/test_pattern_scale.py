@@ -158,3 +158,23 @@ def test_one_worker_stops_at_a_budget_of_work_so_an_unproven_week_is_the_same_ev
     first, second = (solve_plan(plan, time_limit=8) for _ in range(2))
     assert first.status == second.status == "FEASIBLE"  # stopped by the budget, not proven
     assert first.starts() == second.starts() and first.objective == second.objective
+
+
+def test_a_week_the_clock_stopped_before_its_work_budget_says_another_run_may_differ(monkeypatch):
+    from trainweek.scheduler import solve as solve_module
+    from trainweek.scheduler.report import print_week
+
+    plan = _stored("dense-02")
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.05)  # the budget ends the search
+    by_budget = solve_plan(plan, time_limit=20)
+    assert by_budget.status == "FEASIBLE" and not by_budget.clock_stopped
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 1000)  # the clock ends it first
+    by_clock = solve_plan(plan, time_limit=2)
+    assert by_clock.status == "FEASIBLE" and by_clock.clock_stopped
+    from io import StringIO
+
+    from rich.console import Console
+
+    shown = StringIO()
+    print_week(by_clock, Console(file=shown, width=200))
+    assert "another run may give another week; raise --time-limit" in shown.getvalue()
