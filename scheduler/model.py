@@ -319,17 +319,21 @@ class WeekModel:
                 raise ValueError(f"the same-day cost of {a.label} and {b.label} differs between repeats")
         if not by_specs:
             return 0
-        price_of = lambda x, y: by_specs.get((min(x, y), max(x, y)), 0)  # noqa: E731
+
+        def price_of(x: int, y: int) -> int:
+            return by_specs.get((min(x, y), max(x, y)), 0)
+
         total = self.model.new_int_var(self._count_floor(price_of), sum(price for _, _, price in costly), "same_day_cost")
-        self.model.add(total == self._pattern_cost(lambda x, y: by_specs.get((x, y), 0)))
+        self.model.add(total == self._pattern_cost(price_of))
         return total
 
     def _count_floor(self, price_of: Callable[[int, int], int]) -> int:
         """The least same-day cost of any split of the sessions over whole days, counted by class.
 
         Sessions of the file whose costs to every other session are the same form a class
-        (for `separation`: the lifts, the endurance sessions, the rest). Each day allows the
-        class counts of its patterns; a dynamic programme over the days finds the cheapest
+        (for `separation`: the lifts, the endurance sessions, the rest); two of one class
+        cost nothing together, as each costs what the other costs with itself. Each day
+        allows the class counts of its patterns; a dynamic programme over the days finds the cheapest
         counts that place every session (within `limit_training_days`), ignoring which
         session is which, so it never exceeds the true least cost. The LP relaxation mixes
         patterns across days and misses this (it bounded large-04's separation at 2 pairs
@@ -342,7 +346,6 @@ class WeekModel:
             rows.setdefault(tuple(price_of(spec, other) for other in specs), []).append(spec)
         members = [group for row, group in rows.items() if any(row)]  # classes that ever cost
         class_of = {spec: number for number, group in enumerate(members) for spec in group}
-        inside = [price_of(group[0], group[1]) if len(group) > 1 else 0 for group in members]
         across = [[price_of(first[0], second[0]) for second in members] for first in members]
         totals = tuple(sum(len(copies[spec]) for spec in group) for group in members)
         if math.prod(total + 1 for total in totals) > 2_000:
@@ -350,9 +353,7 @@ class WeekModel:
         rest_limit = self.training_days_at_most
 
         def day_cost(counts: tuple[int, ...]) -> int:
-            pairs_inside = sum(inside[c] * n * (n - 1) // 2 for c, n in enumerate(counts))
-            pairs_across = sum(across[c][d] * counts[c] * counts[d] for c, d in itertools.combinations(range(len(counts)), 2))
-            return pairs_inside + pairs_across
+            return sum(across[c][d] * counts[c] * counts[d] for c, d in itertools.combinations(range(len(counts)), 2))
 
         # States: (class counts placed so far, training days used) -> least cost.
         states: dict[tuple[tuple[int, ...], int], int] = {(tuple(0 for _ in members), 0): 0}
