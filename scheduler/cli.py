@@ -197,6 +197,12 @@ def main():
     """Plan a week of running and lifting that respects how the two interfere."""
 
 
+def _claim_pictures(html_path, svg_path, force, inputs):
+    """The --html and --svg outputs asked for, claimed under the one overwrite policy."""
+    asked = (("html", html_path, "--html"), ("svg", svg_path, "--svg"))
+    return [claim_output(path, kind, force, inputs, option) for kind, path, option in asked if path]
+
+
 def _draw(week, pictures, replanned=None) -> None:
     if not pictures:
         return
@@ -229,7 +235,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     options = _options(**solve_args)
     choice = _calendar_choice(remind, 1, writes=not no_ics)
     calendar = None if no_ics else claim_output(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
-    pictures = [claim_output(path, kind, force, source.inputs, option) for kind, path, option in (("html", html_path, "--html"), ("svg", svg_path, "--svg")) if path]
+    pictures = _claim_pictures(html_path, svg_path, force, source.inputs)
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
     for note in earlier.notes:
         click.echo(f"Note: {note}", err=True)
@@ -296,7 +302,7 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
             except ValueError as error:
                 raise UserError(f"{flag} {value}: {error}") from None
     now = parse_now(now_text, source.plan)
-    pictures = [claim_output(path, kind, force, source.inputs, option) for kind, path, option in (("html", html_path, "--html"), ("svg", svg_path, "--svg")) if path]
+    pictures = _claim_pictures(html_path, svg_path, force, source.inputs)
     if url:
         import os
 
