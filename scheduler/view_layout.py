@@ -9,6 +9,7 @@ own markup.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -233,7 +234,10 @@ def _replan_marks(week: Week, replanned: Replanned) -> _Replan:
     frame = week.frame
     planned = dict(replanned.planned)
     what = {change.session: change for change in replanned.changes}
-    short = lambda minute: f"{frame.at(minute):%a %H:%M}"  # noqa: E731
+
+    def short(minute: int) -> str:
+        return f"{frame.at(minute):%a %H:%M}"
+
     marks: dict[str, tuple[str, str]] = {}
     ghosts: dict[int, list[Ghost]] = {}
 
@@ -262,10 +266,10 @@ def _replan_marks(week: Week, replanned: Replanned) -> _Replan:
         change = what.get(item.label)
         heading = f"{LEFT_OUT_MARK} {item.label}" + (f" (was {short(was)})" if was is not None else "")
         left_out.append((shown(heading), shown(change.why if change else "")))
-    count = lambda mark: sum(1 for m, _ in marks.values() if m == mark)  # noqa: E731
+    count = Counter(mark for mark, _ in marks.values())
     line = (
-        f"Re-planned from {replanned.now:%a %d %b %H:%M}: {count('done')} done, "
-        f"{count('moved')} moved, {len(replanned.left_out)} left out."
+        f"Re-planned from {replanned.now:%a %d %b %H:%M}: {count['done']} done, "
+        f"{count['moved']} moved, {len(replanned.left_out)} left out."
     )
     return _Replan(marks, ghosts, line, tuple(left_out))
 
