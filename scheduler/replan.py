@@ -67,6 +67,7 @@ class Replanned:
     notes: tuple[str, ...] = ()
     planned: tuple[tuple[str, int], ...] = ()  # (label, real minute of the week it was planned at)
     missed: frozenset[str] = frozenset()  # labels the log says were missed
+    gone: tuple[str, ...] = ()  # the busy entries (of `week.plan.busy`) that stand for the time before `now`
 
     def moved(self) -> list[Change]:
         return [change for change in self.changes if change.what == "moved"]
@@ -185,6 +186,7 @@ def replan(
         notes=tuple(notes),
         planned=tuple((original[index].label, minute) for index, minute in sorted(planned.items()) if index in original),
         missed=frozenset(original[index].label for index, (entry, _) in status.items() if entry is not None and entry.status is Status.missed),
+        gone=tuple(gone),
     )
 
 

@@ -18,6 +18,7 @@ from trainweek.scheduler.timetext import format_clock
 from trainweek.scheduler.view_layout import (
     KIND_STYLE,
     MARKER,
+    PAST,
     REASONS_HEADING,
     REPLAN_LEGEND,
     Axis,
@@ -58,7 +59,11 @@ REPLAN_CSS = """
 .was s{display:block;font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .was span{display:block}
 header p.replan{color:var(--ink);font-weight:600}
+.past{position:absolute;left:0;right:0;top:var(--y);height:var(--h);font-size:.75rem;color:#333;overflow:hidden}
+.past,.past-swatch{background:radial-gradient(#8a8a8a 1px,transparent 1.3px) 0 0/6px 6px,#e2e2e2}
+.past span{background:#fff;padding:0 3px;margin:2px;display:inline-block;font-style:italic}
 @media (max-width:600px){
+ .past{display:none}
  .was{position:static;height:auto;margin:.3rem 0;font-size:.875rem}
  .was s{display:inline}
  .was span{display:inline;margin-left:.4rem}
@@ -133,12 +138,18 @@ def _group_html(group: tuple[Slot, ...], axis: Axis) -> str:
     return f'<div class="visit" style="{_style(y=top, h=height)}" role="group" aria-label="{escape("One visit: " + names)}">{"".join(parts)}</div>'
 
 
-def _day_html(day: Day, axis: Axis) -> str:
+def _day_html(day: Day, axis: Axis, past_text: str = "") -> str:
     lines = "".join(f'<div class="hour-line" style="{_style(y=y)}"></div>' for _, y in axis.hours())
     gaps = "".join(f'<div class="gap" style="{_style(y=y)}"></div>' for y in axis.breaks())
     windows = "".join(
         f'<div class="window" style="{_style(y=axis.y(s), h=axis.y(e) - axis.y(s))}"></div>'
         for start, end in day.windows
+        for s, e in axis.clip(start, end)
+    )
+    # The time before now in a re-planned week: gone, drawn under any busy time the file names.
+    past = "".join(
+        f'<div class="past" style="{_style(y=axis.y(s), h=axis.y(e) - axis.y(s))}" title="{escape(past_text)}"><span>{PAST}</span></div>'
+        for start, end in day.past
         for s, e in axis.clip(start, end)
     )
     busy = "".join(
@@ -157,7 +168,7 @@ def _day_html(day: Day, axis: Axis) -> str:
     return (
         f'<section class="day" aria-labelledby="day-{day.index}"><div class="day-head">'
         f'<h2 id="day-{day.index}">{escape(day.heading)}</h2>{load}<p class="free">{escape(day.free_text)}</p></div>'
-        f'<div class="track"><div aria-hidden="true">{lines}{gaps}{windows}{busy}</div>{sessions}</div></section>'
+        f'<div class="track"><div aria-hidden="true">{lines}{gaps}{windows}{past}{busy}</div>{sessions}</div></section>'
     )
 
 
@@ -173,6 +184,8 @@ def _legend_html(view: Layout) -> str:
     ]
     if view.replanned:
         items += [f'<li class="replan">{escape(text)}</li>' for text in REPLAN_LEGEND]
+    if view.has_past:
+        items.append(f'<li class="replan"><span class="swatch past-swatch"></span>{escape(view.past_text)}</li>')
     return f'<ul class="legend" aria-label="Legend">{"".join(items)}</ul>'
 
 
@@ -201,7 +214,7 @@ def week_html(week: Week, replanned: Replanned | None = None) -> str:
     view = layout(week, replanned)
     axis = view.axis
     hours = "".join(f'<span style="{_style(y=y)}">{format_clock(minute)}</span>' for minute, y in axis.hours())
-    days = "".join(_day_html(day, axis) for day in view.days)
+    days = "".join(_day_html(day, axis, view.past_text) for day in view.days)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -45,6 +45,8 @@ REPLAN_LEGEND = (
     f"{MOVED_MARK} moved: the dashed outline is where it was planned",
     f"{LEFT_OUT_MARK} left out: no room in the rest of the week",
 )
+# A re-planned week's time before now: gone, not busy; the word both pictures write on it.
+PAST = "past"
 
 
 def shown(text: str) -> str:
@@ -174,12 +176,14 @@ class Day:
     busy: tuple[tuple[int, int, str], ...]
     groups: tuple[tuple[Slot, ...], ...]  # one slot, or the slots of one visit in time order
     ghosts: tuple[Ghost, ...] = ()  # a re-planned week: where moved and left-out sessions were planned
+    past: tuple[tuple[int, int], ...] = ()  # a re-planned week: the clock before now, already gone
 
     @property
     def free_text(self) -> str:
         free = ", ".join(f"{format_clock(s)}–{format_clock(e)}" for s, e in self.windows) or "none"
         busy = ", ".join(f"{format_clock(s)}–{format_clock(e)}" for s, e, _ in self.busy)
-        return f"Free {free}" + (f"; busy {busy}" if busy else "")
+        past = ", ".join(f"{format_clock(s)}–{format_clock(e)}" for s, e in self.past)
+        return f"Free {free}" + (f"; busy {busy}" if busy else "") + (f"; {PAST} {past} (already gone)" if past else "")
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,11 @@ class Layout:
     load_warning: bool = False
     replan_line: str = ""  # a re-planned week: "Re-planned from ...: 2 done, 1 moved, 1 left out."
     left_out: tuple[tuple[str, str], ...] = ()  # a re-planned week: (heading, why) of each session left out
+    past_text: str = ""  # a re-planned week with time before now: what the "past" shading means, in words
+
+    @property
+    def has_past(self) -> bool:
+        return any(day.past for day in self.days)
 
     @property
     def replanned(self) -> bool:
@@ -228,6 +237,8 @@ class _Replan:
     ghosts: dict[int, list[Ghost]]  # day -> where moved and left-out sessions were planned
     line: str
     left_out: tuple[tuple[str, str], ...]
+    gone: frozenset[str]  # the busy entries that stand for the time before now: drawn as past, not busy
+    past_text: str
 
 
 def _replan_marks(week: Week, replanned: Replanned) -> _Replan:
@@ -271,14 +282,16 @@ def _replan_marks(week: Week, replanned: Replanned) -> _Replan:
         f"Re-planned from {replanned.now:%a %d %b %H:%M}: {count['done']} done, "
         f"{count['moved']} moved, {len(replanned.left_out)} left out."
     )
-    return _Replan(marks, ghosts, line, tuple(left_out))
+    past_text = f"{PAST}: already gone when the week was re-planned ({replanned.now:%a %d %b %H:%M})"
+    return _Replan(marks, ghosts, line, tuple(left_out), frozenset(replanned.gone), past_text)
 
 
 def layout(week: Week, replanned: Replanned | None = None) -> Layout:
     """What the week shows, day by day, in clock minutes; the axis turns them into pixels.
 
     With `replanned` (the result of `replan` that gave `week`), sessions done and moved are
-    marked, and where moved and left-out sessions were planned is drawn as a ghost."""
+    marked, where moved and left-out sessions were planned is drawn as a ghost, and the time
+    before now is `past` (gone), not busy: the re-plan counts it busy only so nothing goes there."""
     frame = week.frame
     replan = _replan_marks(week, replanned) if replanned is not None else None
     slots = {}
@@ -294,6 +307,7 @@ def layout(week: Week, replanned: Replanned | None = None) -> Layout:
     loads = week.daily_loads()
     heaviest = max(loads) or 1
     trained = week.training_days()
+    gone = replan.gone if replan else frozenset()
     days = tuple(
         Day(
             index=day,
@@ -302,9 +316,10 @@ def layout(week: Week, replanned: Replanned | None = None) -> Layout:
             load=loads[day],
             load_share=loads[day] / heaviest,
             windows=tuple((w.start, w.end) for w in frame.windows if w.day == day),
-            busy=tuple((b.start, b.end, shown(b.label)) for b in frame.busy_blocks if b.day == day),
+            busy=tuple((b.start, b.end, shown(b.label)) for b in frame.busy_blocks if b.day == day and b.label not in gone),
             groups=_groups(week, day, slots),
             ghosts=tuple(ghosts.get(day, ())),
+            past=tuple((b.start, b.end) for b in frame.busy_blocks if b.day == day and b.label in gone),
         )
         for day in range(7)
     )
@@ -319,6 +334,7 @@ def layout(week: Week, replanned: Replanned | None = None) -> Layout:
         load_warning=(monotony := week.monotony()) is not None and monotony > MONOTONY_WARNING,
         replan_line=shown(replan.line) if replan else "",
         left_out=replan.left_out if replan else (),
+        past_text=shown(replan.past_text) if replan and any(day.past for day in days) else "",
     )
 
 

@@ -14,7 +14,7 @@ from trainweek.scheduler.timetext import format_clock
 from trainweek.scheduler.training import Intensity
 from typing import TYPE_CHECKING
 
-from trainweek.scheduler.view_layout import BREAK_PX, KIND_STYLE, MARKER, REASONS_HEADING, REPLAN_LEGEND, Ghost, Layout, Slot, joint_text, layout, listed
+from trainweek.scheduler.view_layout import BREAK_PX, KIND_STYLE, MARKER, PAST, REASONS_HEADING, REPLAN_LEGEND, Ghost, Layout, Slot, joint_text, layout, listed
 from trainweek.scheduler.week import Week
 
 if TYPE_CHECKING:
@@ -24,6 +24,12 @@ SVG_GUTTER = 56
 SVG_COLUMN = 150
 SVG_TOP = 150  # title, legend, week load and day headings
 SVG_REPLAN_TOP = 48  # a re-planned week's line and its legend above those
+SVG_PAST_TOP = 22  # and the line saying what the past's shading means, when it has one
+# The time before now in a re-planned week: gone. Dots on gray, apart from busy time's stripes.
+SVG_PAST_PATTERN = (
+    '<pattern id="p-past" width="6" height="6" patternUnits="userSpaceOnUse">'
+    '<rect width="6" height="6" fill="#e2e2e2"/><circle cx="3" cy="3" r="1" fill="#8a8a8a"/></pattern>'
+)
 TEXT_WEIGHT = {True: 'font-size="13" font-weight="bold"', False: 'font-size="12"'}
 SVG_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 SVG_MARGIN = 16
@@ -141,14 +147,14 @@ def week_svg(week: Week, replanned: Replanned | None = None) -> str:
     view = layout(week, replanned)
     axis = view.axis
     width = SVG_GUTTER + 7 * SVG_COLUMN + 10
-    grid_top = SVG_TOP + (SVG_REPLAN_TOP if view.replanned else 0)
+    grid_top = SVG_TOP + (SVG_REPLAN_TOP if view.replanned else 0) + (SVG_PAST_TOP if view.has_past else 0)
     reasons, bottom = _svg_reasons(view, grid_top + axis.height + 24, width)
     height = bottom + 24
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'font-family="{SVG_FONT}" fill="#1a1a1a" role="img" aria-label="{escape(view.title)}">',
         f"<!-- {MARKER}; solving the plan again replaces this file. -->",
-        f"<title>{escape(view.title)}</title><defs>{_svg_patterns()}</defs>",
+        f"<title>{escape(view.title)}</title><defs>{_svg_patterns()}{SVG_PAST_PATTERN if view.has_past else ''}</defs>",
         f'<rect width="{width}" height="{height}" fill="#fff"/>',
         f'<text x="16" y="30" font-size="20" font-weight="bold">{escape(view.title)}</text>',
         f'<text x="16" y="52" font-size="13" fill="#555">{escape(view.subtitle)}</text>',
@@ -165,6 +171,11 @@ def week_svg(week: Week, replanned: Replanned | None = None) -> str:
     if view.replanned:
         out.append(f'<text x="16" y="124" font-size="13" font-weight="bold">{escape(view.replan_line)}</text>')
         out.append(f'<text x="16" y="144" font-size="13">{escape(" · ".join(REPLAN_LEGEND))}</text>')
+    if view.has_past:
+        out.append(
+            f'<g class="past-key"><rect x="16" y="154" width="26" height="14" rx="3" fill="url(#p-past)" stroke="#888"/>'
+            f'<text x="48" y="166" font-size="13">{escape(view.past_text)}</text></g>'
+        )
     for minute, y in axis.hours():
         out.append(f'<text x="{SVG_GUTTER - 6}" y="{grid_top + y + 4}" font-size="12" fill="#555" text-anchor="end">{format_clock(minute)}</text>')
         out.append(f'<line x1="{SVG_GUTTER}" x2="{SVG_GUTTER + 7 * SVG_COLUMN}" y1="{grid_top + y}" y2="{grid_top + y}" stroke="#d5d5d5"/>')
@@ -185,6 +196,13 @@ def week_svg(week: Week, replanned: Replanned | None = None) -> str:
         for start, end in day.windows:
             for s, e in axis.clip(start, end):
                 out.append(f'<rect x="{left + 1}" y="{grid_top + axis.y(s)}" width="{SVG_COLUMN - 2}" height="{axis.y(e) - axis.y(s)}" fill="#e7f1e4" stroke="#9cbf94"/>')
+        for start, end in day.past:  # under any busy time the file names
+            for s, e in axis.clip(start, end):
+                out.append(
+                    f'<g class="past"><title>{escape(view.past_text)}</title><rect x="{left + 1}" y="{grid_top + axis.y(s)}" width="{SVG_COLUMN - 2}" '
+                    f'height="{axis.y(e) - axis.y(s)}" fill="url(#p-past)"/>'
+                    f'<text x="{left + 6}" y="{grid_top + axis.y(s) + 14}" font-size="12" font-style="italic" stroke="#fff" stroke-width="3" paint-order="stroke">{PAST}</text></g>'
+                )
         for start, end, label in day.busy:
             for s, e in axis.clip(start, end):
                 out.append(

@@ -14,7 +14,9 @@ from trainweek.scheduler.cli import main
 from trainweek.scheduler.solve import solve
 from trainweek.scheduler.view import layout, week_html, week_svg
 from trainweek.scheduler.view_html import REPLAN_CSS
-from trainweek.scheduler.view_layout import REPLAN_LEGEND
+from trainweek.scheduler.view_layout import PAST, REPLAN_LEGEND
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 # Saturday noon: the long run was done a day early, three sessions were missed. Sunday has
 # room for two of them; the intervals are left out (see test_replan for the order).
@@ -112,7 +114,65 @@ def test_a_solved_week_and_a_re_planned_week_drawn_plainly_carry_no_marks(result
         page, image = week_html(week), week_svg(week)
         assert "mark-" not in page and 'class="was' not in page and REPLAN_CSS not in page and "Re-planned" not in page
         assert 'class="was' not in image and "Re-planned" not in image and "✓" not in image
+        assert 'class="past' not in page and "p-past" not in image and 'class="past' not in image
     assert layout(result.week).replan_line == "" and all(not day.ghosts for day in layout(result.week).days)
+
+
+def test_the_time_before_now_is_past_not_busy_in_the_layout(result):
+    # The re-plan counts the time before now as busy (nothing may go there); the picture
+    # says it is gone, so nobody reads it as time they were busy.
+    _, result = result
+    view = layout(result.week, result)
+    assert [day.past for day in view.days] == [((0, 1440),)] * 5 + [((0, 12 * 60),), ()]
+    assert all(day.busy == () for day in view.days)
+    assert view.days[0].free_text == "Free 06:00–07:30, 18:00–20:30; past 00:00–24:00 (already gone)"
+    assert view.days[5].free_text == "Free 07:00–12:00; past 00:00–12:00 (already gone)"
+    assert view.days[6].free_text == "Free 07:00–11:00"
+    assert view.past_text == f"{PAST}: already gone when the week was re-planned (Sat 16 Jan 12:00)"
+
+
+def test_busy_time_the_file_names_stays_busy_beside_the_past():
+    plan = plan_of(busy=["2027-01-13 19:00-20:00", "sun 18:00-19:00"])
+    view = layout((result := run(plan, LOG, NOW, planned(plan))).week, result)
+    assert [day.busy for day in view.days] == [(), (), ((19 * 60, 20 * 60, "2027-01-13 19:00-20:00"),), (), (), (), ((18 * 60, 19 * 60, "sun 18:00-19:00"),)]
+    assert view.days[2].past == ((0, 1440),) and view.days[6].past == ()
+    assert view.days[2].free_text.endswith("; busy 19:00–20:00; past 00:00–24:00 (already gone)")
+    page, image = week_html(result.week, result), week_svg(result.week, result)
+    assert page.count('<div class="busy"') == 2 and page.count('<div class="past"') == 11
+    busy = [g for g in ET.fromstring(image).iter(f"{SVG}g") if (g.findtext(f"{SVG}title") or "").startswith("busy: ")]
+    assert sorted(g.findtext(f"{SVG}title") for g in busy) == ["busy: 2027-01-13 19:00-20:00", "busy: sun 18:00-19:00"]
+
+
+def test_the_image_draws_the_past_in_words_apart_from_busy_time(result):
+    _, result = result
+    view = layout(result.week, result)
+    root = ET.fromstring(week_svg(result.week, result))
+    titles = [(g.get("class"), g.findtext(f"{SVG}title")) for g in root.iter(f"{SVG}g") if g.find(f"{SVG}title") is not None]
+    assert not [title for _, title in titles if title.startswith("busy")]
+    past = root.findall(f".//{SVG}g[@class='past']")
+    # Mon-Fri each show two stretches (morning and evening, the hours between are hidden); Saturday one.
+    assert len(past) == 11
+    for group in past:
+        assert group.findtext(f"{SVG}title") == view.past_text and group.findtext(f"{SVG}text") == PAST
+        assert group.find(f"{SVG}rect").get("fill") == "url(#p-past)"
+    assert root.find(f".//{SVG}pattern[@id='p-past']") is not None
+    key = root.find(f".//{SVG}g[@class='past-key']")
+    assert key.findtext(f"{SVG}text") == view.past_text and key.find(f"{SVG}rect").get("fill") == "url(#p-past)"
+    # The legend's words stay above the day headings.
+    heading = next(int(t.get("y")) for t in root.iter(f"{SVG}text") if t.text == view.days[0].heading)
+    assert int(key.find(f"{SVG}text").get("y")) < heading - 15
+
+
+def test_the_page_draws_the_past_in_words_apart_from_busy_time(result):
+    _, result = result
+    view = layout(result.week, result)
+    page = week_html(result.week, result)
+    assert 'class="busy"' not in page and "busy: 2027-" not in page
+    assert page.count('<div class="past" ') == 11 and page.count(f'title="{view.past_text}"><span>{PAST}</span></div>') == 11
+    assert f'<li class="replan"><span class="swatch past-swatch"></span>{view.past_text}</li>' in page
+    assert ".past{" in REPLAN_CSS and ".past-swatch" in REPLAN_CSS and "repeating-linear-gradient" not in REPLAN_CSS
+    # On a phone the grid is a list: the day says its past in words.
+    assert "<p class=\"free\">Free 07:00–12:00; past 00:00–12:00 (already gone)</p>" in page
 
 
 def test_the_command_writes_the_marked_page_and_image(tmp_path, monkeypatch):
@@ -125,6 +185,7 @@ def test_the_command_writes_the_marked_page_and_image(tmp_path, monkeypatch):
     assert "Wrote re.html." in result.output and "Wrote re.svg." in result.output
     assert "✕ missed, left out" in (tmp_path / "re.html").read_text(encoding="utf-8")
     assert "✕ missed, left out" in "".join(ET.parse(tmp_path / "re.svg").getroot().itertext())
+    assert 'class="past"' in (tmp_path / "re.html").read_text(encoding="utf-8") and "busy: 2027-" not in (tmp_path / "re.html").read_text(encoding="utf-8")
     # The pictures are outputs like solve's: a file trainweek did not write is not replaced.
     (tmp_path / "mine.svg").write_text("mine")
     refused = CliRunner().invoke(main, [*args, "--no-ics", "--svg", "mine.svg"])

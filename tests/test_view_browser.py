@@ -320,6 +320,11 @@ def test_a_replanned_week_shows_its_marks_in_page_and_image(browser, tmp_path):
     for mark in seen["marks"]:  # drawn inside its session, not cut off
         assert mark["sessionTop"] <= mark["top"] < mark["bottom"] <= mark["sessionBottom"], mark
     assert "Re-planned from Sat 16 Jan 12:00" in seen["text"] and "Left out" in seen["text"]
+    # The time before now is drawn as past, in words, and nothing says busy.
+    assert "past: already gone when the week was re-planned" in seen["text"]
+    assert browser.evaluate("document.querySelectorAll('.week .busy').length") == 0
+    past = json.loads(browser.evaluate("JSON.stringify([...document.querySelectorAll('.week .past')].map(el => [el.innerText, el.getBoundingClientRect().height]))"))
+    assert len(past) == 11 and all(text == "past" and height > 0 for text, height in past), past
     shot = tmp_path / "replanned.png"
     browser.screenshot(shot, 1000)
     keep_screenshot(shot)
