@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainweek.scheduler.errors import TrainweekError
-from trainweek.scheduler.loading import load_plan
+from trainweek.scheduler.loading import read_plan
 from trainweek.scheduler.plan import Plan, Race
 from trainweek.scheduler.solve import SolveOptions
 from trainweek.scheduler.week import Week
@@ -32,10 +32,14 @@ def __getattr__(name: str):
 
 @dataclass(frozen=True)
 class PlanFile:
-    """A loaded plan and the file it came from."""
+    """A loaded plan, the file it came from, and notes on what the file says that is valid
+    but may not mean what was meant (`loading.plan_notes`: `timezone: EST` where
+    America/New_York is likely meant), each naming the file, line and key. The commands
+    print each once, as a warning on stderr."""
 
     path: str
     plan: Plan
+    notes: tuple[str, ...] = ()
 
     @property
     def inputs(self) -> tuple[Path, ...]:
@@ -47,7 +51,8 @@ class PlanFile:
 
 
 def open_plan(path: str) -> PlanFile:
-    return PlanFile(str(path), load_plan(path))
+    plan, notes = read_plan(path)
+    return PlanFile(str(path), plan, notes)
 
 
 @contextmanager

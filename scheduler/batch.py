@@ -198,7 +198,7 @@ def run_job(job: Job) -> JobDone:
     """Parse, hash and (unless unchanged) solve one plan; every expected failure is an outcome."""
     from trainweek.scheduler.api import PlanFile, earlier_calendar, solve_plan_file
     from trainweek.scheduler.busy import is_calendar_file
-    from trainweek.scheduler.loading import PlanError, parse_plan
+    from trainweek.scheduler.loading import PlanError, read_plan_text
 
     done = dict(name=job.name, path=job.path)
     try:
@@ -206,22 +206,22 @@ def run_job(job: Job) -> JobDone:
             text = job.plan.decode("utf-8")
         except UnicodeDecodeError as error:
             raise PlanError(job.path, None, "", f"cannot read it ({error})") from None
-        plan = parse_plan(text, job.path)
+        plan, plan_notes = read_plan_text(text, job.path)
         busy = tuple(entry for entry in plan.busy if is_calendar_file(entry))
         key = input_key(job.plan, (_read_input(entry) for entry in busy), job.options)
     except TrainweekError as error:
         return JobDone(**done, outcome=Outcome.BAD_FILE, message=_one_line(error))
     if key == job.previous_key:
-        return JobDone(**done, outcome=Outcome.PROVEN, key=key, inputs=busy, unchanged=True)
+        return JobDone(**done, outcome=Outcome.PROVEN, key=key, inputs=busy, unchanged=True, notes=plan_notes)
     earlier = earlier_calendar(job.earlier, f"{job.name}.ics")
     try:
         week = solve_plan_file(PlanFile(job.path, plan), job.options.solve, earlier.data)
     except NoWeekExists as error:
-        return JobDone(**done, outcome=Outcome.IMPOSSIBLE, message=_one_line(error), key=key, inputs=busy, notes=earlier.notes)
+        return JobDone(**done, outcome=Outcome.IMPOSSIBLE, message=_one_line(error), key=key, inputs=busy, notes=plan_notes + earlier.notes)
     except OutOfTime as error:
-        return JobDone(**done, outcome=Outcome.OUT_OF_TIME, message=_one_line(error), inputs=busy, notes=earlier.notes)
+        return JobDone(**done, outcome=Outcome.OUT_OF_TIME, message=_one_line(error), inputs=busy, notes=plan_notes + earlier.notes)
     except TrainweekError as error:
-        return JobDone(**done, outcome=Outcome.BAD_FILE, message=_one_line(error), inputs=busy, notes=earlier.notes)
+        return JobDone(**done, outcome=Outcome.BAD_FILE, message=_one_line(error), inputs=busy, notes=plan_notes + earlier.notes)
     return JobDone(
         **done,
         outcome=Outcome.PROVEN if week.proven_optimal else Outcome.SOLVED,
@@ -229,7 +229,7 @@ def run_job(job: Job) -> JobDone:
         objective=week.objective,
         outputs=_outputs(week, earlier.data, job.options, job.stamp),
         inputs=busy,
-        notes=earlier.notes,
+        notes=plan_notes + earlier.notes,
     )
 
 

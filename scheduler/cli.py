@@ -76,9 +76,25 @@ def _weight_option(values: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
 
 
 def _load(path: str):
-    from trainweek.scheduler.loading import load_plan
+    from trainweek.scheduler.loading import read_plan
 
-    return load_plan(path)
+    plan, notes = read_plan(path)
+    _warn(notes)
+    return plan
+
+
+def _open(path: str):
+    """The plan file, loaded, with its notes (`timezone: EST` ...) said once on stderr."""
+    from trainweek.scheduler.api import open_plan
+
+    source = open_plan(path)
+    _warn(source.notes)
+    return source
+
+
+def _warn(notes) -> None:
+    for note in notes:
+        click.echo(f"Warning: {note}", err=True)
 
 
 class _WeightsOption(click.Option):
@@ -130,11 +146,12 @@ def _options(week_start, grid, weights, workers, seed, time_limit):
         raise UserError(f"--{flag} {given.get(error.option, error.value)}: {error.reason}") from None
 
 
-def run_solve(path: str, earlier=None, **solve_args):
-    """The library's solve of one plan file, with the solver options as the command line gave them."""
-    from trainweek.scheduler.api import solve_plan_file
+def run_solve(path, earlier=None, **solve_args):
+    """The library's solve of one plan file (a path, or the PlanFile `_open` gave), with the
+    solver options as the command line gave them."""
+    from trainweek.scheduler.api import PlanFile, solve_plan_file
 
-    return solve_plan_file(path, _options(**solve_args), earlier)
+    return solve_plan_file(path if isinstance(path, PlanFile) else _open(path), _options(**solve_args), earlier)
 
 
 _remind_option = click.option("--remind", metavar="DURATION", help="Add a reminder this long before each session, e.g. 30m.")
@@ -227,11 +244,11 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
     from rich.console import Console
 
-    from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, open_plan, solve_plan_file
+    from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, solve_plan_file
     from trainweek.scheduler.report import as_json as week_json, print_week
 
     _weeks_retired(weeks)
-    source = open_plan(plan_file)
+    source = _open(plan_file)
     options = _options(**solve_args)
     choice = _calendar_choice(remind, 1, writes=not no_ics)
     calendar = None if no_ics else claim_output(output or Path(plan_file).stem + ".ics", "ics", force, source.inputs)
@@ -280,12 +297,12 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
     """
     from rich.console import Console
 
-    from trainweek.scheduler.api import about, earlier_calendar, open_plan
+    from trainweek.scheduler.api import about, earlier_calendar
     from trainweek.scheduler.happened import Status, parse_entry, parse_log_text, parse_session
     from trainweek.scheduler.replan import changes_json, parse_now, replan as replan_week, replan_ics
     from trainweek.scheduler.report import as_json as week_json, print_week
 
-    source = open_plan(plan_file)
+    source = _open(plan_file)
     options = _options(**solve_args)
     log = [parse_entry(text) for text in source.plan.log]
     if log_file:
@@ -357,9 +374,9 @@ def show(plan_file, output, force, **solve_args):
     """Solve the week in PLAN_FILE, write it as a web page and open it in your browser."""
     import webbrowser
 
-    from trainweek.scheduler.api import open_plan, solve_plan_file
+    from trainweek.scheduler.api import solve_plan_file
 
-    source = open_plan(plan_file)
+    source = _open(plan_file)
     options = _options(**solve_args)
     page = claim_output(output or Path(plan_file).stem + ".html", "html", force, source.inputs)
     _draw(solve_plan_file(source, options), [page])
@@ -430,7 +447,8 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
     from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
 
     choice = _calendar_choice(remind, weeks)
-    plan, week_start = _load(plan_file), _options(**solve_args).week_start
+    source = _open(plan_file)
+    plan, week_start = source.plan, _options(**solve_args).week_start
     password = os.environ.get(PASSWORD_VARIABLE)
     if not password:
         try:
@@ -439,7 +457,7 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
             raise UserError(f"no password: set {PASSWORD_VARIABLE} or run publish where it can ask you") from None
     with open_calendar(url, user, password) as target:
         earlier = target.earlier(plan, resolve_week_start(plan, week_start), weeks)
-        week = run_solve(plan_file, earlier, **solve_args)
+        week = run_solve(source, earlier, **solve_args)
         done = target.publish(week, earlier, choice)
     click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced, {done.unchanged} already up to date.")
 
@@ -487,11 +505,11 @@ def sweep(plan_file, sweeps, as_json, html_dir, force, **solve_args):
     """Solve under several weight values and show how the week changes."""
     from rich.console import Console
 
-    from trainweek.scheduler.api import open_plan, sweep_plan_file
+    from trainweek.scheduler.api import sweep_plan_file
     from trainweek.scheduler.report import print_sweep, sweep_json
 
     grid = _sweep_grid(sweeps)
-    source = open_plan(plan_file)
+    source = _open(plan_file)
     options = _options(weights=(), **solve_args)
     results = sweep_plan_file(source, grid, options)
     if html_dir:
@@ -548,11 +566,11 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, rem
     except ValueError as error:
         raise UserError(f"--race {race}: {error}") from None
 
-    from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, open_plan, solve_block_file
+    from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, solve_block_file
     from trainweek.scheduler.block_ics import block_ics
     from trainweek.scheduler.block_report import block_json, print_block
 
-    source = open_plan(plan_file)
+    source = _open(plan_file)
     options = _options(**solve_args)
     choice = _calendar_choice(remind, 1)
     calendar = None if no_ics else claim_output(output or Path(plan_file).stem + "-block.ics", "ics", force, source.inputs)
@@ -588,11 +606,10 @@ def studio(plan_file, port, no_browser, **solve_args):
     """Open PLAN_FILE in a local page where the week re-solves as you move weight sliders."""
     import webbrowser
 
-    from trainweek.scheduler.api import open_plan
     from trainweek.scheduler.studio import Studio
     from trainweek.scheduler.studio_server import serve
 
-    work = Studio(open_plan(plan_file), _options(**solve_args))
+    work = Studio(_open(plan_file), _options(**solve_args))
     try:
         server = serve(work, port)
     except OSError as error:

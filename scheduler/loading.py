@@ -22,7 +22,7 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 
 from trainweek.constraints import HARD_RULES
 from trainweek.scheduler.busy import BusyFileError, is_calendar_file, read_calendar
-from trainweek.scheduler.plan import BlockSettings, Grow, Plan, Race, Rules, SessionSpec, Prefer, WeekOverride, Weights, visible
+from trainweek.scheduler.plan import BlockSettings, Grow, Plan, Race, Rules, SessionSpec, Prefer, WeekOverride, Weights, fixed_offset_note, visible
 from trainweek.scheduler.timetext import WEEKDAYS
 from trainweek.scheduler.errors import BadInput
 
@@ -57,12 +57,21 @@ class PlanError(BadInput):
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
-        return visible(text)
+        return located(self.path, self.line, self.key, self.message)
+
+
+def located(path: str, line: int | None, key: str, message: str) -> str:
+    """'plan.yaml:3: timezone: message', as errors and notes about the file name the place."""
+    where = f"{path}:{line}" if line else path
+    return visible(f"{where}: {key}: {message}" if key else f"{where}: {message}")
 
 
 def load_plan(path: str | Path) -> Plan:
+    return read_plan(path)[0]
+
+
+def read_plan(path: str | Path) -> tuple[Plan, tuple[str, ...]]:
+    """The plan, and notes on what it accepts but may not mean as written (see `plan_notes`)."""
     path = Path(path)
     try:
         with path.open("rb") as stream:
@@ -74,7 +83,7 @@ def load_plan(path: str | Path) -> Plan:
         raise PlanError(str(path), None, "", "no such file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise PlanError(str(path), None, "", f"cannot read it ({error})") from None
-    return parse_plan(text, str(path))
+    return read_plan_text(text, str(path))
 
 
 def _too_large(source: str) -> PlanError:
@@ -82,6 +91,11 @@ def _too_large(source: str) -> PlanError:
 
 
 def parse_plan(text: str, source: str = "<plan>") -> Plan:
+    return read_plan_text(text, source)[0]
+
+
+def read_plan_text(text: str, source: str = "<plan>") -> tuple[Plan, tuple[str, ...]]:
+    """`parse_plan`, and the notes on the plan (see `plan_notes`)."""
     if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise _too_large(source)
     document = _read_yaml(text, source)
@@ -90,7 +104,15 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
     except ValidationError as error:
         raise _located(error, document, source) from None
     _check_sizes(plan, document, source)
-    return _with_busy_files(plan, document, source)
+    return _with_busy_files(plan, document, source), plan_notes(plan, document, source)
+
+
+def plan_notes(plan: Plan, document: CommentedMap, source: str) -> tuple[str, ...]:
+    """What the file says that is valid but may not mean what was meant, each naming its
+    line and key: a legacy fixed-offset time zone (EST) where a place with summer time
+    (America/New_York) is the likelier meaning. A run says each once; it changes nothing."""
+    note = fixed_offset_note(plan.timezone)
+    return (located(source, line_of(document, ("timezone",)), "timezone", note),) if note else ()
 
 
 def _with_busy_files(plan: Plan, document: CommentedMap, source: str) -> Plan:

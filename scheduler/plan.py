@@ -439,6 +439,31 @@ def zone_name(name: str) -> str:
     return name
 
 
+# Names in the time zone database for a fixed offset, with no summer time, that people
+# write meaning a place whose clocks do change (EST meaning New York). They are real zones
+# and stay accepted; loading a plan names the place to write instead (`fixed_offset_note`).
+# UTC and the explicit offsets (Etc/GMT+5) are deliberate and get no note.
+FIXED_OFFSET_ADVICE = {
+    "EST": "if you mean the time in New York or elsewhere in the eastern US and Canada, write America/New_York "
+    "(or the Area/City where you train), or times are an hour off all summer",
+    "MST": "if you mean Denver or elsewhere in the Rockies, write America/Denver, or times are an hour off all summer; "
+    "for Arizona, which keeps this clock all year, write America/Phoenix",
+    "HST": "if you mean Hawaii, which keeps this clock all year, write Pacific/Honolulu; "
+    "for the Aleutian Islands, which change to summer time, write America/Adak",
+}
+
+
+def fixed_offset_note(name: str) -> str | None:
+    """What a legacy fixed-offset zone name (EST, MST, HST) means, and the Area/City to write
+    for the place it usually stands for; None for any other name."""
+    advice = FIXED_OFFSET_ADVICE.get(name)
+    if advice is None:
+        return None
+    minutes = int(ZoneInfo(name).utcoffset(dt.datetime(2027, 1, 1)).total_seconds() // 60)
+    offset = f"UTC{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02}:{abs(minutes) % 60:02}"
+    return f"'{name}' is a fixed offset, {offset} all year, with no summer time; {advice}"
+
+
 def parse_grid(value: object) -> int:
     """The start-time grid in minutes: a step that divides an hour."""
     try:
