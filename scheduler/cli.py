@@ -549,12 +549,11 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, rem
         raise UserError(f"--race {race}: {error}") from None
 
     from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, open_plan, solve_block_file
-    from trainweek.scheduler.block_ics import block_ics
     from trainweek.scheduler.block_report import block_json, print_block
 
     source = open_plan(plan_file)
     options = _options(**solve_args)
-    choice = _calendar_choice(remind, 1)
+    choice = _calendar_choice(remind, 1, writes=not no_ics)
     calendar = None if no_ics else claim_output(output or Path(plan_file).stem + "-block.ics", "ics", force, source.inputs)
     page = claim_output(html_path, "html", force, source.inputs, "--html") if html_path else None
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
@@ -562,6 +561,8 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, rem
         click.echo(f"Note: {note}", err=True)
     found = solve_block_file(source, weeks, options, earlier.data, race)
     if calendar:
+        from trainweek.scheduler.block_ics import block_ics  # icalendar: only for a calendar written
+
         calendar.write(block_ics(found, earlier.data, choice))
     if page:
         from trainweek.scheduler.block_view import block_html

@@ -79,6 +79,41 @@ def test_solve_with_a_calendar_loads_icalendar_and_nothing_else_it_does_not_use(
     assert [path.suffix for path in tmp_path.iterdir()] == [".ics"]
 
 
+# What a command without a calendar still loads to make one: the calendar itself.
+CALENDAR = ("icalendar", "trainweek.scheduler.ics", "trainweek.scheduler.vtimezone", "trainweek.scheduler.block_ics")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("solve", "--json", "--no-ics"), ("block", "--weeks", "2", "--no-ics"), ("block", "--weeks", "2", "--json", "--no-ics")],
+    ids=" ".join,
+)
+def test_json_and_blocks_without_a_calendar_load_no_calendar(args, tmp_path):
+    command, *options = args
+    code, modules = _run(command, str(EXAMPLES[0]), *options, cwd=tmp_path)
+    assert code == 0
+    assert "ortools.sat.python.cp_model" in modules  # it really solved
+    assert sorted(name for name in CALENDAR if name in modules) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_uids_json_shows_are_the_calendars_without_loading_it(tmp_path):
+    from click.testing import CliRunner
+
+    from trainweek.scheduler import ics, uids
+    from trainweek.scheduler.cli import main
+
+    assert (ics.event_uid, ics.slot_uid, ics.UID_NAMESPACE) == (uids.event_uid, uids.slot_uid, uids.UID_NAMESPACE)
+    shown = CliRunner().invoke(main, ["solve", str(EXAMPLES[0]), "--json", "--no-ics"])
+    assert shown.exit_code == 0, shown.output
+    sessions = {entry["label"]: entry["uid"] for entry in json.loads(shown.output)["sessions"]}
+    assert sessions["Run (1/2)"] == "16d15c6f-cb80-56f0-9245-5b5f9f7ceef6@trainweek"  # as every calendar written so far has it
+    written = CliRunner().invoke(main, ["solve", str(EXAMPLES[0]), "-o", str(tmp_path / "week.ics")])
+    assert written.exit_code == 0, written.output
+    in_file = [line.removeprefix("UID:") for line in (tmp_path / "week.ics").read_text(encoding="utf-8").splitlines() if line.startswith("UID:") and line.endswith("@trainweek")]
+    assert sorted(in_file) == sorted(sessions.values())
+
+
 @pytest.mark.parametrize("args", [("--help",), ("init", "--help"), ("--version",)], ids=" ".join)
 def test_help_loads_neither_the_solver_nor_the_libraries_of_a_run(args, tmp_path):
     code, modules = _run(*args, cwd=tmp_path)
