@@ -190,3 +190,41 @@ def test_a_caller_with_its_own_arguments_keeps_its_garbage_collector_as_it_was()
     result = CliRunner().invoke(main, ["solve", str(EXAMPLES[0]), "--no-ics"])
     assert result.exit_code == 0, result.output
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_a_plan_file_is_scanned_once(monkeypatch):
+    """The shape checks (depth, long numbers, alias bombs) see the events the reader takes,
+    instead of a parse of their own before it."""
+    from ruamel.yaml.scanner import Scanner
+
+    from trainweek.scheduler.loading import load_plan
+
+    scans = []  # each pass over the text ends at the end of the stream
+    end = Scanner.fetch_stream_end
+    monkeypatch.setattr(Scanner, "fetch_stream_end", lambda scanner: scans.append(1) or end(scanner))
+    assert load_plan(EXAMPLES[0]).athlete
+    assert len(scans) == 1
+
+
+DEEP = "[" * 40 + "]" * 40
+
+
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        (f"a: *nope\nb: {DEEP}\n", 2, "lists and mappings are nested more than 32 deep"),
+        (f"a: 1\n---\nb: {DEEP}\n", 3, "lists and mappings are nested more than 32 deep"),
+        ("a: *nope\nb: [1, 2\n", 3, "YAML syntax: expected ',' or ']'"),
+        ("a: *nope\nb: 2\n", 1, "YAML syntax: found undefined alias 'nope'"),
+        ("a: 1\n---\nb: 2\n", 2, "YAML syntax: but found another document"),
+    ],
+    ids=["depth after an unknown alias", "depth in a second document", "syntax after an unknown alias", "unknown alias", "two documents"],
+)
+def test_a_mistake_further_down_is_said_before_the_readers_own(text, line, message):
+    """As when the checks read the whole text before the reader started: a syntax or shape
+    mistake anywhere is said before an unknown alias or a second document."""
+    from trainweek.scheduler.loading import PlanError, parse_plan
+
+    with pytest.raises(PlanError) as found:
+        parse_plan(text, "plan.yaml")
+    assert (found.value.line, found.value.message[: len(message)]) == (line, message)
