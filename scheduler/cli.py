@@ -225,7 +225,8 @@ def _draw(week, pictures, replanned=None) -> None:
 @with_solve_options
 def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, svg_path, **solve_args):
     """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
-    from rich.console import Console
+    if not as_json:
+        from rich.console import Console  # rich: only for the table
 
     from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, open_plan, solve_plan_file
     from trainweek.scheduler.report import as_json as week_json, print_week
@@ -539,7 +540,8 @@ def compare(first_file, second_file, as_json, **solve_args):
 @with_solve_options
 def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, remind, **solve_args):
     """Solve several real weeks in PLAN_FILE: progression, deload weeks, a taper to a race."""
-    from rich.console import Console
+    if not as_json:
+        from rich.console import Console  # rich: only for the table
 
     from trainweek.scheduler.plan import parse_race
 

@@ -88,12 +88,14 @@ CALENDAR = ("icalendar", "trainweek.scheduler.ics", "trainweek.scheduler.vtimezo
     [("solve", "--json", "--no-ics"), ("block", "--weeks", "2", "--no-ics"), ("block", "--weeks", "2", "--json", "--no-ics")],
     ids=" ".join,
 )
-def test_json_and_blocks_without_a_calendar_load_no_calendar(args, tmp_path):
+def test_json_and_blocks_without_a_calendar_load_no_calendar_and_json_no_table(args, tmp_path):
     command, *options = args
     code, modules = _run(command, str(EXAMPLES[0]), *options, cwd=tmp_path)
     assert code == 0
     assert "ortools.sat.python.cp_model" in modules  # it really solved
     assert sorted(name for name in CALENDAR if name in modules) == []
+    if "--json" in options:  # no table either
+        assert sorted(name for name in modules if name.split(".")[0] == "rich") == []
     assert list(tmp_path.iterdir()) == []
 
 
