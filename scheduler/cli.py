@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import gc
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,7 +32,16 @@ from trainweek.scheduler.training import Goal
 # imported what it uses (`_loaded`), which then freezes those objects (`gc.freeze`: never
 # scanned again) and turns it back on; at exit everything is frozen, so the last pass is
 # skipped. Nothing is left uncollected that a run would notice: the process is ending.
+#
+# It also asks OpenBLAS for one thread, unless the environment already says how many.
+# numpy comes with the solver (ortools imports pandas), and its OpenBLAS starts a thread
+# per further core that spins for about 0.1 s waiting for matrix work trainweek never
+# gives it: CPU time taken from the start-up on a busy machine, and a thread to stop at
+# exit (about 55 ms of `solve --no-ics` with 2 cores, issue 21). The variable is read
+# when numpy loads, so it is set before any command runs; processes the program starts
+# (batch workers) inherit it, and need no matrix threads either.
 _program = False
+THREADS_VARIABLE = "OPENBLAS_NUM_THREADS"
 
 
 def _program_start() -> None:
@@ -39,6 +49,7 @@ def _program_start() -> None:
     _program = True
     gc.disable()
     atexit.register(gc.freeze)
+    os.environ.setdefault(THREADS_VARIABLE, "1")
 
 
 def _loaded() -> None:
@@ -305,8 +316,6 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
     now = parse_now(now_text, source.plan)
     pictures = _claim_pictures(html_path, svg_path, force, source.inputs)
     if url:
-        import os
-
         from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
         from trainweek.scheduler.replan import replan_calendar, replan_week_start
 
@@ -425,8 +434,6 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
 
     The password comes from the environment variable TRAINWEEK_CALDAV_PASSWORD, or a prompt.
     """
-    import os
-
     from trainweek.scheduler.frame import resolve_week_start
     from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
 

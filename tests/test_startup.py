@@ -10,6 +10,7 @@ which modules it left loaded: no timing.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -179,6 +180,47 @@ def test_the_program_collects_garbage_after_its_imports_and_skips_the_last_pass(
     state = json.loads(done.stdout.strip().splitlines()[-1])
     assert state["collecting"] is True  # on again once the command had loaded what it uses
     assert state["frozen"] > 10_000  # the objects that live to the end, frozen at exit
+
+
+# The program, noting how many threads OpenBLAS is asked for at the moment numpy loads.
+_THREADS = """
+import atexit, json, os, sys
+seen = []
+class Watch:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "numpy" and not seen:
+            seen.append(os.environ.get("OPENBLAS_NUM_THREADS", "unset"))
+sys.meta_path.insert(0, Watch)
+atexit.register(lambda: print(json.dumps({"threads": seen})))
+sys.argv = ["trainweek", *sys.argv[1:]]
+from trainweek.scheduler.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("given, asked", [(None, "1"), ("3", "3")], ids=["unset", "set by the person"])
+def test_the_program_asks_openblas_for_one_thread_unless_told(given, asked, tmp_path):
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS, "solve", str(EXAMPLES[0]), "--no-ics"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Week is proven optimal" in done.stdout
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"threads": [asked]}
+
+
+def test_a_caller_with_its_own_arguments_keeps_its_environment(monkeypatch):
+    from click.testing import CliRunner
+
+    from trainweek.scheduler.cli import main
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    result = CliRunner().invoke(main, ["solve", str(EXAMPLES[0]), "--no-ics"])
+    assert result.exit_code == 0, result.output
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
 
 
 def test_a_caller_with_its_own_arguments_keeps_its_garbage_collector_as_it_was():
