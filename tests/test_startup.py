@@ -53,7 +53,7 @@ NOT_FOR_SOLVE = (
     "trainweek.scheduler.view_svg",
 )
 # Not needed to list the commands.
-NOT_FOR_HELP = ("ortools.sat.python.cp_model", "pandas", "numpy", "pydantic", "ruamel.yaml", "rich", "trainweek.constraints", *NOT_FOR_SOLVE)
+NOT_FOR_HELP = ("ortools.sat.python.cp_model", "pandas", "numpy", "pydantic", "ruamel.yaml", "rich", "trainweek.constraints", "secrets", *NOT_FOR_SOLVE)
 
 
 def _run(*args: str, cwd: Path) -> tuple[int, set[str]]:
