@@ -6,7 +6,6 @@ error's location is walked back through the parsed document to the line the pers
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -329,6 +328,8 @@ def _located(error: ValidationError, document: CommentedMap, source: str) -> Pla
     kind = first["type"]
     message = first["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
+        import difflib  # only for a key that is not one
+
         model = _model_at(loc[:-1])
         fields = list(model.model_fields) if model else []
         close = difflib.get_close_matches(str(loc[-1]), fields, n=1)

@@ -51,6 +51,7 @@ NOT_FOR_SOLVE = (
     "trainweek.scheduler.view",
     "trainweek.scheduler.view_html",
     "trainweek.scheduler.view_svg",
+    "difflib",  # suggestions for a mistyped key
 )
 # Not needed to list the commands.
 NOT_FOR_HELP = ("ortools.sat.python.cp_model", "pandas", "numpy", "pydantic", "ruamel.yaml", "rich", "trainweek.constraints", "secrets", *NOT_FOR_SOLVE)
