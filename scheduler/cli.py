@@ -36,8 +36,8 @@ from trainweek.scheduler.training import Goal
 # It also asks OpenBLAS for one thread, unless the environment already says how many.
 # numpy comes with the solver (ortools imports pandas), and its OpenBLAS starts a thread
 # per further core that spins for about 0.1 s waiting for matrix work trainweek never
-# gives it: CPU time taken from the start-up on a busy machine, and a thread to stop at
-# exit (about 55 ms of `solve --no-ics` with 2 cores, issue 21). The variable is read
+# gives it: CPU time taken from the start-up, and wall time too when the other cores are
+# busy (about 60 ms of `solve --no-ics` on 2 shared cores, issue 21). The variable is read
 # when numpy loads, so it is set before any command runs; processes the program starts
 # (batch workers) inherit it, and need no matrix threads either.
 _program = False
