@@ -528,7 +528,9 @@ def write_report(results: dict, path: Path, plot: Path | None) -> None:
             "",
             "Wall time of a fresh process (Python start-up, imports, loading, solving with the defaults: 1 worker, "
             "the file's grid), median after one warm-up run, with compiled bytecode kept as an installed copy keeps it "
-            "(`PYTHONPYCACHEPREFIX`, a temporary folder); the start-up rows show what is spent before any solving.",
+            "(`PYTHONPYCACHEPREFIX`, a temporary folder); the start-up rows show what is spent before any solving. "
+            "The `trainweek` program asks numpy's OpenBLAS for one thread (it does no matrix work; a thread per core "
+            "spins at start-up); `import ortools cp_model, 1 OpenBLAS thread` is the bare import with the same setting.",
             "",
             *_e2e_table(results["e2e"]),
             "",

@@ -226,6 +226,8 @@ def end_to_end(runs: int, names: list[str]) -> dict:
     for label, code in (
         ("python start-up", "pass"),
         ("import ortools cp_model", "from ortools.sat.python import cp_model"),
+        # trainweek asks OpenBLAS for one thread (cli._program_start); the yardstick with the same setting:
+        ("import ortools cp_model, 1 OpenBLAS thread", "import os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); from ortools.sat.python import cp_model"),
         ("import trainweek.scheduler.cli", "import trainweek.scheduler.cli"),
         ("import trainweek.scheduler.solve", "import trainweek.scheduler.solve"),
     ):

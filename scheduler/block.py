@@ -35,13 +35,16 @@ import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from trainweek.scheduler.errors import BadInput, NoWeekExists
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
-from trainweek.scheduler.ics import Earlier, previous_starts
 from trainweek.scheduler.plan import BlockSettings, Plan, SessionSpec
 from trainweek.scheduler.solve import SolveOptions, solve
 from trainweek.scheduler.week import Placement, Week
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.ics import Earlier
 
 UTC = dt.timezone.utc
 BUILD, DELOAD, TAPER = "build", "deload", "taper"
@@ -118,6 +121,14 @@ class Block:
         if not best:
             return "each week proven optimal given the weeks before it (the block as a whole is not searched at once)"
         return f"each week the best found given the weeks before it; weeks {', '.join(best)} not proven optimal"
+
+
+def week_mark(bw: BlockWeek, block: Block) -> str | None:
+    """'Deload week (4 of 8): volume down 40%, intensity kept', or None for a build week."""
+    if bw.kind == BUILD:
+        return None
+    share = block.settings.deload_volume if bw.kind == "deload" else block.settings.taper_volume
+    return f"{bw.title.capitalize()} ({bw.number} of {len(block.weeks)}): volume down {1 - share:.0%}, intensity kept"
 
 
 def week_kinds(settings: BlockSettings, weeks: int) -> list[str]:
@@ -319,6 +330,8 @@ def solve_block(
 ) -> Block:
     """The block, week by week; `earlier` is a calendar trainweek wrote for it before: each
     week's search starts where it put that week's sessions."""
+    if earlier:
+        from trainweek.scheduler.ics import previous_starts  # icalendar: only with an earlier calendar
     settings = plan.block or BlockSettings()
     if options.grid is not None:
         plan = plan.model_copy(update={"grid": options.grid})

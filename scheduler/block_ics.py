@@ -14,7 +14,7 @@ import uuid
 
 from icalendar import Calendar, Event
 
-from trainweek.scheduler.block import BUILD, Block, BlockWeek
+from trainweek.scheduler.block import Block, week_mark
 from trainweek.scheduler.ics import (
     PRODID,
     UID_NAMESPACE,
@@ -27,14 +27,6 @@ from trainweek.scheduler.ics import (
     one_line,
 )
 from trainweek.scheduler.vtimezone import vtimezone
-
-
-def week_mark(bw: BlockWeek, block: Block) -> str | None:
-    """'Deload week (4 of 8): volume down 40%, intensity kept', or None for a build week."""
-    if bw.kind == BUILD:
-        return None
-    share = block.settings.deload_volume if bw.kind == "deload" else block.settings.taper_volume
-    return f"{bw.title.capitalize()} ({bw.number} of {len(block.weeks)}): volume down {1 - share:.0%}, intensity kept"
 
 
 def block_calendar(

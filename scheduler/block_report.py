@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainweek.scheduler.block import RATIO_SPIKE, RATIO_WARNING, Block
-from trainweek.scheduler.block_ics import week_mark
+from trainweek.scheduler.block import RATIO_SPIKE, RATIO_WARNING, Block, week_mark
 from trainweek.scheduler.plan import visible
 from trainweek.scheduler.report import as_json, load_json
 from trainweek.scheduler.timetext import WEEKDAY_NAMES

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from trainweek.scheduler.block import DELOAD, RATIO_SPIKE, RATIO_WARNING, TAPER, Block
-from trainweek.scheduler.block_ics import week_mark
+from trainweek.scheduler.block import DELOAD, RATIO_SPIKE, RATIO_WARNING, TAPER, Block, week_mark
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
 from trainweek.scheduler.view_layout import MARKER, shown
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import gc
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,7 +32,16 @@ from trainweek.scheduler.training import Goal
 # imported what it uses (`_loaded`), which then freezes those objects (`gc.freeze`: never
 # scanned again) and turns it back on; at exit everything is frozen, so the last pass is
 # skipped. Nothing is left uncollected that a run would notice: the process is ending.
+#
+# It also asks OpenBLAS for one thread, unless the environment already says how many.
+# numpy comes with the solver (ortools imports pandas), and its OpenBLAS starts a thread
+# per further core that spins for about 0.1 s waiting for matrix work trainweek never
+# gives it: CPU time taken from the start-up, and wall time too when the other cores are
+# busy (about 60 ms of `solve --no-ics` on 2 shared cores, issue 21). The variable is read
+# when numpy loads, so it is set before any command runs; processes the program starts
+# (batch workers) inherit it, and need no matrix threads either.
 _program = False
+THREADS_VARIABLE = "OPENBLAS_NUM_THREADS"
 
 
 def _program_start() -> None:
@@ -39,6 +49,7 @@ def _program_start() -> None:
     _program = True
     gc.disable()
     atexit.register(gc.freeze)
+    os.environ.setdefault(THREADS_VARIABLE, "1")
 
 
 def _loaded() -> None:
@@ -242,7 +253,8 @@ def _draw(week, pictures, replanned=None) -> None:
 @with_solve_options
 def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, svg_path, **solve_args):
     """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
-    from rich.console import Console
+    if not as_json:
+        from rich.console import Console  # rich: only for the table
 
     from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, solve_plan_file
     from trainweek.scheduler.report import as_json as week_json, print_week
@@ -321,8 +333,6 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
     now = parse_now(now_text, source.plan)
     pictures = _claim_pictures(html_path, svg_path, force, source.inputs)
     if url:
-        import os
-
         from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
         from trainweek.scheduler.replan import replan_calendar, replan_week_start
 
@@ -441,8 +451,6 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
 
     The password comes from the environment variable TRAINWEEK_CALDAV_PASSWORD, or a prompt.
     """
-    import os
-
     from trainweek.scheduler.frame import resolve_week_start
     from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
 
@@ -557,7 +565,8 @@ def compare(first_file, second_file, as_json, **solve_args):
 @with_solve_options
 def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, remind, **solve_args):
     """Solve several real weeks in PLAN_FILE: progression, deload weeks, a taper to a race."""
-    from rich.console import Console
+    if not as_json:
+        from rich.console import Console  # rich: only for the table
 
     from trainweek.scheduler.plan import parse_race
 
@@ -567,12 +576,11 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, rem
         raise UserError(f"--race {race}: {error}") from None
 
     from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, solve_block_file
-    from trainweek.scheduler.block_ics import block_ics
     from trainweek.scheduler.block_report import block_json, print_block
 
     source = _open(plan_file)
     options = _options(**solve_args)
-    choice = _calendar_choice(remind, 1)
+    choice = _calendar_choice(remind, 1, writes=not no_ics)
     calendar = None if no_ics else claim_output(output or Path(plan_file).stem + "-block.ics", "ics", force, source.inputs)
     page = claim_output(html_path, "html", force, source.inputs, "--html") if html_path else None
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
@@ -580,6 +588,8 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, rem
         click.echo(f"Note: {note}", err=True)
     found = solve_block_file(source, weeks, options, earlier.data, race)
     if calendar:
+        from trainweek.scheduler.block_ics import block_ics  # icalendar: only for a calendar written
+
         calendar.write(block_ics(found, earlier.data, choice))
     if page:
         from trainweek.scheduler.block_view import block_html

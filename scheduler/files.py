@@ -16,7 +16,6 @@ with `--force`. The answer is an `OutputFile` whose `write` puts the new bytes t
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +159,8 @@ def _replace(target: Path, data: bytes) -> None:
     A new file gets the permissions the umask gives (0644 with the usual 022), like any
     file a program creates; a replaced file keeps its own.
     """
+    import secrets  # hashlib and OpenSSL: only when a file is written, not for --help
+
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)

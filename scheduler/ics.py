@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from icalendar import Alarm, Calendar, Event
 
 from trainweek.scheduler.errors import BadInput
-from trainweek.scheduler.plan import Occurrence, Plan
+from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.uids import UID_NAMESPACE, event_uid, slot_uid  # noqa: F401 (ics.slot_uid, as before)
 from trainweek.scheduler.vtimezone import vtimezone
 from trainweek.scheduler.week import Placement, Week
 from trainweek.scheduler.zonetime import changes, exists, happens_twice, resolve
@@ -53,7 +54,6 @@ PRODID = "-//trainweek//trainweek week planner//EN"
 CLOCK_VARIABLE = "SOURCE_DATE_EPOCH"
 # What an app compares to tell an event's versions apart, besides SEQUENCE and DTSTAMP.
 CONTENT = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES", "TRANSP")
-UID_NAMESPACE = uuid.UUID("6f1c3a52-8a53-4d5e-9b1e-2f4a8c0f7d11")
 
 # UID -> the VEVENT an earlier file or the server holds, parsed once.
 Earlier = Mapping[str, Event]
@@ -65,16 +65,6 @@ class CalendarOptions:
 
     remind: int | None = None  # minutes before the start
     weeks: int = 1
-
-
-def event_uid(week: Week, placement: Placement, copy: int = 0) -> str:
-    """Stable identity of a session slot in the week `copy` weeks after the solved one."""
-    return slot_uid(week.plan.athlete, week.frame.week_start + dt.timedelta(weeks=copy), placement.occurrence)
-
-
-def slot_uid(athlete: str, week_start: dt.date, occurrence: Occurrence) -> str:
-    key = f"{athlete}|{week_start.isoformat()}|{occurrence.spec.name}|{occurrence.repeat}"
-    return f"{uuid.uuid5(UID_NAMESPACE, key)}@trainweek"
 
 
 def now() -> dt.datetime:

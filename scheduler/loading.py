@@ -6,7 +6,6 @@ error's location is walked back through the parsed document to the line the pers
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -16,9 +15,11 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
+from ruamel.yaml.parser import RoundTripParser
 
 from trainweek.constraints import HARD_RULES
 from trainweek.scheduler.busy import BusyFileError, is_calendar_file, read_calendar
@@ -137,51 +138,93 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
 
 
-def _check_shape(yaml: YAML, text: str, source: str) -> None:
-    """Refuse, before building anything, a document that nests too deep, holds a number
+class _TooLarge(Exception):
+    """A document refused by `_Shape`, at a line; `_read_yaml` names the file."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+class _Shape:
+    """Refuses, before anything is built, a document that nests too deep, holds a number
     too long to be one, or whose aliases expand into more values than a plan can have
-    (an "alias bomb": a few lines that would grow to millions of values). Works on the
-    parser's event stream, so the cost is one pass over the text."""
-    sizes: dict[str, int] = {}  # anchor -> values in its node, aliases written out
-    open_nodes: list[tuple[str | None, int]] = []  # (anchor, values so far) per open collection
-    total = 0
-    for event in yaml.parse(text):
+    (an "alias bomb": a few lines that would grow to millions of values). It sees the
+    parser's events one by one as the reader takes them (`_CheckedParser`): the text is
+    scanned once, and the reader only builds values once the whole document has passed."""
+
+    def __init__(self) -> None:
+        self.sizes: dict[str, int] = {}  # anchor -> values in its node, aliases written out
+        self.open_nodes: list[tuple[str | None, int]] = []  # (anchor, values so far) per open collection
+        self.total = 0
+
+    def see(self, event) -> None:
+        open_nodes = self.open_nodes
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, CollectionStartEvent):
             if len(open_nodes) >= MAX_DEPTH:
-                raise PlanError(source, line, "", f"lists and mappings are nested more than {MAX_DEPTH} deep; a plan needs a few levels")
+                raise _TooLarge(line, f"lists and mappings are nested more than {MAX_DEPTH} deep; a plan needs a few levels")
             open_nodes.append((event.anchor, 1))
-            continue
+            return
         if isinstance(event, CollectionEndEvent):
             anchor, size = open_nodes.pop()
         elif isinstance(event, AliasEvent):
             if any(event.anchor == anchor for anchor, _ in open_nodes):
-                raise PlanError(source, line, "", f"the alias *{event.anchor} refers to the list or mapping it is inside")
-            anchor, size = None, sizes.get(event.anchor, 1)  # an unknown alias: the reader says so next
+                raise _TooLarge(line, f"the alias *{event.anchor} refers to the list or mapping it is inside")
+            anchor, size = None, self.sizes.get(event.anchor, 1)  # an unknown alias: the reader says so next
         elif isinstance(event, ScalarEvent):
             if event.style is None and len(event.value) > MAX_DIGITS and _INTEGER.fullmatch(event.value):
-                raise PlanError(source, line, "", f"a number with more than {MAX_DIGITS} digits; no value in a plan is that large")
+                raise _TooLarge(line, f"a number with more than {MAX_DIGITS} digits; no value in a plan is that large")
             anchor, size = event.anchor, 1
         else:
-            continue
+            return
         if anchor is not None:
-            sizes[anchor] = size
-        total += size if not open_nodes else 0
+            self.sizes[anchor] = size
+        self.total += size if not open_nodes else 0
         if open_nodes:
             parent_anchor, parent_size = open_nodes[-1]
             open_nodes[-1] = (parent_anchor, parent_size + size)
-        if size > MAX_VALUES or total > MAX_VALUES:
-            raise PlanError(
-                source, line, "", f"aliases (*name) expand the file to more than {MAX_VALUES:,} values; write the values out instead"
-            )
+        if size > MAX_VALUES or self.total > MAX_VALUES:
+            raise _TooLarge(line, f"aliases (*name) expand the file to more than {MAX_VALUES:,} values; write the values out instead")
+
+
+class _CheckedParser(RoundTripParser):
+    """The round-trip parser, each event it hands on seen by a `_Shape` first."""
+
+    def reset_parser(self) -> None:
+        super().reset_parser()
+        self.shape = _Shape()
+
+    def get_event(self):
+        event = super().get_event()
+        if event is not None:
+            self.shape.see(event)
+        return event
+
+
+class _CheckedComposer(Composer):
+    """The reader's composer; when it stops at a mistake of its own (an unknown alias, a
+    second document), the rest of the text is still read through the checks, and a syntax
+    or shape mistake further down is said first, as when the checks read the whole text
+    before the reader started."""
+
+    def get_single_node(self):
+        try:
+            return super().get_single_node()
+        except ComposerError:
+            while self.parser.check_event():
+                self.parser.get_event()
+            raise
 
 
 def _read_yaml(text: str, source: str) -> CommentedMap:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Parser, yaml.Composer = _CheckedParser, _CheckedComposer
     try:
-        _check_shape(yaml, text, source)
         document = yaml.load(text)
+    except _TooLarge as error:
+        raise PlanError(source, error.line, "", error.message) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = (error.problem or error.context or "not valid YAML").strip()
@@ -307,6 +350,8 @@ def _located(error: ValidationError, document: CommentedMap, source: str) -> Pla
     kind = first["type"]
     message = first["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
+        import difflib  # only for a key that is not one
+
         model = _model_at(loc[:-1])
         fields = list(model.model_fields) if model else []
         close = difflib.get_close_matches(str(loc[-1]), fields, n=1)

@@ -118,7 +118,7 @@ def load_json(week: Week) -> dict[str, Any]:
 
 
 def as_json(week: Week) -> dict[str, Any]:
-    from trainweek.scheduler.ics import event_uid  # icalendar only for output that shows UIDs
+    from trainweek.scheduler.uids import event_uid
 
     return {
         "athlete": week.plan.athlete,

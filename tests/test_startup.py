@@ -10,6 +10,7 @@ which modules it left loaded: no timing.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,9 +51,10 @@ NOT_FOR_SOLVE = (
     "trainweek.scheduler.view",
     "trainweek.scheduler.view_html",
     "trainweek.scheduler.view_svg",
+    "difflib",  # suggestions for a mistyped key
 )
 # Not needed to list the commands.
-NOT_FOR_HELP = ("ortools.sat.python.cp_model", "pandas", "numpy", "pydantic", "ruamel.yaml", "rich", "trainweek.constraints", *NOT_FOR_SOLVE)
+NOT_FOR_HELP = ("ortools.sat.python.cp_model", "pandas", "numpy", "pydantic", "ruamel.yaml", "rich", "trainweek.constraints", "secrets", *NOT_FOR_SOLVE)
 
 
 def _run(*args: str, cwd: Path) -> tuple[int, set[str]]:
@@ -77,6 +79,43 @@ def test_solve_with_a_calendar_loads_icalendar_and_nothing_else_it_does_not_use(
     assert {"icalendar", "trainweek.scheduler.ics"} <= modules
     assert sorted(name for name in NOT_FOR_SOLVE if name in modules and not name.startswith(("icalendar", "trainweek.scheduler.ics", "trainweek.scheduler.vtimezone"))) == []
     assert [path.suffix for path in tmp_path.iterdir()] == [".ics"]
+
+
+# What a command without a calendar still loads to make one: the calendar itself.
+CALENDAR = ("icalendar", "trainweek.scheduler.ics", "trainweek.scheduler.vtimezone", "trainweek.scheduler.block_ics")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("solve", "--json", "--no-ics"), ("block", "--weeks", "2", "--no-ics"), ("block", "--weeks", "2", "--json", "--no-ics")],
+    ids=" ".join,
+)
+def test_json_and_blocks_without_a_calendar_load_no_calendar_and_json_no_table(args, tmp_path):
+    command, *options = args
+    code, modules = _run(command, str(EXAMPLES[0]), *options, cwd=tmp_path)
+    assert code == 0
+    assert "ortools.sat.python.cp_model" in modules  # it really solved
+    assert sorted(name for name in CALENDAR if name in modules) == []
+    if "--json" in options:  # no table either
+        assert sorted(name for name in modules if name.split(".")[0] == "rich") == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_uids_json_shows_are_the_calendars_without_loading_it(tmp_path):
+    from click.testing import CliRunner
+
+    from trainweek.scheduler import ics, uids
+    from trainweek.scheduler.cli import main
+
+    assert (ics.event_uid, ics.slot_uid, ics.UID_NAMESPACE) == (uids.event_uid, uids.slot_uid, uids.UID_NAMESPACE)
+    shown = CliRunner().invoke(main, ["solve", str(EXAMPLES[0]), "--json", "--no-ics"])
+    assert shown.exit_code == 0, shown.output
+    sessions = {entry["label"]: entry["uid"] for entry in json.loads(shown.output)["sessions"]}
+    assert sessions["Run (1/2)"] == "16d15c6f-cb80-56f0-9245-5b5f9f7ceef6@trainweek"  # as every calendar written so far has it
+    written = CliRunner().invoke(main, ["solve", str(EXAMPLES[0]), "-o", str(tmp_path / "week.ics")])
+    assert written.exit_code == 0, written.output
+    in_file = [line.removeprefix("UID:") for line in (tmp_path / "week.ics").read_text(encoding="utf-8").splitlines() if line.startswith("UID:") and line.endswith("@trainweek")]
+    assert sorted(in_file) == sorted(sessions.values())
 
 
 @pytest.mark.parametrize("args", [("--help",), ("init", "--help"), ("--version",)], ids=" ".join)
@@ -144,6 +183,47 @@ def test_the_program_collects_garbage_after_its_imports_and_skips_the_last_pass(
     assert state["frozen"] > 10_000  # the objects that live to the end, frozen at exit
 
 
+# The program, noting how many threads OpenBLAS is asked for at the moment numpy loads.
+_THREADS = """
+import atexit, json, os, sys
+seen = []
+class Watch:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "numpy" and not seen:
+            seen.append(os.environ.get("OPENBLAS_NUM_THREADS", "unset"))
+sys.meta_path.insert(0, Watch)
+atexit.register(lambda: print(json.dumps({"threads": seen})))
+sys.argv = ["trainweek", *sys.argv[1:]]
+from trainweek.scheduler.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("given, asked", [(None, "1"), ("3", "3")], ids=["unset", "set by the person"])
+def test_the_program_asks_openblas_for_one_thread_unless_told(given, asked, tmp_path):
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS, "solve", str(EXAMPLES[0]), "--no-ics"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Week is proven optimal" in done.stdout
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"threads": [asked]}
+
+
+def test_a_caller_with_its_own_arguments_keeps_its_environment(monkeypatch):
+    from click.testing import CliRunner
+
+    from trainweek.scheduler.cli import main
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    result = CliRunner().invoke(main, ["solve", str(EXAMPLES[0]), "--no-ics"])
+    assert result.exit_code == 0, result.output
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
+
+
 def test_a_caller_with_its_own_arguments_keeps_its_garbage_collector_as_it_was():
     import gc
 
@@ -155,3 +235,41 @@ def test_a_caller_with_its_own_arguments_keeps_its_garbage_collector_as_it_was()
     result = CliRunner().invoke(main, ["solve", str(EXAMPLES[0]), "--no-ics"])
     assert result.exit_code == 0, result.output
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_a_plan_file_is_scanned_once(monkeypatch):
+    """The shape checks (depth, long numbers, alias bombs) see the events the reader takes,
+    instead of a parse of their own before it."""
+    from ruamel.yaml.scanner import Scanner
+
+    from trainweek.scheduler.loading import load_plan
+
+    scans = []  # each pass over the text ends at the end of the stream
+    end = Scanner.fetch_stream_end
+    monkeypatch.setattr(Scanner, "fetch_stream_end", lambda scanner: scans.append(1) or end(scanner))
+    assert load_plan(EXAMPLES[0]).athlete
+    assert len(scans) == 1
+
+
+DEEP = "[" * 40 + "]" * 40
+
+
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        (f"a: *nope\nb: {DEEP}\n", 2, "lists and mappings are nested more than 32 deep"),
+        (f"a: 1\n---\nb: {DEEP}\n", 3, "lists and mappings are nested more than 32 deep"),
+        ("a: *nope\nb: [1, 2\n", 3, "YAML syntax: expected ',' or ']'"),
+        ("a: *nope\nb: 2\n", 1, "YAML syntax: found undefined alias 'nope'"),
+        ("a: 1\n---\nb: 2\n", 2, "YAML syntax: but found another document"),
+    ],
+    ids=["depth after an unknown alias", "depth in a second document", "syntax after an unknown alias", "unknown alias", "two documents"],
+)
+def test_a_mistake_further_down_is_said_before_the_readers_own(text, line, message):
+    """As when the checks read the whole text before the reader started: a syntax or shape
+    mistake anywhere is said before an unknown alias or a second document."""
+    from trainweek.scheduler.loading import PlanError, parse_plan
+
+    with pytest.raises(PlanError) as found:
+        parse_plan(text, "plan.yaml")
+    assert (found.value.line, found.value.message[: len(message)]) == (line, message)
