@@ -193,14 +193,17 @@ def _tune(parameters, m: WeekModel) -> None:
     """Search settings for the model's form and size (measurements in docs/model.md).
 
     Small weeks prove fastest without the LP relaxation. Weeks on day patterns need the
-    full LP, whose set-partition relaxation is what proves them; probing the thousands of
-    pattern booleans in presolve costs more than it gains. Weeks under PATTERNS_FROM
+    LP, whose set-partition relaxation is what proves them; probing the thousands of
+    pattern booleans in presolve costs more than it gains. Below LNS_FROM sessions the LP
+    holds the linear rows only (linearization level 1), without Chvatal-Gomory and MIR
+    cuts: on 0/1 pattern rows they cost more than they cut, and dense weeks proved in half
+    the work in sum (every one of 11 within 5 det s, where 2 stayed open). Weeks under PATTERNS_FROM
     sessions are solved by one worker whatever was asked: they take milliseconds, and the
     default portfolio was 2-9x slower with two (issue 21). Under FULL_PRESOLVE_FROM sessions
     presolve makes one pass instead of three: the later passes found little and made small
     and medium weeks 30-45% slower (on dense weeks they pay).
 
-    Up to LNS_FROM - 1 sessions one worker runs one search (the full LP on patterns, none on
+    Up to LNS_FROM - 1 sessions one worker runs one search (the LP on patterns, none on
     pairs), which proves most such weeks; two run it beside the other form's search. From
     LNS_FROM sessions proofs are rare within a minute and the week found matters most, so
     the search is interleaved with large neighbourhood search (one worker takes turns,
@@ -212,8 +215,11 @@ def _tune(parameters, m: WeekModel) -> None:
     big = len(m.items) >= LNS_FROM
     searches = ["max_lp", "no_lp"] if m.uses_day_patterns else ["no_lp", "quick_restart_no_lp"]
     if m.uses_day_patterns:
-        parameters.linearization_level = 2
         parameters.cp_model_probing_level = 0
+        parameters.linearization_level = 2 if big else 1
+        if not big:
+            parameters.add_cg_cuts = False
+            parameters.add_mir_cuts = False
     else:
         parameters.linearization_level = 0
         if len(m.items) < week_model.PATTERNS_FROM:
