@@ -47,7 +47,7 @@ WEIGHT_SCALE = 100
 # From this many sessions the search takes turns with large neighbourhood search (`_tune`).
 LNS_FROM = 21
 # Below this many sessions presolve makes one pass (`_tune`).
-FULL_PRESOLVE_FROM = 16
+FULL_PRESOLVE_FROM = 21
 # With one worker the search also stops after this much CP-SAT deterministic time per
 # second of the time limit, so a week not proven in time is the same on every run and
 # machine: one worker did 0.39-1.5 deterministic seconds of work per wall second on the
@@ -201,7 +201,7 @@ def _tune(parameters, m: WeekModel) -> None:
     sessions are solved by one worker whatever was asked: they take milliseconds, and the
     default portfolio was 2-9x slower with two (issue 21). Under FULL_PRESOLVE_FROM sessions
     presolve makes one pass instead of three: the later passes found little and made small
-    and medium weeks 30-45% slower (on dense weeks they pay).
+    and medium weeks 30-45% slower, and with the lighter LP dense weeks 17% slower in sum.
 
     Up to LNS_FROM - 1 sessions one worker runs one search (the LP on patterns, none on
     pairs), which proves most such weeks; two run it beside the other form's search. From
