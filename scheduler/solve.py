@@ -194,14 +194,14 @@ def _tune(parameters, m: WeekModel) -> None:
 
     Small weeks prove fastest without the LP relaxation. Weeks on day patterns need the
     LP, whose set-partition relaxation is what proves them; probing the thousands of
-    pattern booleans in presolve costs more than it gains. Below LNS_FROM sessions the LP
-    holds the linear rows only (linearization level 1), without Chvatal-Gomory and MIR
-    cuts: on 0/1 pattern rows they cost more than they cut, and dense weeks proved in half
-    the work in sum (every one of 11 within 5 det s, where 2 stayed open). Weeks under PATTERNS_FROM
-    sessions are solved by one worker whatever was asked: they take milliseconds, and the
-    default portfolio was 2-9x slower with two (issue 21). Under FULL_PRESOLVE_FROM sessions
-    presolve makes one pass instead of three: the later passes found little and made small
-    and medium weeks 30-45% slower, and with the lighter LP dense weeks 17% slower in sum.
+    pattern booleans in presolve costs more than it gains. Below LNS_FROM sessions that LP
+    holds the linear rows only (level 1) and makes no Chvatal-Gomory or MIR cuts, which on
+    0/1 pattern rows cost more than they cut: 11 dense weeks proved in half the work, none
+    left open. Weeks under PATTERNS_FROM sessions are solved by one worker whatever was
+    asked: they take milliseconds, and the default portfolio was 2-9x slower with two
+    (issue 21). Under FULL_PRESOLVE_FROM sessions presolve makes one pass instead of three:
+    the later passes found little, and made small and medium weeks 30-45% slower and (with
+    the level-1 LP) dense weeks 17%.
 
     Up to LNS_FROM - 1 sessions one worker runs one search (the LP on patterns, none on
     pairs), which proves most such weeks; two run it beside the other form's search. From
