@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import textwrap
 from html import escape
+from typing import TYPE_CHECKING
 
 from trainweek.scheduler.timetext import format_clock
 from trainweek.scheduler.training import Intensity
-from typing import TYPE_CHECKING
-
 from trainweek.scheduler.view_layout import BREAK_PX, KIND_STYLE, MARKER, PAST, REASONS_HEADING, REPLAN_LEGEND, Ghost, Layout, Slot, joint_text, layout, listed
 from trainweek.scheduler.week import Week
 
