@@ -216,10 +216,11 @@ def _tune(parameters, m: WeekModel) -> None:
     searches = ["max_lp", "no_lp"] if m.uses_day_patterns else ["no_lp", "quick_restart_no_lp"]
     if m.uses_day_patterns:
         parameters.cp_model_probing_level = 0
-        parameters.linearization_level = 2 if big else 1
-        if not big:
-            parameters.add_cg_cuts = False
-            parameters.add_mir_cuts = False
+        if big:
+            parameters.linearization_level = 2
+        else:
+            parameters.linearization_level = 1
+            parameters.add_cg_cuts = parameters.add_mir_cuts = False
     else:
         parameters.linearization_level = 0
         if len(m.items) < week_model.PATTERNS_FROM:
