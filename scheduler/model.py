@@ -243,7 +243,8 @@ class WeekModel:
 
         Made depth first so a set is only grown from one that already fits: no more than
         `limit_sessions_a_day` and `limit_chosen_a_day` allow, within the day's free
-        minutes, and no pair `keep_apart` keeps off one day. With `most`, stops once there
+        minutes, no pair `keep_apart` keeps off one day, and split over the day's spans as
+        `_packing` and `_apart_across_spans` allow. With `most`, stops once there
         are more than that (the caller then keeps the pair form). Cached per day.
         """
         cache = self.__dict__.setdefault("_day_specs_cache", {})
@@ -258,6 +259,7 @@ class WeekModel:
             pair for pair in itertools.combinations(here, 2) if self._can_share(copies[pair[0]][0], copies[pair[1]][0], day)
         }
         fits_span, where, spans = self._packing(day, here)
+        apart_across = self._apart_across_spans(day, spans)
         layouts_of: dict[tuple[int, ...], list[tuple[int, ...]]] = {(): [()]}
         found: list[tuple[int, ...]] = []
 
@@ -280,6 +282,7 @@ class WeekModel:
                     for layout in layouts_of[specs]
                     for number in where[spec]
                     if fits_span(number, frozenset([s for s, n in zip(specs, layout) if n == number] + [spec]))
+                    and all(apart_across(s, n, spec, number) for s, n in zip(specs, layout) if n != number)
                 ]
                 if not layouts:
                     continue
@@ -446,9 +449,11 @@ class WeekModel:
 
         Each session starts and ends in one of the day's free spans (busy time cut out), so
         the set must split over the spans such that in each span some order of its sessions
-        fits end to end, each next one at least the least start difference the spacing
-        rules allow after the one before (its duration, or more). Pairs in different spans
-        and the grid are left out, so a set that fails can never be placed on the day.
+        fits, each one at least the least start difference the spacing rules allow after
+        every one before it (its duration, or more: a run, a lift and a ride in one window
+        keep 10 min between neighbours, but the run and the ride need 4 h), with starts on
+        the grid. Each pair is held to its least difference alone, so a set that fails can
+        never be placed on the day; one that passes may still fail.
         Returns (fits_span(span, sessions), the spans each session fits, the spans).
         """
         spans: list[list[int]] = []
@@ -484,32 +489,85 @@ class WeekModel:
                 gap_cache[(a, b)] = None if allowed.is_empty() else allowed.min()
             return gap_cache[(a, b)]
 
+        def on_grid(minutes: int) -> int:
+            return -(-minutes // self.grid) * self.grid
+
+        step_cache: dict[tuple[int, int], int | None] = {}
+
+        def least_step(a: int, b: int) -> int | None:
+            """least_gap on the grid: both starts are on it, so the gap rounds up to it."""
+            if (a, b) not in step_cache:
+                gap = least_gap(a, b)
+                step_cache[(a, b)] = None if gap is None else on_grid(gap)
+            return step_cache[(a, b)]
+
+        def in_some_order(starts: dict[int, int], rest: frozenset[int], room: int) -> bool:
+            # Depth first over orders; a prefix that already runs past the room ends all its orders.
+            if not rest:
+                return True
+            for spec in rest:
+                start = 0
+                for before, at in starts.items():
+                    gap = least_step(before, spec)
+                    if gap is None:
+                        break
+                    start = max(start, at + gap)
+                else:
+                    if start + duration[spec] <= room and in_some_order({**starts, spec: start}, rest - {spec}, room):
+                        return True
+            return False
+
         span_cache: dict[tuple[int, frozenset[int]], bool] = {}
 
         def fits_span(number: int, group: frozenset[int]) -> bool:
+            # Starts are on the grid: the first at the span's first grid minute or later, each
+            # next one at least the least gap after every one before it, rounded up to the grid.
             if (number, group) not in span_cache:
                 first, end = spans[number]
-                room = end - first
-                busy = sum(duration[spec] for spec in group)
-                # Back to back in any order when no pair needs more than no overlap.
-                ok = busy <= room and all(
-                    least_gap(a, b) == duration[a] for a in group for b in group if a != b
-                )
-                for order in () if ok or busy > room else itertools.permutations(group):
-                    length = duration[order[-1]]
-                    for a, b in zip(order, order[1:]):
-                        gap = least_gap(a, b)
-                        if gap is None:
-                            break
-                        length += gap
-                    else:
-                        if length <= room:
-                            ok = True
-                            break
-                span_cache[(number, group)] = ok
+                room = end - on_grid(first)
+                if sum(duration[spec] for spec in group) > room:
+                    span_cache[(number, group)] = False
+                elif all(least_gap(a, b) == duration[a] for a in group for b in group if a != b):
+                    # Back to back in any order: shortest with last the session the grid rounds up most.
+                    rounded = sum(on_grid(duration[spec]) for spec in group)
+                    span_cache[(number, group)] = rounded - max(on_grid(duration[spec]) - duration[spec] for spec in group) <= room
+                else:
+                    span_cache[(number, group)] = in_some_order({}, group, room)
             return span_cache[(number, group)]
 
         return fits_span, where, spans
+
+    def _apart_across_spans(self, day: int, spans: list[list[int]]) -> Callable[[int, int, int, int], bool]:
+        """Whether two sessions of the file (by spec) in two different spans of the day can keep the spacing
+        rules: their starts' difference, from its least to its most with each in its span, meets the allowed
+        differences `keep_apart` recorded. Necessary only (the grid is left out), so no placeable day is lost."""
+        copies = self._training_copies
+        cache: dict[tuple[int, int, int, int], bool] = {}
+
+        def starts(spec: int, number: int) -> tuple[int, int]:
+            item = copies[spec][0]
+            first, end = spans[number]
+            steps = self.day_steps[item.index][day].intersection_with(
+                cp_model.Domain(-(-first // self.grid), (end - item.spec.duration) // self.grid)
+            )
+            return steps.min() * self.grid, steps.max() * self.grid
+
+        def apart(a: int, x: int, b: int, y: int) -> bool:
+            if (a, x, b, y) not in cache:
+                i, j = copies[a][0].index, copies[b][0].index
+                key = (min(i, j), max(i, j))
+                known = self._allowed_differences.get(key)
+                if known is None:
+                    cache[(a, x, b, y)] = True
+                else:
+                    (low_a, high_a), (low_b, high_b) = starts(a, x), starts(b, y)
+                    allowed = known if key == (i, j) else known.negation()
+                    cache[(a, x, b, y)] = not allowed.intersection_with(
+                        cp_model.Domain(low_b - high_a, high_b - low_a)
+                    ).is_empty()
+            return cache[(a, x, b, y)]
+
+        return apart
 
     def _can_share(self, a: Occurrence, b: Occurrence, day: int) -> bool:
         """Whether the spacing rules posted so far leave a way to put a and b on one day."""

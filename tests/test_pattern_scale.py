@@ -5,11 +5,15 @@ Solutions are checked against brute force or the other form; no timings are asse
 
 from __future__ import annotations
 
+import itertools
 from unittest import mock
+
+import pytest
 
 from ortools.sat.python import cp_model
 
 from trainweek.scheduler import model as week_model
+from trainweek.scheduler.errors import NoWeekExists
 from trainweek.scheduler.solve import SolveOptions, _tune, build, frame_for
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import same_day_form
@@ -62,6 +66,71 @@ def test_patterns_leave_out_sets_the_days_windows_cannot_hold():
         on_pairs = solve_plan(plan, time_limit=60)
     assert on_patterns.status == on_pairs.status == "OPTIMAL"
     assert on_patterns.objective == on_pairs.objective
+
+
+def _three_rides_and_a_lift():
+    # A run, a ride and a swim (doubles: 4 h apart) and a lift, in a 3 h morning and a 4 h
+    # evening: a window holds one of the rides, so no day holds all three.
+    sessions = [{"name": "Lift", "kind": "strength", "duration": "40m", "focus": "upper", "intensity": "easy"},
+                {"name": "Run", "kind": "run", "duration": "40m", "intensity": "easy"},
+                {"name": "Ride", "kind": "bike", "duration": "40m", "intensity": "easy"},
+                {"name": "Swim", "kind": "swim", "duration": "40m", "intensity": "easy"}]
+    return make_plan(sessions, availability={day: ["06:00-09:00", "17:00-21:00"] for day in DAYS},
+                     rules={"rest_days": 0, "max_sessions_per_day": 4})
+
+
+def test_patterns_keep_every_pair_of_a_window_apart_not_only_neighbours():
+    """Run, lift, ride in one window keep the 10 min between neighbours, but the run and the
+    ride need 4 h: before, only neighbours in the order were checked and such sets were kept."""
+    plan = _three_rides_and_a_lift()
+    endurance = {n for n, spec in enumerate(plan.sessions) if spec.kind.value in ("run", "bike", "swim")}
+    with same_day_form(patterns=True):
+        m = model_of(plan)
+        assert max(len(endurance.intersection(p.specs)) for p in m.day_patterns) == 2
+        on_patterns = solve_plan(plan)
+    with same_day_form(patterns=False):
+        on_pairs = solve_plan(plan)
+    assert on_patterns.status == on_pairs.status == "OPTIMAL"
+    assert on_patterns.objective == on_pairs.objective
+
+
+def test_patterns_leave_out_sets_that_fit_a_window_only_off_the_grid():
+    # Two 35-minute lifts take 70 of a 75-minute window, but on a 15-minute grid the second
+    # starts at 06:45 and ends at 07:20.
+    lifts = [{"name": f"Lift {n}", "kind": "strength", "duration": "35m", "focus": "upper", "intensity": "easy"} for n in "AB"]
+    plan = make_plan(lifts, grid="15m", availability={day: ["06:00-07:15"] for day in DAYS}, rules={"rest_days": 0})
+    with same_day_form(patterns=True):
+        assert max(len(p.specs) for p in model_of(plan).day_patterns) == 1
+        week = solve_plan(plan)
+    assert week.status == "OPTIMAL"
+    assert len({p.day for p in week.placements}) == 2
+
+
+def test_every_set_the_patterns_leave_out_cannot_be_placed_on_the_day():
+    """The pruning is necessary, never sufficient: each set of sessions that is not a
+    pattern of Monday has no placement on Monday alone, proven by the solver."""
+    sessions = [{"name": "Bench", "kind": "strength", "duration": "40m", "focus": "upper", "intensity": "easy"},
+                {"name": "Intervals", "kind": "run", "duration": "45m", "intensity": "hard"},
+                {"name": "Ride", "kind": "bike", "duration": "50m", "intensity": "easy"},
+                {"name": "Swim", "kind": "swim", "duration": "35m", "intensity": "easy"},
+                {"name": "Squat", "kind": "strength", "duration": "65m", "focus": "lower", "intensity": "hard"},
+                {"name": "Core", "kind": "strength", "duration": "20m", "focus": "full", "intensity": "easy"}]
+    plan = make_plan(sessions, grid="15m", availability={day: ["06:00-08:30", "17:30-21:00"] for day in DAYS},
+                     rules={"rest_days": 0, "max_sessions_per_day": 4})
+    with same_day_form(patterns=True):
+        kept = {p.specs for p in model_of(plan).day_patterns if p.day == 0}
+    every = [specs for size in (2, 3, 4) for specs in itertools.combinations(range(len(plan.sessions)), size)]
+    left_out = {tuple(plan.sessions[n].name for n in specs) for specs in every if specs not in kept}
+    # The three rides never share a day; before, Bench between two of them in one window
+    # hid that the two were not 4 h apart, and the four were a pattern.
+    assert left_out == {("Intervals", "Ride", "Swim"), ("Bench", "Intervals", "Ride", "Swim"),
+                        ("Intervals", "Ride", "Swim", "Squat"), ("Intervals", "Ride", "Swim", "Core")}
+    for names in left_out:
+        monday_only = plan.model_copy(update={
+            "sessions": [spec for spec in plan.sessions if spec.name in names], "availability": {"mon": plan.availability["mon"]},
+        })
+        with pytest.raises(NoWeekExists):
+            solve_plan(monday_only)
 
 
 def test_two_workers_on_pair_weeks():
