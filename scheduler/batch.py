@@ -96,6 +96,7 @@ class BatchResult:
     files: tuple[str, ...] = ()
     unchanged: bool = False
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # about the plan file itself (loading.plan_notes)
 
     @property
     def exit_code(self) -> int:
@@ -173,6 +174,7 @@ class JobDone:
     outputs: dict[str, bytes] = field(default_factory=dict)  # suffix (".ics") -> bytes
     inputs: tuple[str, ...] = ()  # the plan's busy .ics files
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # about the plan file itself (loading.plan_notes)
     unchanged: bool = False
 
 
@@ -212,16 +214,16 @@ def run_job(job: Job) -> JobDone:
     except TrainweekError as error:
         return JobDone(**done, outcome=Outcome.BAD_FILE, message=_one_line(error))
     if key == job.previous_key:
-        return JobDone(**done, outcome=Outcome.PROVEN, key=key, inputs=busy, unchanged=True, notes=plan_notes)
+        return JobDone(**done, outcome=Outcome.PROVEN, key=key, inputs=busy, unchanged=True, warnings=plan_notes)
     earlier = earlier_calendar(job.earlier, f"{job.name}.ics")
     try:
         week = solve_plan_file(PlanFile(job.path, plan), job.options.solve, earlier.data)
     except NoWeekExists as error:
-        return JobDone(**done, outcome=Outcome.IMPOSSIBLE, message=_one_line(error), key=key, inputs=busy, notes=plan_notes + earlier.notes)
+        return JobDone(**done, outcome=Outcome.IMPOSSIBLE, message=_one_line(error), key=key, inputs=busy, warnings=plan_notes, notes=earlier.notes)
     except OutOfTime as error:
-        return JobDone(**done, outcome=Outcome.OUT_OF_TIME, message=_one_line(error), inputs=busy, notes=plan_notes + earlier.notes)
+        return JobDone(**done, outcome=Outcome.OUT_OF_TIME, message=_one_line(error), inputs=busy, warnings=plan_notes, notes=earlier.notes)
     except TrainweekError as error:
-        return JobDone(**done, outcome=Outcome.BAD_FILE, message=_one_line(error), inputs=busy, notes=plan_notes + earlier.notes)
+        return JobDone(**done, outcome=Outcome.BAD_FILE, message=_one_line(error), inputs=busy, warnings=plan_notes, notes=earlier.notes)
     return JobDone(
         **done,
         outcome=Outcome.PROVEN if week.proven_optimal else Outcome.SOLVED,
@@ -229,7 +231,8 @@ def run_job(job: Job) -> JobDone:
         objective=week.objective,
         outputs=_outputs(week, earlier.data, job.options, job.stamp),
         inputs=busy,
-        notes=plan_notes + earlier.notes,
+        warnings=plan_notes,
+        notes=earlier.notes,
     )
 
 
@@ -352,7 +355,7 @@ def _finish(done: JobDone, folder: Path, options: BatchOptions, manifest: Manife
 
     if done.unchanged:
         entry = manifest.entries[done.name]
-        return BatchResult(done.name, done.path, Outcome(entry["outcome"]), entry.get("message", ""), entry.get("objective"), unchanged=True)
+        return BatchResult(done.name, done.path, Outcome(entry["outcome"]), entry.get("message", ""), entry.get("objective"), unchanged=True, warnings=done.warnings)
     written: dict[str, str] = {}
     try:
         claims = [(_claim(folder, done.name, suffix, options, manifest, (done.path, *done.inputs)), data) for suffix, data in done.outputs.items()]
@@ -361,7 +364,7 @@ def _finish(done: JobDone, folder: Path, options: BatchOptions, manifest: Manife
             written[output.path.name] = _digest(data)
     except OutputRefused as error:
         manifest.entries.pop(done.name, None)
-        return BatchResult(done.name, done.path, Outcome.BAD_FILE, str(error), files=tuple(written), notes=done.notes)
+        return BatchResult(done.name, done.path, Outcome.BAD_FILE, str(error), files=tuple(written), notes=done.notes, warnings=done.warnings)
     if done.key is not None:
         manifest.entries[done.name] = {
             "plan": done.path,
@@ -373,7 +376,7 @@ def _finish(done: JobDone, folder: Path, options: BatchOptions, manifest: Manife
         }
     else:
         manifest.entries.pop(done.name, None)
-    return BatchResult(done.name, done.path, done.outcome, done.message, done.objective, tuple(str(folder / name) for name in written), notes=done.notes)
+    return BatchResult(done.name, done.path, done.outcome, done.message, done.objective, tuple(str(folder / name) for name in written), notes=done.notes, warnings=done.warnings)
 
 
 # --- running the jobs -----------------------------------------------------------------------

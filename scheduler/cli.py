@@ -677,6 +677,7 @@ def solve_many(plans, outdir, jobs, as_json, as_html, force, executor, ray_addre
             results.append(result)
             progress.update(task, advance=1, description=f"Solved {result.name}")
     for result in results:
+        _warn(result.warnings)
         for note in result.notes:
             click.echo(f"Note: {note}", err=True)
     print_batch(results, outdir, Console())

@@ -97,4 +97,8 @@ def test_a_batch_reports_the_note_with_the_plan_it_is_about(tmp_path, monkeypatc
     result = invoke(tmp_path, monkeypatch, "solve-many", "plans", "-o", "out", "--jobs", "1")
     assert result.exit_code == 0, result.output
     notes = [line for line in result.stderr.splitlines() if "fixed offset" in line]
-    assert notes == [EST_WARNING.replace("Warning: week.yaml", "Note: plans/sam.yaml")]
+    assert notes == [EST_WARNING.replace("week.yaml", "plans/sam.yaml")]
+    # The same "Warning:" as the one-plan commands, and again when the plan is unchanged.
+    again = invoke(tmp_path, monkeypatch, "solve-many", "plans", "-o", "out", "--jobs", "1")
+    assert "unchanged" in again.output
+    assert [line for line in again.stderr.splitlines() if "fixed offset" in line] == notes
