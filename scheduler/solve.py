@@ -6,6 +6,7 @@ imports this module) within the same time limit.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import time
@@ -257,8 +258,12 @@ def solve(
     `near` maps sessions (occurrence index) to starts to begin the search from, a hint:
     where several weeks score the same, the solver then tends to keep sessions there.
 
-    The time limit is for all of it, building, solving and, when no week exists, the
-    diagnosis (raised as Infeasible). A `frame` given (a week of a block, with the week
+    When the search ends without any week (out of time or work), the week is greedy's
+    first-fit one if greedy places every session in the time left (`Week.first_fit`),
+    else OutOfTime is raised.
+
+    The time limit is for all of it, building, solving, the first-fit week and, when no
+    week exists, the diagnosis (raised as Infeasible). A `frame` given (a week of a block, with the week
     before it) is used as it is, with its own plan.
     """
     deadline = time.monotonic() + options.time_limit
@@ -287,8 +292,30 @@ def solve(
             "This is a bug in trainweek (or an ortools older than pyproject.toml allows); please report it with the plan file."
         )
     if status == cp_model.UNKNOWN:
-        raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
+        week = first_fit_week(plan, frame, weights, deadline)
+        if week is None:
+            raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
+        budget = solver.parameters.max_deterministic_time
+        return dataclasses.replace(
+            week,
+            solve_seconds=time.perf_counter() - started,
+            clock_stopped=math.isfinite(budget) and solver.deterministic_time < 0.95 * budget,
+        )
     return solved_week(m, solver, status, weights, elapsed)
+
+
+def first_fit_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], deadline: float) -> Week | None:
+    """Greedy's first-fit week (`scheduler.greedy`, `Week.first_fit`), for when the search
+    ended without any week; None when greedy gets stuck or `deadline` comes first.
+
+    It keeps every hard rule (each placement is judged by the rules' checkers, and
+    `finished_week` checks the whole week once more) but is not optimised: the output says
+    so, and to raise --time-limit. On the big weeks measured it took 0.3-1.1 s where the
+    search's budget of work at a 20 s limit ran out before a first week (docs/model.md).
+    """
+    from trainweek.scheduler.greedy import greedy_week
+
+    return greedy_week(plan, frame, weights, deadline)
 
 
 def solved_week(m: WeekModel, solver: cp_model.CpSolver, status: int, weights: dict[str, float], elapsed: float) -> Week:
