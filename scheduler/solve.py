@@ -273,12 +273,14 @@ def solve(
         m = build(plan, frame, weights)
     except NoRoom:
         raise diagnose(plan, frame, deadline) from None
-    for index, moment in (near or {}).items():
-        start = frame.minute_at(moment)
-        if index in m.start_step and start % frame.step == 0:
-            m.model.add_hint(m.start_step[index], start // frame.step)
-    solver = configured_solver(m, options, deadline)
+    _hint(m, {index: frame.minute_at(moment) for index, moment in (near or {}).items()})
     started = time.perf_counter()
+    first_fit = None
+    if len(m.items) >= LNS_FROM:  # greedy first: the week the search starts from, and the fallback
+        first_fit = first_fit_week(plan, frame, weights, deadline)
+        if first_fit is not None and not near:
+            _hint(m, first_fit.starts())
+    solver = configured_solver(m, options, deadline)
     status = solver.solve(m.model, callback)
     elapsed = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
@@ -292,7 +294,7 @@ def solve(
             "This is a bug in trainweek (or an ortools older than pyproject.toml allows); please report it with the plan file."
         )
     if status == cp_model.UNKNOWN:
-        week = first_fit_week(plan, frame, weights, deadline)
+        week = first_fit if len(m.items) >= LNS_FROM else first_fit_week(plan, frame, weights, deadline)
         if week is None:
             raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
         budget = solver.parameters.max_deterministic_time
@@ -302,6 +304,13 @@ def solve(
             clock_stopped=math.isfinite(budget) and solver.deterministic_time < 0.95 * budget,
         )
     return solved_week(m, solver, status, weights, elapsed)
+
+
+def _hint(m: WeekModel, starts: dict[int, int]) -> None:
+    """Start the search from these starts (occurrence index -> minute of the week)."""
+    for index, start in starts.items():
+        if index in m.start_step and start % m.frame.step == 0:
+            m.model.add_hint(m.start_step[index], start // m.frame.step)
 
 
 def first_fit_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], deadline: float) -> Week | None:

@@ -150,3 +150,46 @@ def test_the_benchmark_counts_a_first_fit_week_as_the_solvers_timeout():
     job = {"name": EASY.stem, "text": EASY.read_text(encoding="utf-8"), "workers": 1, "seed": 0, "time_limit": 20.0, "runs": 1, "det_limit": 0.0}
     (only,) = worker.run(job)["runs"]
     assert only["status"] == "TIMEOUT" and "objective" not in only
+
+
+@pytest.fixture
+def hints(monkeypatch):
+    """The hints of each model solve() hands to the solver: occurrence index -> start minute."""
+    seen = []
+    original = solve_module.configured_solver
+
+    def configured(m, options, deadline):
+        proto = m.model.Proto()
+        given = dict(zip(proto.solution_hint.vars, proto.solution_hint.values))
+        seen.append({index: given[var.Index()] * m.frame.step for index, var in m.start_step.items() if var.Index() in given})
+        return original(m, options, deadline)
+
+    monkeypatch.setattr(solve_module, "configured_solver", configured)
+    return seen
+
+
+def test_a_big_week_starts_its_search_from_greedys_week(no_work, hints):
+    plan = load_plan(BIG_WEEK)
+    solve(plan, SolveOptions(time_limit=20))
+    plan, frame = frame_for(plan, SolveOptions())
+    assert hints == [greedy_week(plan, frame, plan.effective_weights()).starts()]
+
+
+def test_a_smaller_week_gets_no_hint_and_greedy_only_when_the_search_finds_nothing(hints, monkeypatch):
+    import trainweek.scheduler.greedy as greedy_module
+
+    calls = []
+    original = greedy_module.greedy_week
+    monkeypatch.setattr(greedy_module, "greedy_week", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
+    week = solve(load_plan(EASY), SolveOptions(time_limit=20))
+    assert week.proven_optimal and hints == [{}] and calls == []
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.0)
+    assert solve(load_plan(EASY), SolveOptions(time_limit=20)).first_fit and calls == [1]
+
+
+def test_a_week_started_near_an_earlier_one_keeps_that_hint_alone(no_work, hints):
+    plan = load_plan(BIG_WEEK)
+    first = solve(plan, SolveOptions(time_limit=20))
+    earlier = {p.occurrence.index: p.local_start for p in first.placements[:3]}
+    solve(plan, SolveOptions(time_limit=20), near=earlier)
+    assert hints[1] == {p.occurrence.index: p.start for p in first.placements[:3]}
