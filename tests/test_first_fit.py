@@ -9,6 +9,7 @@ first. No timings are asserted.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -32,6 +33,8 @@ HERE = Path(__file__).resolve().parent
 # 24 sessions, generate(2027, GROUPS[3], 7) of benchmarks/instances.py: its best week (0) is
 # found after 7.7 deterministic seconds, and a 20 s limit gives one worker 5.
 BIG_WEEK = HERE / "weeks" / "large-2027-08.yaml"
+# 27 sessions on pairs, generate(2027, GROUPS[4], 8); greedy places it.
+BIG_PAIR_WEEK = HERE / "weeks" / "huge-2027-09.yaml"
 EASY = next(path for path in EXAMPLES if path.stem == "busy-professional")
 # Greedy gets stuck on this one (a week exists: the solver finds it).
 GREEDY_STUCK = ROOT / "benchmarks" / "instances" / "medium" / "medium-02-power-10s-15m-sparse.yaml"
@@ -175,12 +178,18 @@ def test_a_big_week_starts_its_search_from_greedys_week(no_work, hints):
     assert hints == [greedy_week(plan, frame, plan.effective_weights()).starts()]
 
 
-def test_a_smaller_week_gets_no_hint_and_greedy_only_when_the_search_finds_nothing(hints, monkeypatch):
+@pytest.fixture
+def greedy_calls(monkeypatch):
     import trainweek.scheduler.greedy as greedy_module
 
     calls = []
     original = greedy_module.greedy_week
     monkeypatch.setattr(greedy_module, "greedy_week", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
+    return calls
+
+
+def test_a_smaller_week_gets_no_hint_and_greedy_only_when_the_search_finds_nothing(hints, greedy_calls, monkeypatch):
+    calls = greedy_calls
     week = solve(load_plan(EASY), SolveOptions(time_limit=20))
     assert week.proven_optimal and hints == [{}] and calls == []
     monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.0)
@@ -189,7 +198,14 @@ def test_a_smaller_week_gets_no_hint_and_greedy_only_when_the_search_finds_nothi
 
 def test_a_week_started_near_an_earlier_one_keeps_that_hint_alone(no_work, hints):
     plan = load_plan(BIG_WEEK)
-    first = solve(plan, SolveOptions(time_limit=20))
-    earlier = {p.occurrence.index: p.local_start for p in first.placements[:3]}
-    solve(plan, SolveOptions(time_limit=20), near=earlier)
-    assert hints[1] == {p.occurrence.index: p.start for p in first.placements[:3]}
+    framed, frame = frame_for(plan, SolveOptions())
+    earlier = greedy_week(framed, frame, framed.effective_weights()).placements[-3:]
+    solve(plan, SolveOptions(time_limit=20), near={p.occurrence.index: p.local_start - dt.timedelta(minutes=30) for p in earlier})
+    assert hints == [{p.occurrence.index: p.start - 30 for p in earlier}]
+
+
+def test_a_big_week_on_pairs_gets_no_hint(no_work, hints, greedy_calls):
+    """Too many day patterns: the pair form, where the search finds a week at once and
+    greedy's hint made this week worse (docs/model.md). Greedy runs only after the search."""
+    week = solve(load_plan(BIG_PAIR_WEEK), SolveOptions(time_limit=20))
+    assert week.first_fit and hints == [{}] and greedy_calls == [1]
