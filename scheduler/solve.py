@@ -262,7 +262,7 @@ def solve(
     first-fit one if greedy places every session in the time left (`Week.first_fit`),
     else OutOfTime is raised. On weeks of LNS_FROM sessions or more on day patterns greedy
     runs before the search, which starts from its week (a hint, unless `near` gives one):
-    it found its first week sooner on all 11 such weeks measured, and none worse; on
+    it found its first week sooner on all 12 such weeks measured, and none worse; on
     pair-form weeks, which find a first week at once, it was mixed (docs/model.md).
 
     The time limit is for all of it, building, solving, the first-fit week and, when no
@@ -323,7 +323,7 @@ def first_fit_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], dead
 
     It keeps every hard rule (each placement is judged by the rules' checkers, and
     `finished_week` checks the whole week once more) but is not optimised: the output says
-    so, and to raise --time-limit. On 30 weeks of 21-30 sessions it took 0.2-3 s of wall
+    so, and to raise --time-limit. On 41 weeks of 21-30 sessions it took 0.1-3.1 s of wall
     time on a loaded machine (docs/model.md).
     """
     from trainweek.scheduler.greedy import greedy_week

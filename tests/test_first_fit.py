@@ -209,3 +209,11 @@ def test_a_big_week_on_pairs_gets_no_hint(no_work, hints, greedy_calls):
     greedy's hint made this week worse (docs/model.md). Greedy runs only after the search."""
     week = solve(load_plan(BIG_PAIR_WEEK), SolveOptions(time_limit=20))
     assert week.first_fit and hints == [{}] and greedy_calls == [1]
+
+
+def test_the_studio_is_told_the_week_is_first_fit(no_work):
+    from trainweek.scheduler.studio_server import page_template, week_json
+
+    shown = week_json(solve(load_plan(EASY), SolveOptions(time_limit=20)))
+    assert (shown["first_fit"], shown["bound"]) == (True, None)
+    assert "first fit, not optimised: no week found within the time limit" in page_template()
