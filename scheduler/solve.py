@@ -323,7 +323,7 @@ def first_fit_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], dead
 
     It keeps every hard rule (each placement is judged by the rules' checkers, and
     `finished_week` checks the whole week once more) but is not optimised: the output says
-    so, and to raise --time-limit. On 41 weeks of 21-30 sessions it took 0.1-3.1 s of wall
+    so, and to raise --time-limit. On 46 weeks of 21-30 sessions it took 0.1-3.1 s of wall
     time on a loaded machine (docs/model.md).
     """
     from trainweek.scheduler.greedy import greedy_week
