@@ -96,14 +96,17 @@ def one_run(plan, options: SolveOptions, det_limit: float | None = None) -> dict
         except OutOfTime:
             result = {"status": "TIMEOUT", "seconds": time.perf_counter() - started, "first": callback.first}
         else:
-            result = {
-                "status": week.status,
-                "seconds": week.solve_seconds,
-                "first": callback.first,
-                "solutions": callback.solutions,
-                "objective": week.objective,
-                "bound": week.bound,
-            }
+            if week.first_fit:  # greedy's week after a search that found none: the solver timed out
+                result = {"status": "TIMEOUT", "seconds": time.perf_counter() - started, "first": callback.first}
+            else:
+                result = {
+                    "status": week.status,
+                    "seconds": week.solve_seconds,
+                    "first": callback.first,
+                    "solutions": callback.solutions,
+                    "objective": week.objective,
+                    "bound": week.bound,
+                }
     if not made:
         raise RuntimeError("scheduler.solve.solve made no cp_model.CpSolver that the benchmark could see")
     solver = made[0]  # the main solve; diagnosing an infeasible plan makes more

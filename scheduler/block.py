@@ -120,7 +120,11 @@ class Block:
         best = [str(w.number) for w in self.weeks if not w.week.proven_optimal]
         if not best:
             return "each week proven optimal given the weeks before it (the block as a whole is not searched at once)"
-        return f"each week the best found given the weeks before it; weeks {', '.join(best)} not proven optimal"
+        first_fit = [str(w.number) for w in self.weeks if w.week.first_fit]
+        text = f"each week the best found given the weeks before it; weeks {', '.join(best)} not proven optimal"
+        if first_fit:
+            text += f", and weeks {', '.join(first_fit)} first fit, not optimised (no week found within the time limit; raise --time-limit)"
+        return text
 
 
 def week_mark(bw: BlockWeek, block: Block) -> str | None:

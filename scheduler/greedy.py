@@ -6,10 +6,15 @@ within a modality, file order last. Each goes to the earliest free grid start of
 week that keeps every hard rule, judged by the rules' own plain-Python checkers on the
 sessions placed so far. Nothing already placed is ever moved, so greedy can fail to find
 a week that exists; it then returns None.
+
+`solve.solve` gives this week when its search ends without any, and starts the search
+of a big week (day patterns, from `LNS_FROM` sessions) from it; either way within what
+is left of the time limit (`deadline`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from trainweek.constraints import HARD_RULES
@@ -17,7 +22,7 @@ from trainweek.scheduler.checking import finished_week
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.plan import Occurrence, Plan
 from trainweek.scheduler.training import Modality, first_modality
-from trainweek.scheduler.week import Placement, Week
+from trainweek.scheduler.week import FIRST_FIT, Placement, Week
 
 
 def priority_order(plan: Plan) -> list[Occurrence]:
@@ -62,19 +67,22 @@ def _fits(plan: Plan, frame: WeekFrame, placed: list[Placement], candidate: Plac
     return not any(rule.check(week) for rule in HARD_RULES)
 
 
-def greedy_week(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> Week | None:
-    """The first-fit week, scored with the plain-Python penalties; None if greedy gets stuck.
+def greedy_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], deadline: float | None = None) -> Week | None:
+    """The first-fit week, scored with the plain-Python penalties; None if greedy gets stuck,
+    or is still placing sessions at `deadline` (a time.monotonic() instant).
 
-    The week's `status` is "GREEDY" and its `objective` the weighted sum of the
+    The week's `status` is "GREEDY" (`week.FIRST_FIT`) and its `objective` the weighted sum of the
     objectives' `penalty` functions, comparable with a solved week's objective.
     """
     placed: list[Placement] = []
     for item in priority_order(plan):
         for start in candidate_starts(frame, item):
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
             candidate = _placement(frame, item, start)
             if _fits(plan, frame, placed, candidate):
                 placed.append(candidate)
                 break
         else:
             return None
-    return finished_week(plan, frame, {p.occurrence.index: p.start for p in placed}, weights, status="GREEDY")
+    return finished_week(plan, frame, {p.occurrence.index: p.start for p in placed}, weights, status=FIRST_FIT)

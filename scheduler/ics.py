@@ -46,7 +46,7 @@ from trainweek.scheduler.errors import BadInput
 from trainweek.scheduler.plan import Plan
 from trainweek.scheduler.uids import UID_NAMESPACE, event_uid, slot_uid  # noqa: F401 (ics.slot_uid, as before)
 from trainweek.scheduler.vtimezone import vtimezone
-from trainweek.scheduler.week import Placement, Week
+from trainweek.scheduler.week import FIRST_FIT_NOTE, Placement, Week
 from trainweek.scheduler.zonetime import changes, exists, happens_twice, resolve
 
 UTC = dt.timezone.utc
@@ -158,7 +158,10 @@ def description(week: Week, placement: Placement, note: str | None = None) -> st
     lines += [f"- {reason}" for reason in week.reasons.get(placement.occurrence.index, [])[:4]]
     if week.parts:
         parts = ", ".join(f"{name} {value:g}" for name, value in week.weighted_parts().items() if value)
-        proof = "proven optimal" if week.proven_optimal else "best found"
+        if week.first_fit:
+            proof = f"first fit, not optimised: {FIRST_FIT_NOTE}"
+        else:
+            proof = "proven optimal" if week.proven_optimal else "best found"
         lines.append(f"Week penalty {week.objective:g}" + (f" ({parts})" if parts else "") + f", {proof}.")
     if spec.kind.value == "strength":
         lines.append("Eat protein after lifting.")

@@ -8,7 +8,7 @@ from typing import Any
 from trainweek.constraints import SOFT_OBJECTIVES
 from trainweek.scheduler.plan import visible
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS
-from trainweek.scheduler.week import MONOTONY_WARNING, Week
+from trainweek.scheduler.week import FIRST_FIT_NOTE, MONOTONY_WARNING, Week
 
 # A session this long (minutes) runs on stored carbohydrate, whatever its label.
 LONG_SESSION = 90
@@ -126,6 +126,7 @@ def as_json(week: Week) -> dict[str, Any]:
         "week_start": week.frame.week_start.isoformat(),
         "status": week.status,
         "proven_optimal": week.proven_optimal,
+        "first_fit": week.first_fit,
         "objective": week.objective,
         "bound": week.bound,
         "solve_seconds": round(week.solve_seconds, 4),
@@ -177,9 +178,14 @@ def print_week(week: Week, console) -> None:
                 "\n".join(f"- {_safe(reason)}" for reason in week.reasons.get(p.occurrence.index, [])[:4]),
             )
     console.print(table)
-    verdict = "proven optimal" if week.proven_optimal else f"best found, not proven optimal (bound {week.bound:g})"
+    if week.first_fit:
+        verdict = "first fit, not optimised"
+    else:
+        verdict = "proven optimal" if week.proven_optimal else f"best found, not proven optimal (bound {week.bound:g})"
     parts = ", ".join(f"{row['name']} {row['weighted']:g}" for row in objective_rows(week) if row["weighted"])
     console.print(f"Week is {verdict}: penalty {week.objective:g}" + (f" ({parts})" if parts else "") + f", solved in {week.solve_seconds:.2f} s.")
+    if week.first_fit:
+        console.print(f"[yellow]Note:[/yellow] {FIRST_FIT_NOTE}.")
     if week.clock_stopped:
         console.print(
             "[yellow]Note:[/yellow] the time limit ran out before the search's fixed amount of work, so another run "
@@ -233,7 +239,9 @@ def print_score(week: Week, console) -> None:
         table.add_row(row["name"], f"{row['weight']:g}", str(row["raw"]), f"{row['weighted']:g}", f"{row['share']:.0%}")
     table.add_row("[bold]total[/bold]", "", "", f"[bold]{week.objective:g}[/bold]", "100%" if week.objective else "")
     console.print(table)
-    if week.proven_optimal:
+    if week.first_fit:
+        console.print(f"Not optimised, and no bound: {FIRST_FIT_NOTE}.")
+    elif week.proven_optimal:
         console.print(f"Proven optimal: no week under these rules scores below {week.bound:g}.")
     else:
         console.print(f"Not proven optimal: the best possible score is at least {week.bound:g}.")

@@ -55,6 +55,7 @@ def week_json(week: Week, moved: list[str] | None = None) -> dict[str, Any]:
         "objective": week.objective,
         "bound": week.bound,
         "proven_optimal": week.proven_optimal,
+        "first_fit": week.first_fit,
         "weights": week.weights,
         "parts": objective_bars(week),
         "moved": moved or [],

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, format_clock
 from trainweek.scheduler.training import Intensity, Kind, Modality
-from trainweek.scheduler.week import MONOTONY_WARNING, Placement, Week, one_visit
+from trainweek.scheduler.week import FIRST_FIT_NOTE, MONOTONY_WARNING, Placement, Week, one_visit
 
 if TYPE_CHECKING:
     from trainweek.scheduler.replan import Replanned
@@ -323,10 +323,13 @@ def layout(week: Week, replanned: Replanned | None = None) -> Layout:
         )
         for day in range(7)
     )
-    verdict = "proven optimal" if week.proven_optimal else "best found, not proven optimal"
+    if week.first_fit:
+        verdict = f"first fit, not optimised: {FIRST_FIT_NOTE}"
+    else:
+        verdict = ("proven optimal" if week.proven_optimal else "best found, not proven optimal") + " under your rules"
     return Layout(
         title=shown(f"Training week of {frame.week_start:%a %d %b %Y} for {week.plan.athlete}"),
-        subtitle=shown(f"Times in {week.plan.timezone}. {len(slots)} sessions; the week is {verdict} under your rules."),
+        subtitle=shown(f"Times in {week.plan.timezone}. {len(slots)} sessions; the week is {verdict}."),
         axis=axis,
         days=days,
         kinds=tuple(kind for kind in Kind if any(slot.kind is kind for slot in slots.values())),

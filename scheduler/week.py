@@ -20,6 +20,16 @@ if TYPE_CHECKING:  # types only: the rules use the week, and the plan imports th
     from trainweek.scheduler.plan import Occurrence, Plan
 
 
+# The status of greedy's first-fit week (`scheduler.greedy`), which `solve` gives when its
+# search ended without any week within the time limit: it keeps every hard rule but is not
+# optimised, and has no bound.
+FIRST_FIT = "GREEDY"
+# What the table, calendar and views say of such a week (a clause: no capital, no full stop).
+FIRST_FIT_NOTE = (
+    "the solver found no week within the time limit, so this is the first week found that keeps "
+    "every hard rule, placed session by session; raise --time-limit for a better week"
+)
+
 # Foster's warning line: a week whose monotony is above it is too uniform.
 MONOTONY_WARNING = 2.0
 
@@ -99,6 +109,11 @@ class Week:
     @property
     def proven_optimal(self) -> bool:
         return self.status == "OPTIMAL"
+
+    @property
+    def first_fit(self) -> bool:
+        """Greedy's first-fit week, given because the solver found no week within the time limit."""
+        return self.status == FIRST_FIT
 
     def on_day(self, day: int) -> list[Placement]:
         return [p for p in self.placements if p.day == day]
