@@ -28,6 +28,7 @@ from trainweek.scheduler.loading import load_plan
 from trainweek.scheduler.solve import SolveOptions, frame_for, solve
 from trainweek.scheduler.view_layout import layout
 from tests.conftest import EXAMPLES, ROOT
+from tests.helpers import same_day_form
 
 HERE = Path(__file__).resolve().parent
 # 24 sessions, generate(2027, GROUPS[3], 7) of benchmarks/instances.py: its best week (0) is
@@ -205,9 +206,10 @@ def test_a_week_started_near_an_earlier_one_keeps_that_hint_alone(no_work, hints
 
 
 def test_a_big_week_on_pairs_gets_no_hint(no_work, hints, greedy_calls):
-    """Too many day patterns: the pair form, where the search finds a week at once and
-    greedy's hint made this week worse (docs/model.md). Greedy runs only after the search."""
-    week = solve(load_plan(BIG_PAIR_WEEK), SolveOptions(time_limit=20))
+    """On the pair form (too many day patterns) the search finds a week at once and
+    greedy's hint made weeks worse (docs/model.md). Greedy runs only after the search."""
+    with same_day_form(patterns=False):
+        week = solve(load_plan(BIG_PAIR_WEEK), SolveOptions(time_limit=20))
     assert week.first_fit and hints == [{}] and greedy_calls == [1]
 
 
