@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from trainweek.constraints.rule import strength_endurance_pairs
+from trainweek.constraints.rule import lift_and_endurance, strength_endurance_pairs
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.training import GOAL_LABELS, Goal, Modality, first_modality
 from trainweek.scheduler.week import Placement, Week, one_visit
@@ -113,6 +113,16 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
             ).only_enforce_if(~wrong)
         terms.append(order_factor(m.plan, s) * wrong)
     return sum(terms)
+
+
+def pair_floor(plan: Plan, a: Occurrence, b: Occurrence, apart: int, first: Occurrence | None) -> int:
+    """A lift and an endurance session on one day in an order fixed the wrong way round cost
+    the order factor; free to go either way, nothing (day_floor)."""
+    pair = lift_and_endurance(a, b)
+    if pair is None or first is None:
+        return 0
+    _, second = _first_and_second(plan, *pair)
+    return order_factor(plan, pair[0]) if first.index == second.index else 0
 
 
 def wrong_order_pairs(week: Week) -> Iterator[tuple[Placement, Placement]]:

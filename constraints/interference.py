@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from trainweek.constraints.rule import strength_endurance_pairs
+from trainweek.constraints.rule import lift_and_endurance, strength_endurance_pairs
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.timetext import format_minutes
 from trainweek.scheduler.training import Goal, Kind
 from trainweek.scheduler.week import Placement, Week
 
 if TYPE_CHECKING:
-    from trainweek.scheduler.plan import Occurrence
+    from trainweek.scheduler.plan import Occurrence, Plan
 
 NAME = "interference"
 HARD = False
@@ -118,6 +118,12 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
             m.model.add(STEP * c >= FAR - (wrap - d - de))
             terms.append(k * c)
     return sum(terms)
+
+
+def pair_floor(plan: Plan, a: Occurrence, b: Occurrence, apart: int, first: Occurrence | None) -> int:
+    """Least k x c of a lift and an endurance session on one day at most `apart` minutes apart (day_floor)."""
+    pair = lift_and_endurance(a, b)
+    return 0 if pair is None else factor(*pair) * closeness(apart)
 
 
 def _gap(a: Placement, b: Placement, shift: int) -> int:

@@ -19,6 +19,7 @@ from trainweek.scheduler.training import Goal
 from trainweek.scheduler.week import Placement, Week
 
 if TYPE_CHECKING:
+    from trainweek.scheduler.frame import WeekFrame
     from trainweek.scheduler.plan import Occurrence
 
 NAME = "preferred_times"
@@ -39,6 +40,21 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
         if prefer.time:
             terms.append(1 - _inside_time(m, item, *prefer.time))
     return sum(terms)
+
+
+def session_floor(frame: WeekFrame, item: Occurrence, day: int, span: tuple[int, int]) -> int:
+    """Off its days on `day`: 1; no start in `span` wholly inside its time: 1 more (day_floor)."""
+    prefer = item.spec.prefer
+    if prefer is None:
+        return 0
+    off_day = outside = False
+    if prefer.days:
+        off_day = day not in {WEEKDAYS.index(name) for name in prefer.days}
+    if prefer.time:
+        earliest, latest = prefer.time
+        first, end = max(span[0], frame.minute(day, earliest)), min(span[1], frame.minute(day, latest))
+        outside = end - first < item.spec.duration
+    return off_day + outside
 
 
 def _inside_time(m: WeekModel, item: Occurrence, earliest: int, latest: int) -> cp_model.IntVar:

@@ -137,6 +137,15 @@ def repeat_groups(items: Iterable[Occurrence]) -> list[list[Occurrence]]:
     return list(groups.values())
 
 
+def lift_and_endurance(a: Occurrence, b: Occurrence) -> tuple[Occurrence, Occurrence] | None:
+    """(lift, endurance session) if a and b are one of each, in either order; else None."""
+    if a.spec.modality is Modality.strength and b.spec.modality is Modality.endurance:
+        return a, b
+    if b.spec.modality is Modality.strength and a.spec.modality is Modality.endurance:
+        return b, a
+    return None
+
+
 def strength_endurance_pairs(items: Iterable[Occurrence]) -> list[tuple[Occurrence, Occurrence]]:
     """Every (lift, endurance session) pair: the pairs the interference rules are about."""
     items = list(items)

@@ -8,12 +8,17 @@ Default weight: highest for the strength goals and general fitness, lowest for f
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ortools.sat.python import cp_model
 
-from trainweek.constraints.rule import strength_endurance_pairs
+from trainweek.constraints.rule import lift_and_endurance, strength_endurance_pairs
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.training import Goal
 from trainweek.scheduler.week import Week
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.plan import Occurrence, Plan
 
 NAME = "separation"
 HARD = False
@@ -30,6 +35,11 @@ DEFAULT_WEIGHTS = {
 
 def post(m: WeekModel) -> cp_model.LinearExpr | int:
     return m.same_day_cost(strength_endurance_pairs(m.items), lambda s, e: 1)
+
+
+def pair_floor(plan: Plan, a: Occurrence, b: Occurrence, apart: int, first: Occurrence | None) -> int:
+    """A lift and an endurance session on one day: 1, wherever they sit in it (day_floor)."""
+    return 0 if lift_and_endurance(a, b) is None else 1
 
 
 def penalty(week: Week) -> int:

@@ -294,7 +294,14 @@ class WeekModel:
         if grow((), 0, 0):
             found.sort(key=len)
             cache[day] = found
+            self.__dict__.setdefault("_layouts_cache", {})[day] = (spans, layouts_of)
         return found
+
+    def day_layouts(self, day: int) -> tuple[list[list[int]], dict[tuple[int, ...], list[tuple[int, ...]]]]:
+        """The day's free spans ([first, end) real minutes) and, for each of its patterns' sets, the
+        ways the set splits over them (a span number per session) that `_packing` allows."""
+        self._day_specs(day)
+        return self.__dict__["_layouts_cache"][day]
 
     def same_day_cost(
         self,

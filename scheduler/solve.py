@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.checking import RuleBroken, finished_week
+from trainweek.scheduler.day_floor import day_floor
 from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler import model as week_model
@@ -156,11 +157,15 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> WeekModel:
     for rule in HARD_RULES:
         rule.post(m)
     objective: cp_model.LinearExpr | int = 0
+    scaled = {rule.NAME: round(weights[rule.NAME] * WEIGHT_SCALE) for rule in SOFT_OBJECTIVES}
     for objective_rule in SOFT_OBJECTIVES:
-        scaled = round(weights[objective_rule.NAME] * WEIGHT_SCALE)
-        if scaled:
-            objective += scaled * objective_rule.post(m)
+        if scaled[objective_rule.NAME]:
+            objective += scaled[objective_rule.NAME] * objective_rule.post(m)
     m.model.minimize(objective)
+    if len(m.items) >= LNS_FROM and m.uses_day_patterns:
+        floor = day_floor(m, scaled)
+        if floor:
+            m.model.add(objective >= floor)
     _break_symmetry(m)
     return m
 

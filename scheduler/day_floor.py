@@ -1,0 +1,116 @@
+"""A lower bound on a week's cost from its days: each day pattern at its least cost inside the day.
+
+Why: on weeks of `solve.LNS_FROM` sessions and more, CP-SAT's bound stays near what
+separation alone costs, far below the weeks it finds, because interference and goal order
+depend on the times inside a day, which its LP relaxation does not see (docs/model.md,
+"The day floor"). A pattern's sessions split over the day's free spans in a few ways. In
+each way a pair in two spans has its order fixed and at most the spans' reach between them,
+a pair in one span at most the span less both durations, and a session only the times of its
+span. The objectives that cost something inside a day say what that least costs: a rule
+module may define
+
+    pair_floor(plan, a, b, apart, first) -> int
+        a and b on one day with at most `apart` minutes from the end of the earlier to the
+        start of the later; `first` is the one that must come first, None if either may;
+    session_floor(frame, item, day, span) -> int
+        the session on `day`, starting and ending inside `span` (real minutes).
+
+A pattern's floor is the least, over its ways into the spans, of the weighted sum. The LP
+over the patterns (one a day, each session of the file on as many days as it repeats, at
+least the rest days empty) with these costs is a lower bound on every week the hard rules
+allow: each objective is at least its in-day part, and every other part costs 0 or more.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import TYPE_CHECKING
+
+from trainweek.constraints import SOFT_OBJECTIVES
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.model import DayPattern, WeekModel
+
+TOLERANCE = 1e-6  # relative, on the LP's optimum: the floor is rounded up to a whole cost only past it
+
+
+def pattern_floors(m: WeekModel, weights: dict[str, int]) -> dict[DayPattern, int]:
+    """Each day pattern's least weighted in-day cost (`weights` scaled as the objective's)."""
+    plan, frame = m.plan, m.frame
+    pair_rules = [(weights[rule.NAME], rule.pair_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "pair_floor")]
+    session_rules = [
+        (weights[rule.NAME], rule.session_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "session_floor")
+    ]
+    copies = m._training_copies
+    floors: dict[DayPattern, int] = {}
+    for day in range(7):
+        spans, layouts = m.day_layouts(day)
+        one_cache: dict[tuple[int, int], int] = {}
+        pair_cache: dict[tuple[int, int, int, int], int] = {}
+
+        def one(spec: int, number: int) -> int:
+            if (spec, number) not in one_cache:
+                span = (spans[number][0], spans[number][1])
+                one_cache[(spec, number)] = sum(w * floor(frame, copies[spec][0], day, span) for w, floor in session_rules)
+            return one_cache[(spec, number)]
+
+        def pair(a: int, x: int, b: int, y: int) -> int:
+            """a in span x, b in span y; the earlier span's session comes first."""
+            if (a, x, b, y) not in pair_cache:
+                (x_a, early), (y_b, late) = sorted([(x, a), (y, b)])
+                duration_early, duration_late = copies[early][0].spec.duration, copies[late][0].spec.duration
+                if x_a == y_b:
+                    apart, first = spans[x_a][1] - spans[x_a][0] - duration_early - duration_late, None
+                else:
+                    apart, first = spans[y_b][1] - duration_late - (spans[x_a][0] + duration_early), copies[early][0]
+                pair_cache[(a, x, b, y)] = sum(w * floor(plan, copies[a][0], copies[b][0], apart, first) for w, floor in pair_rules)
+            return pair_cache[(a, x, b, y)]
+
+        # A set's ways are its smaller set's ways with one more session: cost them the same way.
+        cost: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {((), ()): 0}
+        for p in sorted((p for p in m.day_patterns if p.day == day), key=lambda p: len(p.specs)):
+            least = None
+            *before, spec = p.specs or (None,)
+            for layout in layouts[p.specs]:
+                if spec is None:
+                    least = 0
+                    continue
+                *earlier, number = layout
+                here = cost[(tuple(before), tuple(earlier))] + one(spec, number)
+                here += sum(pair(other, span, spec, number) for other, span in zip(before, earlier))
+                cost[(p.specs, layout)] = here
+                least = here if least is None else min(least, here)
+            floors[p] = least or 0
+    return floors
+
+
+def day_floor(m: WeekModel, weights: dict[str, int]) -> int:
+    """The least weighted cost any week can have by its days alone: the LP over the day patterns
+    with `pattern_floors` as costs, rounded up (0 if the LP cannot be solved)."""
+    from ortools.linear_solver import pywraplp
+
+    floors = pattern_floors(m, weights)
+    if not any(floors.values()):
+        return 0
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    one_a_day = {day: lp.Constraint(1, 1) for day in {p.day for p in floors}}
+    each_session = {spec: lp.Constraint(len(items), len(items)) for spec, items in m._training_copies.items()}
+    objective = lp.Objective()
+    rest = None
+    if m.training_days_at_most is not None:
+        always_rest = sum(1 for day in range(7) if not any(p.day == day and p.specs for p in floors))
+        rest = lp.Constraint(7 - m.training_days_at_most - always_rest, lp.infinity())
+    for p, floor in floors.items():
+        chosen = lp.NumVar(0, 1, "")
+        one_a_day[p.day].SetCoefficient(chosen, 1)
+        for spec in p.specs:
+            each_session[spec].SetCoefficient(chosen, 1)
+        if rest is not None and not p.specs:
+            rest.SetCoefficient(chosen, 1)
+        objective.SetCoefficient(chosen, floor)
+    objective.SetMinimization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return 0
+    value = lp.Objective().Value()
+    return max(0, math.ceil(value - TOLERANCE * max(1.0, abs(value))))
