@@ -70,18 +70,18 @@ def pattern_floors(m: WeekModel, weights: dict[str, int]) -> dict[DayPattern, in
         # A set's ways are its smaller set's ways with one more session: cost them the same way.
         cost: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {((), ()): 0}
         for p in sorted((p for p in m.day_patterns if p.day == day), key=lambda p: len(p.specs)):
-            least = None
-            *before, spec = p.specs or (None,)
+            if not p.specs:
+                floors[p] = 0
+                continue
+            *before, spec = p.specs
+            ways = []
             for layout in layouts[p.specs]:
-                if spec is None:
-                    least = 0
-                    continue
                 *earlier, number = layout
                 here = cost[(tuple(before), tuple(earlier))] + one(spec, number)
                 here += sum(pair(other, span, spec, number) for other, span in zip(before, earlier))
                 cost[(p.specs, layout)] = here
-                least = here if least is None else min(least, here)
-            floors[p] = least or 0
+                ways.append(here)
+            floors[p] = min(ways)
     return floors
 
 

@@ -153,6 +153,8 @@ class ModelRejected(RuntimeError):
 
 
 def build(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> WeekModel:
+    """The week's model: every hard rule, the weighted objectives and, from LNS_FROM sessions
+    on day patterns, the day floor as the objective's least value (docs/model.md)."""
     m = WeekModel(plan, frame)
     for rule in HARD_RULES:
         rule.post(m)
