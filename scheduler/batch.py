@@ -48,6 +48,7 @@ class Outcome(str, Enum):
 
     PROVEN = "solved and proven"
     SOLVED = "solved (not proven optimal)"
+    FIRST_FIT = "first fit (not optimised)"  # the search found no week in time: greedy's (Week.first_fit)
     IMPOSSIBLE = "impossible"
     OUT_OF_TIME = "out of time"
     BAD_FILE = "bad file"
@@ -58,7 +59,7 @@ class Outcome(str, Enum):
 
     @property
     def solved(self) -> bool:
-        return self in (Outcome.PROVEN, Outcome.SOLVED)
+        return self in (Outcome.PROVEN, Outcome.SOLVED, Outcome.FIRST_FIT)
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ def run_job(job: Job) -> JobDone:
         return JobDone(**done, outcome=Outcome.BAD_FILE, message=_one_line(error), inputs=busy, warnings=plan_notes, notes=earlier.notes)
     return JobDone(
         **done,
-        outcome=Outcome.PROVEN if week.proven_optimal else Outcome.SOLVED,
+        outcome=Outcome.PROVEN if week.proven_optimal else Outcome.FIRST_FIT if week.first_fit else Outcome.SOLVED,
         key=key,
         objective=week.objective,
         outputs=_outputs(week, earlier.data, job.options, job.stamp),

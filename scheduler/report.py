@@ -183,7 +183,8 @@ def print_week(week: Week, console) -> None:
     else:
         verdict = "proven optimal" if week.proven_optimal else f"best found, not proven optimal (bound {week.bound:g})"
     parts = ", ".join(f"{row['name']} {row['weighted']:g}" for row in objective_rows(week) if row["weighted"])
-    console.print(f"Week is {verdict}: penalty {week.objective:g}" + (f" ({parts})" if parts else "") + f", solved in {week.solve_seconds:.2f} s.")
+    done = "found" if week.first_fit else "solved"
+    console.print(f"Week is {verdict}: penalty {week.objective:g}" + (f" ({parts})" if parts else "") + f", {done} in {week.solve_seconds:.2f} s.")
     if week.first_fit:
         console.print(f"[yellow]Note:[/yellow] {FIRST_FIT_NOTE}.")
     if week.clock_stopped:

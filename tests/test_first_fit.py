@@ -114,8 +114,18 @@ def test_the_table_says_first_fit_and_to_raise_the_time_limit(no_work):
     assert result.exit_code == 0, result.output
     text = flat(result.output)
     assert "Week is first fit, not optimised: penalty 8.4" in text
+    assert "found in" in text and "solved in" not in text
     assert f"Note: {NOTE}." in text
     assert "bound" not in text and "proven" not in text
+
+
+def test_a_batch_says_first_fit_not_solved(no_work, tmp_path):
+    from trainweek.scheduler.batch import BatchOptions, Job, Outcome, run_job
+
+    job = Job(EASY.stem, str(EASY), EASY.read_bytes(), None, BatchOptions(solve=SolveOptions(time_limit=20)), dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc))
+    done = run_job(job)
+    assert done.outcome is Outcome.FIRST_FIT and done.outcome.solved and done.outcome.exit_code == 0
+    assert done.outcome.value == "first fit (not optimised)"
 
 
 def test_the_json_says_first_fit(no_work):
