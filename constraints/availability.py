@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from trainweek.constraints.rule import Relaxation, SizeProblem, changed, count
@@ -52,9 +52,17 @@ def _instant(frame: WeekFrame, day: int, clock: int) -> dt.datetime:
     return min(max(frame.local_datetime(day, clock).astimezone(UTC), low), high)
 
 
+@lru_cache(maxsize=8)
+def _window_instants(frame: WeekFrame) -> tuple[tuple[int, dt.datetime, dt.datetime], ...]:
+    """(day, first, end) of each free-time window as instants: once per frame, as greedy checks
+    thousands of partial weeks of one frame."""
+    return tuple((w.day, _instant(frame, w.day, w.start), _instant(frame, w.day, w.end)) for w in frame.windows)
+
+
 def check(week: Week) -> list[str]:
     problems = []
     frame = week.frame
+    windows = _window_instants(frame)
     for p in week.placements:
         if p.occurrence.fixed_at is not None:
             continue  # done (a re-plan): it happened where it happened
@@ -72,10 +80,7 @@ def check(week: Week) -> list[str]:
                 problems.append(
                     f"{p.occurrence.label} {what} at {moment:%H:%M} on {day_name}, a time that happens twice (the clocks go back)"
                 )
-        windows = [
-            w for w in frame.windows if w.day == p.day and _instant(frame, p.day, w.start) <= start and end <= _instant(frame, p.day, w.end)
-        ]
-        if not windows:
+        if not any(day == p.day and first <= start and end <= last for day, first, last in windows):
             problems.append(f"{p.occurrence.label} on {day_name} {p.clock_range} is outside your free time")
         first, last = frame.minute_at(start), frame.minute_at(end)
         for busy in frame.busy_spans:
