@@ -48,6 +48,8 @@ WEIGHT_SCALE = 100
 
 # From this many sessions the search takes turns with large neighbourhood search (`_tune`).
 LNS_FROM = 21
+# Work for completing the starts of an earlier week before the search (`_start_near`).
+NEAR_WORK = 1.0
 # Below this many sessions presolve makes one pass (`_tune`).
 FULL_PRESOLVE_FROM = 21
 # With one worker the search also stops after this much CP-SAT deterministic time per
@@ -283,7 +285,8 @@ def solve(
         m = build(plan, frame, weights)
     except NoRoom:
         raise diagnose(plan, frame, deadline) from None
-    _hint(m, {index: frame.minute_at(moment) for index, moment in (near or {}).items()})
+    if near:
+        _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)
     started = time.perf_counter()
     # Big weeks on day patterns start their search from greedy's week (docs/model.md).
     greedy_first = len(m.items) >= LNS_FROM and m.uses_day_patterns
@@ -321,6 +324,29 @@ def _hint(m: WeekModel, starts: dict[int, int]) -> None:
     for index, start in starts.items():
         if index in m.start_step and start % m.frame.step == 0:
             m.model.add_hint(m.start_step[index], start // m.frame.step)
+
+
+def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> None:
+    """Start the search from these starts, every other variable at its least cost with them.
+
+    Hinted starts alone, CP-SAT fills in the rest (which sessions share a day, their order,
+    the closeness costs) by its first choices, which may cost more than the starts need,
+    and searches on from there: re-solved with its own calendar, an optimal week moved
+    every session. So the starts are first completed by a short solve with them fixed
+    (NEAR_WORK deterministic seconds at most), and that whole solution is the hint; if the
+    starts no longer fit the plan, they stay the hint alone.
+    """
+    _hint(m, starts)
+    completion = cp_model.CpSolver()
+    completion.parameters.num_workers = 1
+    completion.parameters.fix_variables_to_their_hinted_value = True
+    completion.parameters.max_deterministic_time = NEAR_WORK
+    completion.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+    if completion.solve(m.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        m.model.clear_hints()
+        for index in range(len(m.model.proto.variables)):
+            variable = m.model.get_int_var_from_proto_index(index)
+            m.model.add_hint(variable, completion.value(variable))
 
 
 def first_fit_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], deadline: float) -> Week | None:
