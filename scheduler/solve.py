@@ -50,7 +50,8 @@ WEIGHT_SCALE = 100
 LNS_FROM = 21
 # Work for completing the starts of an earlier week before the search (`_start_near`).
 NEAR_WORK = 1.0
-# Below this many sessions presolve makes one pass (`_tune`).
+# From this many sessions a week on session pairs gets three presolve passes, every other
+# week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
 # With one worker the search also stops after this much CP-SAT deterministic time per
 # second of the time limit, so a week not proven in time is the same on every run and
@@ -209,9 +210,12 @@ def _tune(parameters, m: WeekModel) -> None:
     0/1 pattern rows cost more than they cut: 11 dense weeks proved in half the work, none
     left open. Weeks under PATTERNS_FROM sessions are solved by one worker whatever was
     asked: they take milliseconds, and the default portfolio was 2-9x slower with two
-    (issue 21). Under FULL_PRESOLVE_FROM sessions presolve makes one pass instead of three:
-    the later passes found little, and made small and medium weeks 30-45% slower and (with
-    the level-1 LP) dense weeks 17%.
+    (issue 21). Presolve makes one pass instead of three except on weeks of
+    FULL_PRESOLVE_FROM sessions or more on session pairs: the later passes found little,
+    made small and medium weeks 30-45% slower and (with the level-1 LP) dense weeks 17%,
+    and on big pattern weeks each repeated a 0.6 det s search for overlapping at-most-one
+    and linear rows that found nothing new (18 big weeks: all ten proofs and all first
+    weeks sooner; the one big pair-form week measured was worse with one pass).
 
     Up to LNS_FROM - 1 sessions one worker runs one search (the LP on patterns, none on
     pairs), which proves most such weeks; two run it beside the other form's search. From
@@ -220,7 +224,7 @@ def _tune(parameters, m: WeekModel) -> None:
     deterministically; of two, one keeps the search and the other runs the neighbourhoods),
     which found weeks 2-7x cheaper in the same 20 s.
     """
-    if len(m.items) < FULL_PRESOLVE_FROM:
+    if len(m.items) < FULL_PRESOLVE_FROM or m.uses_day_patterns:
         parameters.max_presolve_iterations = 1
     big = len(m.items) >= LNS_FROM
     searches = ["max_lp", "no_lp"] if m.uses_day_patterns else ["no_lp", "quick_restart_no_lp"]

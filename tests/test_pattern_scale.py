@@ -198,27 +198,26 @@ def test_the_count_floor_bounds_separation_where_the_lp_does_not():
     assert floor.domain[0] == 4
 
 
-def test_presolve_makes_one_pass_below_full_presolve_from():
+def test_presolve_makes_one_pass_except_on_big_pair_form_weeks():
+    """The later passes repeat, on big pattern weeks, a search for overlapping rows that
+    found nothing new (docs/model.md); big weeks on session pairs keep them."""
     from trainweek.scheduler.solve import FULL_PRESOLVE_FROM
 
+    def passes(m):
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        _tune(solver.parameters, m)
+        return solver.parameters.max_presolve_iterations
+
     small = model_of(_runs_in_short_mornings())  # 12 sessions
-    assert len(small.items) < FULL_PRESOLVE_FROM
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    _tune(solver.parameters, small)
-    assert solver.parameters.max_presolve_iterations == 1
+    assert len(small.items) < FULL_PRESOLVE_FROM and passes(small) == 1
     dense = model_of(_stored("dense-02"))  # 20 sessions: one pass too
-    assert len(dense.items) < FULL_PRESOLVE_FROM
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    _tune(solver.parameters, dense)
-    assert solver.parameters.max_presolve_iterations == 1
+    assert len(dense.items) < FULL_PRESOLVE_FROM and passes(dense) == 1
     big = model_of(_stored("large-04"))
-    assert len(big.items) >= FULL_PRESOLVE_FROM
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    _tune(solver.parameters, big)
-    assert solver.parameters.max_presolve_iterations == cp_model.CpSolver().parameters.max_presolve_iterations
+    assert len(big.items) >= FULL_PRESOLVE_FROM and big.uses_day_patterns and passes(big) == 1
+    pairs = model_of(_stored("huge-02"))  # 30 sessions, too many day patterns
+    assert len(pairs.items) >= FULL_PRESOLVE_FROM and not pairs.uses_day_patterns
+    assert passes(pairs) == cp_model.CpSolver().parameters.max_presolve_iterations > 1
 
 
 def test_day_patterns_below_lns_from_get_the_linear_rows_without_integer_cuts():
