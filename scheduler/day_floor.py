@@ -19,6 +19,10 @@ A pattern's floor is the least, over its ways into the spans, of the weighted su
 over the patterns (one a day, each session of the file on as many days as it repeats, at
 least the rest days empty) with these costs is a lower bound on every week the hard rules
 allow: each objective is at least its in-day part, and every other part costs 0 or more.
+
+The patterns are the day sets the hard rules allow (`WeekModel.day_sets`), whichever form
+the model's same-day costs take: a week too big for pattern booleans (30 sessions) still
+gets its floor, as long as its sets stay within FLOOR_SETS_AT_MOST.
 """
 
 from __future__ import annotations
@@ -30,20 +34,25 @@ from typing import TYPE_CHECKING
 from trainweek.constraints import SOFT_OBJECTIVES
 
 if TYPE_CHECKING:
-    from trainweek.scheduler.model import DayPattern, WeekModel
+    from trainweek.scheduler.model import WeekModel
+
+# The most day sets a week may have for its floor: listing them takes about 70 us each
+# (huge-02, 30 sessions: 37,066 in 2.6 s), the floor about 30 us each more.
+FLOOR_SETS_AT_MOST = 50_000
 
 TOLERANCE = 1e-6  # relative, on the LP's optimum: the floor is rounded up to a whole cost only past it
 
 
-def pattern_floors(m: WeekModel, weights: dict[str, int]) -> dict[DayPattern, int]:
-    """Each day pattern's least weighted in-day cost (`weights` scaled as the objective's)."""
+def pattern_floors(m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[int, ...]]]) -> dict[tuple[int, tuple[int, ...]], int]:
+    """Each day pattern's least weighted in-day cost (`weights` scaled as the objective's), by
+    (day, set of sessions)."""
     plan, frame = m.plan, m.frame
     pair_rules = [(weights[rule.NAME], rule.pair_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "pair_floor")]
     session_rules = [
         (weights[rule.NAME], rule.session_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "session_floor")
     ]
     copies = m._training_copies
-    floors: dict[DayPattern, int] = {}
+    floors: dict[tuple[int, tuple[int, ...]], int] = {}
     for day in range(7):
         spans, layouts = m.day_layouts(day)
         one_cache: dict[tuple[int, int], int] = {}
@@ -69,44 +78,48 @@ def pattern_floors(m: WeekModel, weights: dict[str, int]) -> dict[DayPattern, in
 
         # A set's ways are its smaller set's ways with one more session: cost them the same way.
         cost: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {((), ()): 0}
-        for p in sorted((p for p in m.day_patterns if p.day == day), key=lambda p: len(p.specs)):
-            if not p.specs:
-                floors[p] = 0
+        for specs in sorted(day_sets[day], key=len):
+            if not specs:
+                floors[(day, specs)] = 0
                 continue
-            *before, spec = p.specs
+            *before, spec = specs
             ways = []
-            for layout in layouts[p.specs]:
+            for layout in layouts[specs]:
                 *earlier, number = layout
                 here = cost[(tuple(before), tuple(earlier))] + one(spec, number)
                 here += sum(pair(other, span, spec, number) for other, span in zip(before, earlier))
-                cost[(p.specs, layout)] = here
+                cost[(specs, layout)] = here
                 ways.append(here)
-            floors[p] = min(ways)
+            floors[(day, specs)] = min(ways)
     return floors
 
 
 def day_floor(m: WeekModel, weights: dict[str, int]) -> int:
     """The least weighted cost any week can have by its days alone: the LP over the day patterns
-    with `pattern_floors` as costs, rounded up (0 if the LP cannot be solved)."""
+    with `pattern_floors` as costs, rounded up (0 if the week has too many day sets, is a
+    re-plan, or the LP cannot be solved)."""
     from ortools.linear_solver import pywraplp
 
-    floors = pattern_floors(m, weights)
+    day_sets = m.day_sets(FLOOR_SETS_AT_MOST) if m.day_sets_hold else None
+    if day_sets is None:
+        return 0
+    floors = pattern_floors(m, weights, day_sets)
     if not any(floors.values()):
         return 0
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    one_a_day = {day: lp.Constraint(1, 1) for day in {p.day for p in floors}}
+    one_a_day = {day: lp.Constraint(1, 1) for day in day_sets}
     each_session = {spec: lp.Constraint(len(items), len(items)) for spec, items in m._training_copies.items()}
     objective = lp.Objective()
     rest = None
     if m.training_days_at_most is not None:
-        always_rest = sum(1 for day in range(7) if not any(p.day == day and p.specs for p in floors))
+        always_rest = sum(1 for day in range(7) if not any(specs for specs in day_sets[day]))
         rest = lp.Constraint(7 - m.training_days_at_most - always_rest, lp.infinity())
-    for p, floor in floors.items():
+    for (day, specs), floor in floors.items():
         chosen = lp.NumVar(0, 1, "")
-        one_a_day[p.day].SetCoefficient(chosen, 1)
-        for spec in p.specs:
+        one_a_day[day].SetCoefficient(chosen, 1)
+        for spec in specs:
             each_session[spec].SetCoefficient(chosen, 1)
-        if rest is not None and not p.specs:
+        if rest is not None and not specs:
             rest.SetCoefficient(chosen, 1)
         objective.SetCoefficient(chosen, floor)
     objective.SetMinimization()

@@ -44,6 +44,8 @@ class WeekModel:
         self.grid = frame.step  # real minutes per tick
         self.relaxable = relaxable
         self.rule_literals: dict[str, cp_model.IntVar] = {}
+        # A lower bound on the objective found outside the model (solve.build: the day floor).
+        self.floor = 0
         self.start_step: dict[int, cp_model.IntVar] = {}
         self.on_day: dict[int, dict[int, cp_model.IntVar]] = {}
         self.day_steps: dict[int, dict[int, cp_model.Domain]] = {}
@@ -212,10 +214,8 @@ class WeekModel:
         the count before pruning is within twice MOST_PATTERNS. Never in a model built for
         diagnosis: patterns assume the hard rules hold.
         """
-        if len(self.items) < PATTERNS_FROM or self.relaxable:
+        if len(self.items) < PATTERNS_FROM or not self.day_sets_hold:
             return False
-        if any(i.fixed_at is not None or i.planned_at is not None for i in self.items):
-            return False  # a re-plan: done sessions differ from their repeats, and much is fixed
         unpruned = 0
         for day in range(7):
             here = len({i.spec_index for i in self.items if i.trains and day in self.on_day[i.index]})
@@ -223,12 +223,24 @@ class WeekModel:
             unpruned += sum(math.comb(here, size) for size in range(limit + 1))
         if unpruned > 2 * MOST_PATTERNS:
             return False  # pruning leaves 60-95% of them on the benchmark weeks: not worth counting
-        counted = 0
+        return self.day_sets(MOST_PATTERNS) is not None
+
+    @cached_property
+    def day_sets_hold(self) -> bool:
+        """Whether every week this model allows has each day's sessions among `day_sets`:
+        not in a model built for diagnosis (the hard rules may be off), nor in a re-plan (done
+        sessions differ from their repeats)."""
+        return not self.relaxable and not any(i.fixed_at is not None or i.planned_at is not None for i in self.items)
+
+    def day_sets(self, most: int) -> dict[int, list[tuple[int, ...]]] | None:
+        """Each day's sets of sessions that may share it (`_day_specs`), or None once they
+        number more than `most` in the week."""
+        sets: dict[int, list[tuple[int, ...]]] = {}
         for day in range(7):
-            counted += len(self._day_specs(day, MOST_PATTERNS - counted))
-            if counted > MOST_PATTERNS:
-                return False
-        return True
+            sets[day] = self._day_specs(day, most - sum(map(len, sets.values())))
+            if sum(map(len, sets.values())) > most:
+                return None
+        return sets
 
     @cached_property
     def _training_copies(self) -> dict[int, list[Occurrence]]:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trainweek.constraints import goal_order, preferred_times
-from trainweek.scheduler.day_floor import day_floor, pattern_floors
+from trainweek.scheduler.day_floor import FLOOR_SETS_AT_MOST, day_floor, pattern_floors
 from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, build, frame_for
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import brute_force, same_day_form
@@ -20,13 +20,14 @@ LIFT = {"name": "Squat", "kind": "strength", "duration": "50m", "intensity": "mo
 RUN = {"name": "Intervals", "kind": "run", "duration": "60m", "intensity": "hard"}
 
 
-def floor_of(plan) -> float:
-    """The day floor of the plan on day patterns, in the objective's units."""
+def floor_of(plan, patterns: bool = True) -> float:
+    """The day floor of the plan, its model on day patterns or on session pairs, in the
+    objective's units."""
     plan, frame = frame_for(plan, SolveOptions())
     weights = plan.effective_weights()
-    with same_day_form(patterns=True):
+    with same_day_form(patterns):
         m = build(plan, frame, weights)
-        assert m.uses_day_patterns
+        assert m.uses_day_patterns == patterns
         return day_floor(m, {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}) / WEIGHT_SCALE
 
 
@@ -72,6 +73,7 @@ def test_the_day_floor_never_exceeds_the_best_week_on_the_fixed_tiny_weeks():
         assert valid, name
         floor = floor_of(plan)
         assert floor <= best + 1e-9, name
+        assert floor_of(plan, patterns=False) == floor, name  # the day sets, whatever the form
         positive += floor > 0
     assert positive >= 1  # not a bound that is always 0
 
@@ -97,7 +99,7 @@ def test_the_day_floor_bounds_large_04_where_the_patterns_lp_does_not():
     m = build(plan, frame, weights)
     scaled = {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}
     assert day_floor(m, scaled) == 38 * WEIGHT_SCALE
-    assert max(pattern_floors(m, scaled).values()) > 0
+    assert max(pattern_floors(m, scaled, m.day_sets(FLOOR_SETS_AT_MOST)).values()) > 0
 
 
 def test_the_solver_reports_the_day_floor_as_its_bound(monkeypatch):
@@ -108,3 +110,15 @@ def test_the_solver_reports_the_day_floor_as_its_bound(monkeypatch):
     week = solve_module.solve(_stored("large-04"), SolveOptions(time_limit=20))
     assert week.bound is not None and week.bound >= 38
     assert week.objective >= week.bound
+
+
+def test_a_week_too_big_for_pattern_booleans_still_gets_its_floor(monkeypatch):
+    """huge-02 (30 sessions) has 37,066 day sets: too many for pattern booleans (it is solved
+    on session pairs), few enough for the floor. Its bound was 0; its best week costs 91.4."""
+    from trainweek.scheduler import solve as solve_module
+
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.05)  # 1 det s at 20 s: the bound is the floor
+    week = solve_module.solve(_stored("huge-02"), SolveOptions(time_limit=20))
+    assert week.bound is not None and 68 <= week.bound <= week.objective
+    plan, frame = frame_for(_stored("huge-02"), SolveOptions())
+    assert not build(plan, frame, plan.effective_weights()).uses_day_patterns
