@@ -36,8 +36,9 @@ MOST_PATTERNS = 20_000
 
 
 class WeekModel:
-    def __init__(self, plan: Plan, frame: WeekFrame, *, relaxable: bool = False) -> None:
+    def __init__(self, plan: Plan, frame: WeekFrame, *, relaxable: bool = False, pairs_only: bool = False) -> None:
         self.model = cp_model.CpModel()
+        self.pairs_only = pairs_only  # same-day costs on session pairs whatever the size
         self.plan = plan
         self.frame = frame
         self.items: tuple[Occurrence, ...] = plan.occurrences
@@ -214,7 +215,7 @@ class WeekModel:
         the count before pruning is within twice MOST_PATTERNS. Never in a model built for
         diagnosis: patterns assume the hard rules hold.
         """
-        if len(self.items) < PATTERNS_FROM or not self.day_sets_hold:
+        if len(self.items) < PATTERNS_FROM or self.pairs_only or not self.day_sets_hold:
             return False
         unpruned = 0
         for day in range(7):

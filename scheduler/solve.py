@@ -50,6 +50,8 @@ WEIGHT_SCALE = 100
 LNS_FROM = 21
 # Work for completing the starts of an earlier week before the search (`_start_near`).
 NEAR_WORK = 1.0
+# Work for a week on session pairs when the search on day patterns found none (`week_on_pairs`).
+PAIRS_WORK = 2.0
 # From this many sessions a week on session pairs gets three presolve passes, every other
 # week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
@@ -155,13 +157,15 @@ class ModelRejected(RuntimeError):
     a proof that none exists, nor running out of time): a bug in trainweek, not the plan."""
 
 
-def build(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> WeekModel:
+def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: bool = False) -> WeekModel:
     """The week's model: every hard rule, the weighted objectives and, from LNS_FROM sessions,
     the day floor (`m.floor`), on day patterns also posted as the objective's least value
     (docs/model.md). On session pairs it is only reported as the bound: posted there (as the
     objective's domain; a row does not move a bound without the LP) it changed the search,
-    and of six weeks of 29-30 sessions two ended worse (huge-02 95.5 -> 142.3 at 5 det s)."""
-    m = WeekModel(plan, frame)
+    and of six weeks of 29-30 sessions two ended worse (huge-02 95.5 -> 142.3 at 5 det s).
+    `pairs_only` keeps same-day costs on session pairs whatever the size, without the floor.
+    """
+    m = WeekModel(plan, frame, pairs_only=pairs_only)
     for rule in HARD_RULES:
         rule.post(m)
     objective: cp_model.LinearExpr | int = 0
@@ -170,7 +174,7 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> WeekModel:
         if scaled[objective_rule.NAME]:
             objective += scaled[objective_rule.NAME] * objective_rule.post(m)
     m.model.minimize(objective)
-    if len(m.items) >= LNS_FROM:
+    if len(m.items) >= LNS_FROM and not pairs_only:
         m.floor = day_floor(m, scaled)
         if m.floor and m.uses_day_patterns:
             m.model.add(objective >= m.floor)
@@ -275,8 +279,9 @@ def solve(
     where several weeks score the same, the solver then tends to keep sessions there.
 
     When the search ends without any week (out of time or work), the week is greedy's
-    first-fit one if greedy places every session in the time left (`Week.first_fit`),
-    else OutOfTime is raised. On weeks of LNS_FROM sessions or more on day patterns greedy
+    first-fit one if greedy places every session in the time left (`Week.first_fit`), else
+    on day patterns that of a short search on session pairs (`week_on_pairs`), else
+    OutOfTime is raised. On weeks of LNS_FROM sessions or more on day patterns greedy
     runs before the search, which starts from its week (a hint, unless `near` gives one):
     it found its first week sooner on all 12 such weeks measured, and none worse; on
     pair-form weeks, which find a first week at once, it was mixed (docs/model.md).
@@ -315,6 +320,8 @@ def solve(
         )
     if status == cp_model.UNKNOWN:
         week = first_fit if greedy_first else first_fit_week(plan, frame, weights, deadline)
+        if week is None and m.uses_day_patterns:
+            week = week_on_pairs(plan, frame, weights, deadline, max(solver.best_objective_bound, m.floor))
         if week is None:
             raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
         budget = solver.parameters.max_deterministic_time
@@ -324,6 +331,28 @@ def solve(
             clock_stopped=math.isfinite(budget) and solver.deterministic_time < 0.95 * budget,
         )
     return solved_week(m, solver, status, weights, elapsed)
+
+
+def week_on_pairs(plan: Plan, frame: WeekFrame, weights: dict[str, float], deadline: float, bound: float) -> Week | None:
+    """The week of a short search (PAIRS_WORK, one worker) with same-day costs on session pairs,
+    for a week on day patterns whose search found none and that greedy cannot place; None if
+    it finds none either. `bound` (the pattern search's, scaled) is the week's bound.
+
+    On session pairs a first week comes within 0.12 det s where the patterns' search found
+    none within 5 (28-30 sessions); the pair form's weeks at 2 det s cost 4.2-204 there.
+    """
+    m = build(plan, frame, weights, pairs_only=True)
+    m.floor = math.floor(bound)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = PAIRS_WORK
+    solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+    _tune(solver.parameters, m)
+    started = time.perf_counter()
+    status = solver.solve(m.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solved_week(m, solver, status, weights, time.perf_counter() - started)
 
 
 def _hint(m: WeekModel, starts: dict[int, int]) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from trainweek.constraints import goal_order, preferred_times
 from trainweek.scheduler.day_floor import FLOOR_SETS_AT_MOST, day_floor, pattern_floors
+from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, build, frame_for
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import brute_force, same_day_form
@@ -121,4 +122,4 @@ def test_a_week_too_big_for_pattern_booleans_still_gets_its_floor(monkeypatch):
     week = solve_module.solve(_stored("huge-02"), SolveOptions(time_limit=20))
     assert week.bound is not None and 68 <= week.bound <= week.objective
     plan, frame = frame_for(_stored("huge-02"), SolveOptions())
-    assert not build(plan, frame, plan.effective_weights()).uses_day_patterns
+    assert not WeekModel(plan, frame).uses_day_patterns

@@ -229,3 +229,28 @@ def test_the_studio_is_told_the_week_is_first_fit(no_work):
     shown = week_json(solve(load_plan(EASY), SolveOptions(time_limit=20)))
     assert (shown["first_fit"], shown["bound"]) == (True, None)
     assert "first fit, not optimised: no week found within the time limit" in page_template()
+
+
+# 28 sessions on day patterns; greedy gets stuck on it, and at `--time-limit 20` the
+# patterns' search found no week in its 5 deterministic seconds (docs/model.md).
+PATTERNS_STUCK = ROOT / "benchmarks" / "instances" / "huge" / "huge-04-hypertrophy-28s-15m-generous.yaml"
+
+
+def test_a_pattern_week_greedy_cannot_place_gets_the_week_of_a_search_on_pairs(no_work, monkeypatch):
+    calls = []
+    on_pairs = solve_module.week_on_pairs
+    monkeypatch.setattr(solve_module, "week_on_pairs", lambda *args: calls.append(args) or on_pairs(*args))
+    plan = load_plan(PATTERNS_STUCK)
+    week = solve(plan, SolveOptions(time_limit=60))
+    assert len(calls) == 1
+    assert not week.first_fit and week.status in ("FEASIBLE", "OPTIMAL")
+    assert len(week.placements) == len(plan.occurrences) == 28
+    assert_keeps_every_hard_rule(week)
+    assert week.bound is not None and 101 <= week.bound <= week.objective  # the patterns' day floor
+
+
+def test_the_search_on_pairs_finds_the_same_optimum():
+    plan, frame = frame_for(load_plan(EASY), SolveOptions())
+    weights = plan.effective_weights()
+    week = solve_module.week_on_pairs(plan, frame, weights, time.monotonic() + 60, 0)
+    assert week.proven_optimal and week.objective == solve(load_plan(EASY)).objective
