@@ -7,9 +7,9 @@ week that keeps every hard rule, judged by the rules' own plain-Python checkers 
 sessions placed so far. Nothing already placed is ever moved, so greedy can fail to find
 a week that exists; it then returns None.
 
-`solve.solve` gives this week when its search ends without any, and starts the search
-of a big week (day patterns, from `LNS_FROM` sessions) from it; either way within what
-is left of the time limit (`deadline`).
+`solve.solve` gives this week when its search ends without any (and, on a big week, the
+short search on session pairs before it found none either), within what is left of the
+time limit (`deadline`).
 """
 
 from __future__ import annotations

@@ -52,6 +52,8 @@ LNS_FROM = 21
 NEAR_WORK = 1.0
 # Work for a week on session pairs when the search on day patterns found none (`week_on_pairs`).
 PAIRS_WORK = 2.0
+# Work on session pairs before the search of a big week on day patterns (`solve`).
+PAIRS_FIRST_WORK = 1.0
 # From this many sessions a week on session pairs gets three presolve passes, every other
 # week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
@@ -278,13 +280,17 @@ def solve(
     `near` maps sessions (occurrence index) to starts to begin the search from, a hint:
     where several weeks score the same, the solver then tends to keep sessions there.
 
-    When the search ends without any week (out of time or work), the week is greedy's
-    first-fit one if greedy places every session in the time left (`Week.first_fit`), else
-    on day patterns that of a short search on session pairs (`week_on_pairs`), else
-    OutOfTime is raised. On weeks of LNS_FROM sessions or more on day patterns greedy
-    runs before the search, which starts from its week (a hint, unless `near` gives one):
-    it found its first week sooner on all 12 such weeks measured, and none worse; on
-    pair-form weeks, which find a first week at once, it was mixed (docs/model.md).
+    On weeks of LNS_FROM sessions or more on day patterns (unless `near` gives a hint) a
+    short search on session pairs runs first (`week_on_pairs`, PAIRS_FIRST_WORK) and the
+    patterns' search starts from its week, completed (or it is the answer, if proven): on
+    26 big weeks the proofs came sooner in sum and the weeks found were better on most
+    (docs/model.md). One worker's budget of work is for both. `callback` sees both
+    searches' weeks.
+
+    When the search ends without any week (out of time or work), the week is the pairs'
+    first one, else greedy's first-fit one if greedy places every session in the time left
+    (`Week.first_fit`), else on day patterns that of a short search on session pairs, else
+    OutOfTime is raised.
 
     The time limit is for all of it, building, solving, the first-fit week and, when no
     week exists, the diagnosis (raised as Infeasible). A `frame` given (a week of a block, with the week
@@ -300,12 +306,17 @@ def solve(
     if near:
         _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)
     started = time.perf_counter()
-    # Big weeks on day patterns start their search from greedy's week (docs/model.md).
-    greedy_first = len(m.items) >= LNS_FROM and m.uses_day_patterns
-    first_fit = first_fit_week(plan, frame, weights, deadline) if greedy_first else None
-    if first_fit is not None and not near:
-        _hint(m, first_fit.starts())
+    # Big weeks on day patterns start their search from a week on session pairs (docs/model.md).
+    pairs_first = len(m.items) >= LNS_FROM and m.uses_day_patterns and not near
+    first_week, work = None, 0.0
+    if pairs_first:
+        first_week, work = week_on_pairs(plan, frame, weights, deadline, m.floor, PAIRS_FIRST_WORK, callback)
+        if first_week is not None and first_week.proven_optimal:
+            return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
+        if first_week is not None:
+            work += _start_near(m, first_week.starts(), deadline)
     solver = configured_solver(m, options, deadline)
+    solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
     status = solver.solve(m.model, callback)
     elapsed = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
@@ -319,9 +330,9 @@ def solve(
             "This is a bug in trainweek (or an ortools older than pyproject.toml allows); please report it with the plan file."
         )
     if status == cp_model.UNKNOWN:
-        week = first_fit if greedy_first else first_fit_week(plan, frame, weights, deadline)
-        if week is None and m.uses_day_patterns:
-            week = week_on_pairs(plan, frame, weights, deadline, max(solver.best_objective_bound, m.floor))
+        week = first_week or first_fit_week(plan, frame, weights, deadline)
+        if week is None and m.uses_day_patterns and not pairs_first:
+            week, _ = week_on_pairs(plan, frame, weights, deadline, max(solver.best_objective_bound, m.floor), PAIRS_WORK)
         if week is None:
             raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
         budget = solver.parameters.max_deterministic_time
@@ -333,26 +344,35 @@ def solve(
     return solved_week(m, solver, status, weights, elapsed)
 
 
-def week_on_pairs(plan: Plan, frame: WeekFrame, weights: dict[str, float], deadline: float, bound: float) -> Week | None:
-    """The week of a short search (PAIRS_WORK, one worker) with same-day costs on session pairs,
-    for a week on day patterns whose search found none and that greedy cannot place; None if
-    it finds none either. `bound` (the pattern search's, scaled) is the week's bound.
+def week_on_pairs(
+    plan: Plan,
+    frame: WeekFrame,
+    weights: dict[str, float],
+    deadline: float,
+    bound: float,
+    work: float,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> tuple[Week | None, float]:
+    """The week of a short search (`work` deterministic seconds, one worker) with same-day
+    costs on session pairs, or None if it finds none, and the work it did. `bound` (scaled,
+    from the day floor or the patterns' search) is the week's bound if the pairs' is lower.
 
-    On session pairs a first week comes within 0.12 det s where the patterns' search found
-    none within 5 (28-30 sessions); the pair form's weeks at 2 det s cost 4.2-204 there.
+    On session pairs a big week's first week comes within 0.12 det s where the search on
+    day patterns found none within 5 (28-30 sessions); at 2 det s the pairs' weeks cost
+    4.2-204 there (docs/model.md).
     """
     m = build(plan, frame, weights, pairs_only=True)
     m.floor = math.floor(bound)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = PAIRS_WORK
+    solver.parameters.max_deterministic_time = work
     solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
     _tune(solver.parameters, m)
     started = time.perf_counter()
-    status = solver.solve(m.model)
+    status = solver.solve(m.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return solved_week(m, solver, status, weights, time.perf_counter() - started)
+        return None, solver.deterministic_time
+    return solved_week(m, solver, status, weights, time.perf_counter() - started), solver.deterministic_time
 
 
 def _hint(m: WeekModel, starts: dict[int, int]) -> None:
@@ -362,15 +382,15 @@ def _hint(m: WeekModel, starts: dict[int, int]) -> None:
             m.model.add_hint(m.start_step[index], start // m.frame.step)
 
 
-def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> None:
+def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> float:
     """Start the search from these starts, every other variable at its least cost with them.
 
     Hinted starts alone, CP-SAT fills in the rest (which sessions share a day, their order,
     the closeness costs) by its first choices, which may cost more than the starts need,
     and searches on from there: re-solved with its own calendar, an optimal week moved
     every session. So the starts are first completed by a short solve with them fixed
-    (NEAR_WORK deterministic seconds at most), and that whole solution is the hint; if the
-    starts no longer fit the plan, they stay the hint alone.
+    (NEAR_WORK deterministic seconds at most; the work done is returned), and that whole
+    solution is the hint; if the starts no longer fit the plan, they stay the hint alone.
     """
     _hint(m, starts)
     completion = cp_model.CpSolver()
@@ -383,6 +403,7 @@ def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> None:
         for index in range(len(m.model.proto.variables)):
             variable = m.model.get_int_var_from_proto_index(index)
             m.model.add_hint(variable, completion.value(variable))
+    return completion.deterministic_time
 
 
 def first_fit_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], deadline: float) -> Week | None:
