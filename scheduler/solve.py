@@ -50,10 +50,9 @@ WEIGHT_SCALE = 100
 LNS_FROM = 21
 # Work for completing the starts of an earlier week before the search (`_start_near`).
 NEAR_WORK = 1.0
-# Work for a week on session pairs when the search on day patterns found none (`week_on_pairs`).
+# Work for a week on session pairs (`week_on_pairs`): before the search of a big week on day
+# patterns, or when that search found none.
 PAIRS_WORK = 2.0
-# Work on session pairs before the search of a big week on day patterns (`solve`).
-PAIRS_FIRST_WORK = 1.0
 # From this many sessions a week on session pairs gets three presolve passes, every other
 # week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
@@ -281,7 +280,7 @@ def solve(
     where several weeks score the same, the solver then tends to keep sessions there.
 
     On weeks of LNS_FROM sessions or more on day patterns (unless `near` gives a hint) a
-    short search on session pairs runs first (`week_on_pairs`, PAIRS_FIRST_WORK) and the
+    short search on session pairs runs first (`week_on_pairs`, PAIRS_WORK) and the
     patterns' search starts from its week, completed (or it is the answer, if proven): on
     26 big weeks the proofs came sooner in sum and the weeks found were better on most
     (docs/model.md). One worker's budget of work is for both. `callback` sees both
@@ -310,7 +309,7 @@ def solve(
     pairs_first = len(m.items) >= LNS_FROM and m.uses_day_patterns and not near
     first_week, work = None, 0.0
     if pairs_first:
-        first_week, work = week_on_pairs(plan, frame, weights, deadline, m.floor, PAIRS_FIRST_WORK, callback)
+        first_week, work = week_on_pairs(plan, frame, weights, deadline, m.floor, PAIRS_WORK, callback)
         if first_week is not None and first_week.proven_optimal:
             return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
         if first_week is not None:

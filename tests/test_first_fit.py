@@ -196,13 +196,13 @@ def test_a_big_week_starts_its_search_from_the_week_on_pairs(no_work, hints, gre
     plan = load_plan(PATTERNS_STUCK)
     solve(plan, SolveOptions(time_limit=60))
     plan, frame = frame_for(plan, SolveOptions())
-    on_pairs, _ = solve_module.week_on_pairs(plan, frame, plan.effective_weights(), time.monotonic() + 60, 0, solve_module.PAIRS_FIRST_WORK)
+    on_pairs, _ = solve_module.week_on_pairs(plan, frame, plan.effective_weights(), time.monotonic() + 60, 0, solve_module.PAIRS_WORK)
     assert not on_pairs.proven_optimal
     assert hints == [on_pairs.starts()] and greedy_calls == []
 
 
 def test_a_week_the_search_on_pairs_proves_is_the_answer(hints):
-    """BIG_WEEK's best week costs 0: the second on session pairs finds and proves it, and the
+    """BIG_WEEK's best week costs 0: the search on session pairs finds and proves it, and the
     search on day patterns does not run."""
     week = solve(load_plan(BIG_WEEK), SolveOptions(time_limit=20))
     assert week.proven_optimal and week.objective == 0 and hints == []
