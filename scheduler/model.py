@@ -237,9 +237,11 @@ class WeekModel:
         """Each day's sets of sessions that may share it (`_day_specs`), or None once they
         number more than `most` in the week."""
         sets: dict[int, list[tuple[int, ...]]] = {}
+        counted = 0
         for day in range(7):
-            sets[day] = self._day_specs(day, most - sum(map(len, sets.values())))
-            if sum(map(len, sets.values())) > most:
+            sets[day] = self._day_specs(day, most - counted)
+            counted += len(sets[day])
+            if counted > most:
                 return None
         return sets
 

@@ -309,7 +309,7 @@ def solve(
     pairs_first = len(m.items) >= LNS_FROM and m.uses_day_patterns and not near
     first_week, work = None, 0.0
     if pairs_first:
-        first_week, work = week_on_pairs(plan, frame, weights, deadline, m.floor, PAIRS_WORK, callback)
+        first_week, work = week_on_pairs(plan, frame, weights, deadline, m.floor, callback)
         if first_week is not None and first_week.proven_optimal:
             return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
         if first_week is not None:
@@ -331,7 +331,7 @@ def solve(
     if status == cp_model.UNKNOWN:
         week = first_week or first_fit_week(plan, frame, weights, deadline)
         if week is None and m.uses_day_patterns and not pairs_first:
-            week, _ = week_on_pairs(plan, frame, weights, deadline, max(solver.best_objective_bound, m.floor), PAIRS_WORK)
+            week, _ = week_on_pairs(plan, frame, weights, deadline, max(solver.best_objective_bound, m.floor))
         if week is None:
             raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
         budget = solver.parameters.max_deterministic_time
@@ -349,10 +349,9 @@ def week_on_pairs(
     weights: dict[str, float],
     deadline: float,
     bound: float,
-    work: float,
     callback: cp_model.CpSolverSolutionCallback | None = None,
 ) -> tuple[Week | None, float]:
-    """The week of a short search (`work` deterministic seconds, one worker) with same-day
+    """The week of a short search (PAIRS_WORK deterministic seconds, one worker) with same-day
     costs on session pairs, or None if it finds none, and the work it did. `bound` (scaled,
     from the day floor or the patterns' search) is the week's bound if the pairs' is lower.
 
@@ -364,7 +363,7 @@ def week_on_pairs(
     m.floor = math.floor(bound)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = work
+    solver.parameters.max_deterministic_time = PAIRS_WORK
     solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
     _tune(solver.parameters, m)
     started = time.perf_counter()

@@ -196,7 +196,7 @@ def test_a_big_week_starts_its_search_from_the_week_on_pairs(no_work, hints, gre
     plan = load_plan(PATTERNS_STUCK)
     solve(plan, SolveOptions(time_limit=60))
     plan, frame = frame_for(plan, SolveOptions())
-    on_pairs, _ = solve_module.week_on_pairs(plan, frame, plan.effective_weights(), time.monotonic() + 60, 0, solve_module.PAIRS_WORK)
+    on_pairs, _ = solve_module.week_on_pairs(plan, frame, plan.effective_weights(), time.monotonic() + 60, 0)
     assert not on_pairs.proven_optimal
     assert hints == [on_pairs.starts()] and greedy_calls == []
 
@@ -268,5 +268,5 @@ def test_a_pattern_week_greedy_cannot_place_gets_the_week_of_the_search_on_pairs
 def test_the_search_on_pairs_finds_the_same_optimum():
     plan, frame = frame_for(load_plan(EASY), SolveOptions())
     weights = plan.effective_weights()
-    week, _ = solve_module.week_on_pairs(plan, frame, weights, time.monotonic() + 60, 0, solve_module.PAIRS_WORK)
+    week, _ = solve_module.week_on_pairs(plan, frame, weights, time.monotonic() + 60, 0)
     assert week.proven_optimal and week.objective == solve(load_plan(EASY)).objective
