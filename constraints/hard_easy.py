@@ -18,6 +18,7 @@ general fitness.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -74,6 +75,19 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
             m.model.add(row >= sum(hard[day] for day in here) - (len(here) - 1))
             terms.append(price * row)
     return sum(terms)
+
+
+def day_terms(frame: WeekFrame) -> Iterator[tuple[int, tuple[tuple[frozenset[int], int], ...]]]:
+    """For the day floor: each run of hard days this week's days can make, as `post` counts it."""
+    plan = frame.plan
+    demanding = frozenset(item.spec_index for item in plan.occurrences if item.demanding)
+    if not demanding:
+        return
+    known = hard_before(frame)
+    for length, price in ((2, IN_A_ROW), (3, THREE_IN_A_ROW)):
+        for days in runs(plan, length, bool(frame.before)):
+            if all(day in known for day in days if day < 0):
+                yield price, tuple((demanding, day) for day in days if day >= 0)
 
 
 def hard_days(week: Week) -> set[int]:

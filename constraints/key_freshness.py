@@ -14,6 +14,7 @@ Default weight: 8 for endurance, 5 for the strength goals, 3 for fat loss and ge
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -25,6 +26,7 @@ from trainweek.scheduler.training import Goal
 from trainweek.scheduler.week import Placement, Week
 
 if TYPE_CHECKING:
+    from trainweek.scheduler.frame import WeekFrame
     from trainweek.scheduler.plan import Plan
 
 NAME = "key_freshness"
@@ -62,6 +64,17 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
             m.model.add(tired >= flag + hard[before] - 1)
             terms.append(tired)
     return sum(terms)
+
+
+def day_terms(frame: WeekFrame) -> Iterator[tuple[int, tuple[tuple[frozenset[int], int], ...]]]:
+    """For the day floor: a key session on a day after one holding a demanding session."""
+    plan = frame.plan
+    demanding = frozenset(item.spec_index for item in plan.occurrences if item.demanding)
+    for spec in sorted({item.spec_index for item in plan.occurrences if item.is_key}):
+        for day in range(7):
+            before = day_before(plan, day)
+            if before is not None and demanding:
+                yield 1, ((frozenset([spec]), day), (demanding, before))
 
 
 def tired_keys(week: Week) -> list[tuple[Placement, list[Placement]]]:

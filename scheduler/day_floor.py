@@ -19,6 +19,19 @@ A pattern's floor is the least, over its ways into the spans, of the weighted su
 over the patterns (one a day, each session of the file on as many days as it repeats, at
 least the rest days empty) with these costs is a lower bound on every week the hard rules
 allow: each objective is at least its in-day part, and every other part costs 0 or more.
+A hard rule that reaches across days adds its rows to that LP through
+
+    day_runs(plan) -> iterable of (sessions of the file, days)
+        at most one of the days holds any of the sessions (hard days: each run of days
+        holds one hard day per body region);
+
+and an objective that costs across days adds its costs through
+
+    day_terms(frame) -> iterable of (cost, ((sessions of the file, day), ...))
+        `cost` (unweighted) whenever each of the days holds one of its sessions (two hard
+        days in a row; a key session the day after a hard day),
+
+each as a variable at least the sum of its days' holdings less one, exact in a whole week.
 
 The patterns are the day sets the hard rules allow (`WeekModel.day_sets`), whichever form
 the model's same-day costs take: a week too big for pattern booleans (30 sessions) still
@@ -31,7 +44,7 @@ import itertools
 import math
 from typing import TYPE_CHECKING
 
-from trainweek.constraints import SOFT_OBJECTIVES
+from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 
 if TYPE_CHECKING:
     from trainweek.scheduler.model import WeekModel
@@ -104,7 +117,13 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> int:
     if day_sets is None:
         return 0
     floors = pattern_floors(m, weights, day_sets)
-    if not any(floors.values()):
+    terms = [
+        (weights[rule.NAME] * cost, holdings)
+        for rule in SOFT_OBJECTIVES
+        if weights.get(rule.NAME) and hasattr(rule, "day_terms")
+        for cost, holdings in rule.day_terms(m.frame)
+    ]
+    if not any(floors.values()) and not terms:
         return 0
     lp = pywraplp.Solver.CreateSolver("GLOP")
     one_a_day = {day: lp.Constraint(1, 1) for day in day_sets}
@@ -114,6 +133,14 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> int:
     if m.training_days_at_most is not None:
         always_rest = sum(1 for day in range(7) if not any(specs for specs in day_sets[day]))
         rest = lp.Constraint(7 - m.training_days_at_most - always_rest, lp.infinity())
+    runs = [(sessions, days, lp.Constraint(0, 1)) for rule in HARD_RULES if hasattr(rule, "day_runs") for sessions, days in rule.day_runs(m.plan)]
+    held = []  # (sessions, day, the row of the term that counts that holding)
+    for cost, holdings in terms:
+        paid = lp.NumVar(0, 1, "")
+        objective.SetCoefficient(paid, cost)
+        row = lp.Constraint(1 - len(holdings), lp.infinity())  # paid >= holdings - (their number - 1)
+        row.SetCoefficient(paid, 1)
+        held.extend((sessions, day, row) for sessions, day in holdings)
     for (day, specs), floor in floors.items():
         chosen = lp.NumVar(0, 1, "")
         one_a_day[day].SetCoefficient(chosen, 1)
@@ -121,6 +148,12 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> int:
             each_session[spec].SetCoefficient(chosen, 1)
         if rest is not None and not specs:
             rest.SetCoefficient(chosen, 1)
+        for sessions, days, row in runs:
+            if day in days and not sessions.isdisjoint(specs):
+                row.SetCoefficient(chosen, 1)
+        for sessions, held_day, row in held:
+            if day == held_day and not sessions.isdisjoint(specs):
+                row.SetCoefficient(chosen, row.GetCoefficient(chosen) - 1)
         objective.SetCoefficient(chosen, floor)
     objective.SetMinimization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:

@@ -5,10 +5,12 @@ weeks), be exact where a day's cost is all inside it, and reach the solver's bou
 
 from __future__ import annotations
 
+from unittest import mock
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trainweek.constraints import goal_order, preferred_times
+from trainweek.constraints import goal_order, hard_days, hard_easy, preferred_times
 from trainweek.scheduler.day_floor import FLOOR_SETS_AT_MOST, day_floor, pattern_floors
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, build, frame_for
@@ -123,3 +125,60 @@ def test_a_week_too_big_for_pattern_booleans_still_gets_its_floor(monkeypatch):
     assert week.bound is not None and 68 <= week.bound <= week.objective
     plan, frame = frame_for(_stored("huge-02"), SolveOptions())
     assert not WeekModel(plan, frame).uses_day_patterns
+
+
+def test_hard_days_that_must_stack_put_the_key_lift_before_a_run():
+    """Monday to Wednesday, an easier day between hard days for the legs: Monday and
+    Wednesday are the hard days, so one of them holds the key lift and a run (the two runs
+    are repeats, on two days). The run cannot come before the key lift (its clearance), so
+    that day goes against the endurance order. Every day alone would put the lift on
+    Tuesday, where it costs nothing (the hard days in a row that costs are weighted 0 here):
+    the floor sees the stacking only through the hard days' rows (`hard_days.day_runs`)."""
+    lift = dict(LIFT, intensity="hard", key=True)
+    run = dict(RUN, times=2)
+    plan = make_plan(
+        [lift, run],
+        availability={day: ["06:00-08:00", "18:00-20:00"] for day in ("mon", "tue", "wed")},
+        goals=["endurance"],
+        grid="60m",
+        rules={"rest_days": 0, "easy_days_between": 1},
+        weights={"hard_easy": 0, "key_freshness": 0},
+        version=2,
+    )
+    best, valid = brute_force(plan)
+    assert valid and best > 0
+    assert floor_of(plan) == best
+    with mock.patch.object(hard_days, "day_runs", lambda plan: iter(())):  # the floor without the rows
+        assert floor_of(plan) < best
+
+
+def test_two_hard_days_in_a_row_cost_what_the_floor_says():
+    """Two hard runs (repeats, so two days) with Monday and Tuesday free only: two hard days
+    in a row, which only `hard_easy.day_terms` shows the floor."""
+    plan = make_plan(
+        [dict(RUN, times=2)],
+        availability={"mon": ["06:00-08:00"], "tue": ["06:00-08:00"]},
+        grid="60m",
+        rules={"rest_days": 0, "easy_days_between": 0},
+        version=2,
+    )
+    weights = plan.effective_weights()
+    best, valid = brute_force(plan)
+    assert valid and best == weights["hard_easy"] * hard_easy.IN_A_ROW
+    assert floor_of(plan) == best
+
+
+def test_a_key_session_after_a_hard_day_costs_what_the_floor_says():
+    """The key run on Tuesday (its only free day) after the hard lift on Monday (its only
+    one): `key_freshness.day_terms`; a day apart, nothing inside a day costs."""
+    plan = make_plan(
+        [dict(LIFT, intensity="hard", focus="upper"), dict(RUN, key=True)],
+        availability={"mon": ["06:00-08:00"], "tue": ["06:00-08:00"]},
+        grid="60m",
+        rules={"rest_days": 0, "easy_days_between": 0},
+        version=2,
+    )
+    weights = plan.effective_weights()
+    best, valid = brute_force(plan)
+    assert valid and best >= weights["key_freshness"]
+    assert floor_of(plan) == best
