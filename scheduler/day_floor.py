@@ -1,9 +1,9 @@
 """A lower bound on a week's cost from its days: each day pattern at its least cost inside the day.
 
-Why: on weeks of `solve.LNS_FROM` sessions and more, CP-SAT's bound stays near what
+Why: on weeks of `solve.FLOOR_FROM` sessions and more, CP-SAT's bound stays near what
 separation alone costs, far below the weeks it finds, because interference and goal order
-depend on the times inside a day, which its LP relaxation does not see (docs/model.md,
-"The day floor"). A pattern's sessions split over the day's free spans in a few ways. In
+depend on the times inside a day, and hard days on which days hold which sessions, neither
+of which its LP relaxation sees (docs/model.md, "The day floor", "Across days"). A pattern's sessions split over the day's free spans in a few ways. In
 each way a pair in two spans has its order fixed and at most the spans' reach between them,
 a pair in one span at most the span less both durations, and a session only the times of its
 span. The objectives that cost something inside a day say what that least costs: a rule

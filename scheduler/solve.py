@@ -53,6 +53,9 @@ NEAR_WORK = 1.0
 # Work for a week on session pairs (`week_on_pairs`): before the search of a big week on day
 # patterns, or when that search found none.
 PAIRS_WORK = 2.0
+# From this many sessions a week on day patterns gets the day floor (`build`); on session
+# pairs it comes from LNS_FROM, where listing its day sets is worth the seconds.
+FLOOR_FROM = 16
 # From this many sessions a week on session pairs gets three presolve passes, every other
 # week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
@@ -159,11 +162,13 @@ class ModelRejected(RuntimeError):
 
 
 def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: bool = False) -> WeekModel:
-    """The week's model: every hard rule, the weighted objectives and, from LNS_FROM sessions,
-    the day floor (`m.floor`), on day patterns also posted as the objective's least value
-    (docs/model.md). On session pairs it is only reported as the bound: posted there (as the
+    """The week's model: every hard rule, the weighted objectives and the day floor
+    (`m.floor`): on day patterns from FLOOR_FROM sessions, posted as the objective's least
+    value; on session pairs from LNS_FROM, only reported as the bound: posted there (as the
     objective's domain; a row does not move a bound without the LP) it changed the search,
     and of six weeks of 29-30 sessions two ended worse (huge-02 95.5 -> 142.3 at 5 det s).
+    Below FLOOR_FROM proofs take a tenth of a second and the posted floor made two of ten
+    weeks of 11-14 sessions slower, none faster by much (docs/model.md).
     `pairs_only` keeps same-day costs on session pairs whatever the size, without the floor.
     """
     m = WeekModel(plan, frame, pairs_only=pairs_only)
@@ -175,7 +180,7 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: b
         if scaled[objective_rule.NAME]:
             objective += scaled[objective_rule.NAME] * objective_rule.post(m)
     m.model.minimize(objective)
-    if len(m.items) >= LNS_FROM and not pairs_only:
+    if not pairs_only and len(m.items) >= (FLOOR_FROM if m.uses_day_patterns else LNS_FROM):
         m.floor = day_floor(m, scaled)
         if m.floor and m.uses_day_patterns:
             m.model.add(objective >= m.floor)
