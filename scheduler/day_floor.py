@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
@@ -107,15 +108,39 @@ def pattern_floors(m: WeekModel, weights: dict[str, int], day_sets: dict[int, li
     return floors
 
 
-def day_floor(m: WeekModel, weights: dict[str, int]) -> int:
+@dataclass(frozen=True)
+class DayFloor:
+    """The LP's optimum (in the objective's scaled units) and each day pattern's reduced cost in it."""
+
+    value: float
+    reduced_costs: dict[tuple[int, tuple[int, ...]], float]
+
+    @property
+    def bound(self) -> int:
+        """The least whole cost any week can have."""
+        return max(0, math.ceil(self.value - TOLERANCE * max(1.0, abs(self.value))))
+
+    def ruled_out(self, best: float) -> set[tuple[int, tuple[int, ...]]]:
+        """The (day, sessions) patterns no week costing at most `best` can hold.
+
+        Every week, as a point of the LP, costs at least the optimum plus the reduced costs
+        of its patterns (those at the LP's lower bound of 0 have them >= 0, and the rest
+        only add), and at most its real cost: a pattern whose reduced cost alone is more
+        than `best` less the optimum is in no week of cost `best` or less, the week that
+        set `best` included."""
+        slack = best - self.value + TOLERANCE * max(1.0, abs(best))
+        return {pattern for pattern, reduced in self.reduced_costs.items() if reduced > slack}
+
+
+def day_floor(m: WeekModel, weights: dict[str, int]) -> DayFloor | None:
     """The least weighted cost any week can have by its days alone: the LP over the day patterns
-    with `pattern_floors` as costs, rounded up (0 if the week has too many day sets, is a
-    re-plan, or the LP cannot be solved)."""
+    with `pattern_floors` as costs (None if the week has too many day sets, is a re-plan,
+    costs nothing by its days, or the LP cannot be solved)."""
     from ortools.linear_solver import pywraplp
 
     day_sets = m.day_sets(FLOOR_SETS_AT_MOST) if m.day_sets_hold else None
     if day_sets is None:
-        return 0
+        return None
     floors = pattern_floors(m, weights, day_sets)
     terms = [
         (weights[rule.NAME] * cost, holdings)
@@ -124,7 +149,7 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> int:
         for cost, holdings in rule.day_terms(m.frame)
     ]
     if not any(floors.values()) and not terms:
-        return 0
+        return None
     lp = pywraplp.Solver.CreateSolver("GLOP")
     one_a_day = {day: lp.Constraint(1, 1) for day in day_sets}
     each_session = {spec: lp.Constraint(len(items), len(items)) for spec, items in m._training_copies.items()}
@@ -141,8 +166,9 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> int:
         row = lp.Constraint(1 - len(holdings), lp.infinity())  # paid >= holdings - (their number - 1)
         row.SetCoefficient(paid, 1)
         held.extend((sessions, day, row) for sessions, day in holdings)
+    chosen_of = {}
     for (day, specs), floor in floors.items():
-        chosen = lp.NumVar(0, 1, "")
+        chosen = chosen_of[(day, specs)] = lp.NumVar(0, 1, "")
         one_a_day[day].SetCoefficient(chosen, 1)
         for spec in specs:
             each_session[spec].SetCoefficient(chosen, 1)
@@ -157,6 +183,5 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> int:
         objective.SetCoefficient(chosen, floor)
     objective.SetMinimization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
-        return 0
-    value = lp.Objective().Value()
-    return max(0, math.ceil(value - TOLERANCE * max(1.0, abs(value))))
+        return None
+    return DayFloor(lp.Objective().Value(), {pattern: chosen.reduced_cost() for pattern, chosen in chosen_of.items()})

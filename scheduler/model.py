@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, cast
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
+    from trainweek.scheduler.day_floor import DayFloor
     from trainweek.scheduler.frame import WeekFrame
     from trainweek.scheduler.plan import Occurrence, Plan
 
@@ -45,8 +46,10 @@ class WeekModel:
         self.grid = frame.step  # real minutes per tick
         self.relaxable = relaxable
         self.rule_literals: dict[str, cp_model.IntVar] = {}
-        # A lower bound on the objective found outside the model (solve.build: the day floor).
+        # A lower bound on the objective found outside the model (solve.build: the day floor),
+        # and the LP it came from.
         self.floor = 0
+        self.day_floor: DayFloor | None = None
         self.start_step: dict[int, cp_model.IntVar] = {}
         self.on_day: dict[int, dict[int, cp_model.IntVar]] = {}
         self.day_steps: dict[int, dict[int, cp_model.Domain]] = {}

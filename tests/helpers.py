@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from unittest import mock
 
 from trainweek.scheduler import model as week_model
@@ -47,16 +48,21 @@ def _candidate_starts(plan: Plan, frame: WeekFrame, index: int) -> list[int]:
     return found
 
 
-def brute_force(plan: Plan, weights: dict[str, float] | None = None) -> tuple[float | None, int]:
-    """The best objective over every valid week (None if there is none), and how many are valid."""
+def valid_weeks(plan: Plan, weights: dict[str, float] | None = None) -> Iterator[Week]:
+    """Every week of the plan on its grid that keeps every hard rule."""
     frame = frame_of(plan)
     weights = weights or plan.effective_weights()
     choices = [_candidate_starts(plan, frame, item.index) for item in plan.occurrences]
-    best, valid = None, 0
     for combo in itertools.product(*choices):
         week = Week.from_starts(plan, frame, dict(enumerate(combo)), weights)
-        if any(rule.check(week) for rule in HARD_RULES):
-            continue
+        if not any(rule.check(week) for rule in HARD_RULES):
+            yield week
+
+
+def brute_force(plan: Plan, weights: dict[str, float] | None = None) -> tuple[float | None, int]:
+    """The best objective over every valid week (None if there is none), and how many are valid."""
+    best, valid = None, 0
+    for week in valid_weeks(plan, weights):
         valid += 1
         value = objective(week)
         best = value if best is None else min(best, value)
