@@ -309,7 +309,8 @@ def solve(
     except NoRoom:
         raise diagnose(plan, frame, deadline) from None
     if near:
-        _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)
+        _, cost = _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)
+        _rule_out_dearer_patterns(m, cost)
     started = time.perf_counter()
     # Big weeks on day patterns start their search from a week on session pairs (docs/model.md).
     pairs_first = len(m.items) >= LNS_FROM and m.uses_day_patterns and not near
@@ -319,8 +320,9 @@ def solve(
         if first_week is not None and first_week.proven_optimal:
             return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
         if first_week is not None:
-            _rule_out_dearer_patterns(m, first_week)
-            work += _start_near(m, first_week.starts(), deadline)
+            near_work, cost = _start_near(m, first_week.starts(), deadline)
+            work += near_work
+            _rule_out_dearer_patterns(m, cost)
     solver = configured_solver(m, options, deadline)
     solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
     status = solver.solve(m.model, callback)
@@ -380,14 +382,14 @@ def week_on_pairs(
     return solved_week(m, solver, status, weights, time.perf_counter() - started), solver.deterministic_time
 
 
-def _rule_out_dearer_patterns(m: WeekModel, held: Week) -> None:
-    """Take out of the search the day patterns that only weeks dearer than `held` can have,
-    by their reduced costs in the day floor's LP (`DayFloor.ruled_out`): on the stored large
-    and huge weeks 25-84% of them. large-02 then proved in 2.5 det s, open at 6 before
-    (docs/model.md)."""
-    if m.day_floor is None:
+def _rule_out_dearer_patterns(m: WeekModel, cost: int | None) -> None:
+    """Take out of the search the day patterns that only weeks dearer than one the model
+    holds (`cost`, scaled) can have, by their reduced costs in the day floor's LP
+    (`DayFloor.ruled_out`): on the stored large and huge weeks 25-84% of them. large-02 then
+    proved in 2.5 det s, open at 6 before (docs/model.md)."""
+    if m.day_floor is None or cost is None or not m.uses_day_patterns:
         return
-    dearer = m.day_floor.ruled_out(held.objective * WEIGHT_SCALE)
+    dearer = m.day_floor.ruled_out(cost)
     for pattern in m.day_patterns:
         if (pattern.day, pattern.specs) in dearer:
             m.model.add(pattern.chosen == 0)
@@ -400,15 +402,16 @@ def _hint(m: WeekModel, starts: dict[int, int]) -> None:
             m.model.add_hint(m.start_step[index], start // m.frame.step)
 
 
-def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> float:
+def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> tuple[float, int | None]:
     """Start the search from these starts, every other variable at its least cost with them.
 
     Hinted starts alone, CP-SAT fills in the rest (which sessions share a day, their order,
     the closeness costs) by its first choices, which may cost more than the starts need,
     and searches on from there: re-solved with its own calendar, an optimal week moved
     every session. So the starts are first completed by a short solve with them fixed
-    (NEAR_WORK deterministic seconds at most; the work done is returned), and that whole
-    solution is the hint; if the starts no longer fit the plan, they stay the hint alone.
+    (NEAR_WORK deterministic seconds at most), and that whole solution is the hint; if the
+    starts no longer fit the plan, they stay the hint alone. Returns the work done and the
+    completed week's cost (scaled; None if it does not fit), at least that of the starts.
     """
     _hint(m, starts)
     completion = cp_model.CpSolver()
@@ -416,12 +419,13 @@ def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> float:
     completion.parameters.fix_variables_to_their_hinted_value = True
     completion.parameters.max_deterministic_time = NEAR_WORK
     completion.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
-    if completion.solve(m.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        m.model.clear_hints()
-        for index in range(len(m.model.proto.variables)):
-            variable = m.model.get_int_var_from_proto_index(index)
-            m.model.add_hint(variable, completion.value(variable))
-    return completion.deterministic_time
+    if completion.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return completion.deterministic_time, None
+    m.model.clear_hints()
+    for index in range(len(m.model.proto.variables)):
+        variable = m.model.get_int_var_from_proto_index(index)
+        m.model.add_hint(variable, completion.value(variable))
+    return completion.deterministic_time, round(completion.objective_value)
 
 
 def first_fit_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], deadline: float) -> Week | None:
