@@ -3,10 +3,10 @@
 Why: on weeks of `solve.FLOOR_FROM` sessions and more, CP-SAT's bound stays near what
 separation alone costs, far below the weeks it finds, because interference and goal order
 depend on the times inside a day, and hard days on which days hold which sessions, neither
-of which its LP relaxation sees (docs/model.md, "The day floor", "Across days"). A pattern's sessions split over the day's free spans in a few ways. In
-each way a pair in two spans has its order fixed and at most the spans' reach between them,
-a pair in one span at most the span less both durations, and a session only the times of its
-span. The objectives that cost something inside a day say what that least costs: a rule
+of which its LP relaxation sees (docs/model.md, "The day floor", "Across days"). A
+pattern's sessions split over the day's free spans in a few ways. In each way a pair in two
+spans has its order fixed and at most the spans' reach between them, a pair in one span at
+most the span less both durations, and a session only the times of its span. The objectives that cost something inside a day say what that least costs: a rule
 module may define
 
     pair_floor(plan, a, b, apart, first) -> int
@@ -40,7 +40,6 @@ gets its floor, as long as its sets stay within FLOOR_SETS_AT_MOST.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING

