@@ -64,7 +64,7 @@ def pattern_floors(m: WeekModel, weights: dict[str, int], day_sets: dict[int, li
     session_rules = [
         (weights[rule.NAME], rule.session_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "session_floor")
     ]
-    copies = m._training_copies
+    copies = m.training_copies
     floors: dict[tuple[int, tuple[int, ...]], int] = {}
     for day in range(7):
         spans, layouts = m.day_layouts(day)
@@ -151,7 +151,7 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> DayFloor | None:
         return None
     lp = pywraplp.Solver.CreateSolver("GLOP")
     one_a_day = {day: lp.Constraint(1, 1) for day in day_sets}
-    each_session = {spec: lp.Constraint(len(items), len(items)) for spec, items in m._training_copies.items()}
+    each_session = {spec: lp.Constraint(len(items), len(items)) for spec, items in m.training_copies.items()}
     objective = lp.Objective()
     rest = None
     if m.training_days_at_most is not None:

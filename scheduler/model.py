@@ -258,7 +258,8 @@ class WeekModel:
         return sets
 
     @cached_property
-    def _training_copies(self) -> dict[int, list[Occurrence]]:
+    def training_copies(self) -> dict[int, list[Occurrence]]:
+        """The training sessions (not mobility) by session of the file: what day patterns hold."""
         copies: dict[int, list[Occurrence]] = {}
         for item in self.items:
             if item.trains:
@@ -277,7 +278,7 @@ class WeekModel:
         cache = self.__dict__.setdefault("_day_specs_cache", {})
         if day in cache:
             return cache[day]
-        copies = self._training_copies
+        copies = self.training_copies
         here = [spec for spec, items in copies.items() if day in self.on_day[items[0].index]]
         limit = len(here) if self.sessions_a_day_at_most is None else min(self.sessions_a_day_at_most, len(here))
         free = sum(end - first for first, end in self.frame.free_spans(day))
@@ -376,7 +377,7 @@ class WeekModel:
         patterns across days and misses this (it bounded large-04's separation at 2 pairs
         where 4 are unavoidable). 0 when there are too many classes to count.
         """
-        copies = self._training_copies
+        copies = self.training_copies
         specs = sorted(copies)
         rows: dict[tuple[int, ...], list[int]] = {}
         for spec in specs:
@@ -459,7 +460,7 @@ class WeekModel:
         one for diagnosis.
         """
         assert not self.relaxable, "day patterns assume the hard rules hold"
-        copies = self._training_copies
+        copies = self.training_copies
         patterns = []
         for day in range(7):
             here = [spec for spec, items in copies.items() if day in self.on_day[items[0].index]]
@@ -496,7 +497,7 @@ class WeekModel:
                 spans[-1][1] = max(spans[-1][1], end)  # touching spans: a session may cross
             else:
                 spans.append([first, end])
-        copies = self._training_copies
+        copies = self.training_copies
         item = {spec: copies[spec][0] for spec in here}
         duration = {spec: item[spec].spec.duration for spec in here}
         starts = {spec: self.day_steps[item[spec].index][day] for spec in here}
@@ -575,7 +576,7 @@ class WeekModel:
         """Whether two sessions of the file (by spec) in two different spans of the day can keep the spacing
         rules: their starts' difference, from its least to its most with each in its span, meets the allowed
         differences `keep_apart` recorded. Necessary only (the grid is left out), so no placeable day is lost."""
-        copies = self._training_copies
+        copies = self.training_copies
         cache: dict[tuple[int, int, int, int], bool] = {}
 
         def starts(spec: int, number: int) -> tuple[int, int]:
