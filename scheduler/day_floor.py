@@ -6,8 +6,9 @@ depend on the times inside a day, and hard days on which days hold which session
 of which its LP relaxation sees (docs/model.md, "The day floor", "Across days"). A
 pattern's sessions split over the day's free spans in a few ways. In each way a pair in two
 spans has its order fixed and at most the spans' reach between them, a pair in one span at
-most the span less both durations, and a session only the times of its span. The objectives that cost something inside a day say what that least costs: a rule
-module may define
+most the span less both durations, and a session only the times of its span. The
+objectives that cost something inside a day say what that least costs: a rule module may
+define
 
     pair_floor(plan, a, b, apart, first) -> int
         a and b on one day with at most `apart` minutes from the end of the earlier to the
@@ -157,7 +158,12 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> DayFloor | None:
     if m.training_days_at_most is not None:
         always_rest = sum(1 for day in range(7) if not any(specs for specs in day_sets[day]))
         rest = lp.Constraint(7 - m.training_days_at_most - always_rest, lp.infinity())
-    runs = [(sessions, days, lp.Constraint(0, 1)) for rule in HARD_RULES if hasattr(rule, "day_runs") for sessions, days in rule.day_runs(m.plan)]
+    runs = [
+        (sessions, days, lp.Constraint(0, 1))
+        for rule in HARD_RULES
+        if hasattr(rule, "day_runs")
+        for sessions, days in rule.day_runs(m.plan)
+    ]
     held = []  # (sessions, day, the row of the term that counts that holding)
     for cost, holdings in terms:
         paid = lp.NumVar(0, 1, "")

@@ -152,16 +152,21 @@ def test_hard_days_that_must_stack_put_the_key_lift_before_a_run():
         assert floor_of(plan) < best
 
 
-def test_two_hard_days_in_a_row_cost_what_the_floor_says():
-    """Two hard runs (repeats, so two days) with Monday and Tuesday free only: two hard days
-    in a row, which only `hard_easy.day_terms` shows the floor."""
-    plan = make_plan(
-        [dict(RUN, times=2)],
+def _two_mornings(sessions: list[dict]):
+    """Only Monday and Tuesday 06:00-08:00 free, and hard days may follow each other."""
+    return make_plan(
+        sessions,
         availability={"mon": ["06:00-08:00"], "tue": ["06:00-08:00"]},
         grid="60m",
         rules={"rest_days": 0, "easy_days_between": 0},
         version=2,
     )
+
+
+def test_two_hard_days_in_a_row_cost_what_the_floor_says():
+    """Two hard runs (repeats, so two days) with Monday and Tuesday free only: two hard days
+    in a row, which only `hard_easy.day_terms` shows the floor."""
+    plan = _two_mornings([dict(RUN, times=2)])
     weights = plan.effective_weights()
     best, valid = brute_force(plan)
     assert valid and best == weights["hard_easy"] * hard_easy.IN_A_ROW
@@ -171,13 +176,7 @@ def test_two_hard_days_in_a_row_cost_what_the_floor_says():
 def test_a_key_session_after_a_hard_day_costs_what_the_floor_says():
     """The key run on Tuesday (its only free day) after the hard lift on Monday (its only
     one): `key_freshness.day_terms`; a day apart, nothing inside a day costs."""
-    plan = make_plan(
-        [dict(LIFT, intensity="hard", focus="upper"), dict(RUN, key=True)],
-        availability={"mon": ["06:00-08:00"], "tue": ["06:00-08:00"]},
-        grid="60m",
-        rules={"rest_days": 0, "easy_days_between": 0},
-        version=2,
-    )
+    plan = _two_mornings([dict(LIFT, intensity="hard", focus="upper"), dict(RUN, key=True)])
     weights = plan.effective_weights()
     best, valid = brute_force(plan)
     assert valid and best >= weights["key_freshness"]
@@ -238,9 +237,16 @@ def _no_week_within_loses_a_pattern(plan) -> int:
 
 
 def test_reduced_costs_rule_out_no_pattern_of_a_week_as_cheap_on_the_fixed_tiny_weeks():
+    three_days = {day: ["06:00-08:00", "18:00-20:00"] for day in ("mon", "tue", "wed")}
     plans = list(FIXED.values()) + [
-        make_plan([dict(LIFT, intensity="hard", key=True), dict(RUN, times=2)], availability={day: ["06:00-08:00", "18:00-20:00"] for day in ("mon", "tue", "wed")}, goals=["endurance"], grid="60m", rules={"rest_days": 0}, version=2),
-        make_plan([LIFT, RUN], availability={"mon": ["06:00-08:00", "17:00-19:00"], "wed": ["06:00-08:00"]}, grid="60m", rules={"rest_days": 0}, version=2),
+        make_plan(
+            [dict(LIFT, intensity="hard", key=True), dict(RUN, times=2)],
+            availability=three_days, goals=["endurance"], grid="60m", rules={"rest_days": 0}, version=2,
+        ),
+        make_plan(
+            [LIFT, RUN],
+            availability={"mon": ["06:00-08:00", "17:00-19:00"], "wed": ["06:00-08:00"]}, grid="60m", rules={"rest_days": 0}, version=2,
+        ),
     ]
     assert sum(_no_week_within_loses_a_pattern(plan) for plan in plans) > 0  # not a rule that never rules out
 

@@ -277,6 +277,11 @@ def test_a_week_the_pairs_prove_never_lists_its_day_patterns(monkeypatch):
     BIG_WEEK, which it proves, the model on patterns is never built."""
     built = []
     original = solve_module.build
-    monkeypatch.setattr(solve_module, "build", lambda *args, **kwargs: built.append(kwargs.get("pairs_only", False)) or original(*args, **kwargs))
+
+    def build(*args, **kwargs):
+        built.append(kwargs.get("pairs_only", False))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "build", build)
     week = solve(load_plan(BIG_WEEK), SolveOptions(time_limit=20))
     assert week.proven_optimal and built == [True]
