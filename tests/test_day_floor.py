@@ -227,6 +227,8 @@ def _no_week_within_loses_a_pattern(plan) -> int:
     if floor is None:
         return 0
     weeks = [(objective(week), _patterns(week)) for week in valid_weeks(plan)]
+    if not weeks:
+        return 0
     costs = sorted(cost for cost, _ in weeks)
     ruled = 0
     for best in (costs[0], costs[len(costs) // 2]):
@@ -254,45 +256,35 @@ def test_reduced_costs_rule_out_no_pattern_of_a_week_as_cheap_on_the_fixed_tiny_
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=tiny_plans())
 def test_reduced_costs_rule_out_no_pattern_of_a_week_as_cheap_on_generated_tiny_weeks(plan):
-    if brute_force(plan)[0] is None:
-        return
     _no_week_within_loses_a_pattern(plan)
 
 
-def test_large_02_is_proven_once_dearer_patterns_are_ruled_out(monkeypatch):
+def test_large_02_is_proven_once_dearer_patterns_are_ruled_out_from_the_pairs_or_an_earlier_week(monkeypatch):
     """large-02 (21 sessions): the week on session pairs costs 4.4; the floor's reduced costs
     then rule out 1,905 of its 2,296 day patterns, and the search proves 4.2 within 6 det s,
-    where before it held 4.2 against a bound of 4 (solve._rule_out_dearer_patterns)."""
+    where before it held 4.2 against a bound of 4 (solve._rule_out_dearer_patterns).
+    Re-solved from that week (`near`: a block's week before, a sweep, the studio), its
+    completed cost rules them out the same way: proven within 1 det s (4.2 / 4 before)."""
     from trainweek.scheduler import solve as solve_module
 
-    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.3)  # 6 det s at 20 s
-    week = solve_module.solve(_stored("large-02"), SolveOptions(time_limit=20))
-    assert week.status == "OPTIMAL" and week.objective == 4.2
-
-
-def test_an_earlier_week_given_as_near_rules_out_dearer_patterns_too(monkeypatch):
-    """Re-solving from an earlier week (`near`: a block's week before, a sweep, the studio):
-    its completed cost rules out the dearer patterns as the pairs' week does. large-02 from
-    its optimal week is then proven within 1 det s; without, it held 4.2 against 4."""
-    from trainweek.scheduler import solve as solve_module
-
-    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.3)
     plan = _stored("large-02")
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.3)  # 6 det s at 20 s
     best = solve_module.solve(plan, SolveOptions(time_limit=20))
-    assert best.status == "OPTIMAL"
+    assert best.status == "OPTIMAL" and best.objective == 4.2
     monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.05)  # 1 det s at 20 s
     again = solve_module.solve(plan, SolveOptions(time_limit=20), near={p.occurrence.index: p.local_start for p in best.placements})
     assert again.status == "OPTIMAL" and again.objective == best.objective
 
 
 def test_a_week_on_session_pairs_gets_no_pattern_booleans_from_ruling_out():
-    """huge-02 is solved on session pairs but has a floor: ruling out must not build the
-    pattern booleans into its model."""
+    """A week on session pairs from LNS_FROM sessions has a floor (large-02 put on pairs):
+    ruling out must not build the pattern booleans into its model."""
     from trainweek.scheduler.solve import _rule_out_dearer_patterns
 
-    plan, frame = frame_for(_stored("huge-02"), SolveOptions())
-    m = build(plan, frame, plan.effective_weights())
-    assert m.day_floor is not None and not m.uses_day_patterns
-    before = len(m.model.proto.variables), len(m.model.proto.constraints)
-    _rule_out_dearer_patterns(m, 9_440)
+    plan, frame = frame_for(_stored("large-02"), SolveOptions())
+    with same_day_form(patterns=False):
+        m = build(plan, frame, plan.effective_weights())
+        assert m.day_floor is not None and not m.uses_day_patterns
+        before = len(m.model.proto.variables), len(m.model.proto.constraints)
+        _rule_out_dearer_patterns(m, 440)
     assert (len(m.model.proto.variables), len(m.model.proto.constraints)) == before
