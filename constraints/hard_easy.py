@@ -77,10 +77,15 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
     return sum(terms)
 
 
+def demanding_sessions(plan: Plan) -> frozenset[int]:
+    """The sessions of the file (spec indexes) that make their day a hard day."""
+    return frozenset(item.spec_index for item in plan.occurrences if item.demanding)
+
+
 def day_terms(frame: WeekFrame) -> Iterator[tuple[int, tuple[tuple[frozenset[int], int], ...]]]:
     """For the day floor: each run of hard days this week's days can make, as `post` counts it."""
     plan = frame.plan
-    demanding = frozenset(item.spec_index for item in plan.occurrences if item.demanding)
+    demanding = demanding_sessions(plan)
     if not demanding:
         return
     known = hard_before(frame)

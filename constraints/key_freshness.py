@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from trainweek.constraints.hard_easy import DEMANDING_DAY
+from trainweek.constraints.hard_easy import DEMANDING_DAY, demanding_sessions
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
 from trainweek.scheduler.training import Goal
@@ -69,11 +69,13 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
 def day_terms(frame: WeekFrame) -> Iterator[tuple[int, tuple[tuple[frozenset[int], int], ...]]]:
     """For the day floor: a key session on a day after one holding a demanding session."""
     plan = frame.plan
-    demanding = frozenset(item.spec_index for item in plan.occurrences if item.demanding)
+    demanding = demanding_sessions(plan)
+    if not demanding:
+        return
     for spec in sorted({item.spec_index for item in plan.occurrences if item.is_key}):
         for day in range(7):
             before = day_before(plan, day)
-            if before is not None and demanding:
+            if before is not None:
                 yield 1, ((frozenset([spec]), day), (demanding, before))
 
 

@@ -54,19 +54,21 @@ if TYPE_CHECKING:
 # (huge-02, 30 sessions: 37,066 in 2.6 s), the floor about 30 us each more.
 FLOOR_SETS_AT_MOST = 50_000
 
+# A day pattern by (day, the sessions of the file it holds), as `WeekModel.day_sets` lists them.
+Pattern = tuple[int, tuple[int, ...]]
+
 TOLERANCE = 1e-6  # relative, on the LP's optimum: the floor is rounded up to a whole cost only past it
 
 
-def pattern_floors(m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[int, ...]]]) -> dict[tuple[int, tuple[int, ...]], int]:
-    """Each day pattern's least weighted in-day cost (`weights` scaled as the objective's), by
-    (day, set of sessions)."""
+def pattern_floors(m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[int, ...]]]) -> dict[Pattern, int]:
+    """Each day pattern's least weighted in-day cost (`weights` scaled as the objective's)."""
     plan, frame = m.plan, m.frame
     pair_rules = [(weights[rule.NAME], rule.pair_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "pair_floor")]
     session_rules = [
         (weights[rule.NAME], rule.session_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "session_floor")
     ]
     copies = m.training_copies
-    floors: dict[tuple[int, tuple[int, ...]], int] = {}
+    floors: dict[Pattern, int] = {}
     for day in range(7):
         spans, layouts = m.day_layouts(day)
         one_cache: dict[tuple[int, int], int] = {}
@@ -113,14 +115,14 @@ class DayFloor:
     """The LP's optimum (in the objective's scaled units) and each day pattern's reduced cost in it."""
 
     value: float
-    reduced_costs: dict[tuple[int, tuple[int, ...]], float]
+    reduced_costs: dict[Pattern, float]
 
     @property
     def bound(self) -> int:
         """The least whole cost any week can have."""
         return max(0, math.ceil(self.value - TOLERANCE * max(1.0, abs(self.value))))
 
-    def ruled_out(self, best: float) -> set[tuple[int, tuple[int, ...]]]:
+    def ruled_out(self, best: float) -> set[Pattern]:
         """The (day, sessions) patterns no week costing at most `best` can hold.
 
         Every week, as a point of the LP, costs at least the optimum plus the reduced costs
