@@ -92,24 +92,24 @@ def one_run(plan, options: SolveOptions, det_limit: float | None = None) -> dict
     callback = FirstSolution()
     started = time.perf_counter()
     with watched_solvers(det_limit, options.time_limit) as made:
+        week, result = None, None
         try:
             week = solve(plan, options, callback)
         except Infeasible:
             result = {"status": "INFEASIBLE", "seconds": time.perf_counter() - started}
         except OutOfTime:
+            pass
+        if result is None and (week is None or week.first_fit):  # greedy's week comes when the search found none
             result = {"status": "TIMEOUT", "seconds": time.perf_counter() - started, "first": callback.first}
-        else:
-            if week.first_fit:  # greedy's week after a search that found none: the solver timed out
-                result = {"status": "TIMEOUT", "seconds": time.perf_counter() - started, "first": callback.first}
-            else:
-                result = {
-                    "status": week.status,
-                    "seconds": week.solve_seconds,
-                    "first": callback.first,
-                    "solutions": callback.solutions,
-                    "objective": week.objective,
-                    "bound": week.bound,
-                }
+        elif result is None:
+            result = {
+                "status": week.status,
+                "seconds": week.solve_seconds,
+                "first": callback.first,
+                "solutions": callback.solutions,
+                "objective": week.objective,
+                "bound": week.bound,
+            }
     if not made:
         raise RuntimeError("scheduler.solve.solve made no cp_model.CpSolver that the benchmark could see")
     # Every search of the solve counts (session pairs first, a hint's completion, the search,
