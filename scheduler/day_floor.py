@@ -34,6 +34,10 @@ and an objective that costs across days adds its costs through
 
 each as a variable at least the sum of its days' holdings less one, exact in a whole week.
 
+Where the LP's optimum takes parts of patterns, the same rows can also be solved with whole
+ones (`whole_work`, a short CP-SAT search): its bound counts where it is higher, the LP's
+reduced costs still say which patterns are ruled out.
+
 The patterns are the day sets the hard rules allow (`WeekModel.day_sets`), whichever form
 the model's same-day costs take: a week too big for pattern booleans (30 sessions) still
 gets its floor, as long as its sets stay within FLOOR_SETS_AT_MOST.
@@ -42,6 +46,7 @@ gets its floor, as long as its sets stay within FLOOR_SETS_AT_MOST.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -112,15 +117,21 @@ def pattern_floors(m: WeekModel, weights: dict[str, int], day_sets: dict[int, li
 
 @dataclass(frozen=True)
 class DayFloor:
-    """The LP's optimum (in the objective's scaled units) and each day pattern's reduced cost in it."""
+    """The LP's optimum (in the objective's scaled units), each day pattern's reduced cost in
+    it, and the bound of the integer program over the same rows where it ran (0 if not), with
+    the deterministic and wall seconds that took (a search, counted as the solve's)."""
 
     value: float
     reduced_costs: dict[Pattern, float]
+    whole: float = 0.0
+    work: float = 0.0
+    seconds: float = 0.0
 
     @property
     def bound(self) -> int:
         """The least whole cost any week can have."""
-        return max(0, math.ceil(self.value - TOLERANCE * max(1.0, abs(self.value))))
+        best = max(self.value, self.whole)
+        return max(0, math.ceil(best - TOLERANCE * max(1.0, abs(best))))
 
     def ruled_out(self, best: float) -> set[Pattern]:
         """The (day, sessions) patterns no week costing at most `best` can hold.
@@ -129,17 +140,26 @@ class DayFloor:
         of its patterns (those at the LP's lower bound of 0 have them >= 0, and the rest
         only add), and at most its real cost: a pattern whose reduced cost alone is more
         than `best` less the optimum is in no week of cost `best` or less, the week that
-        set `best` included."""
+        set `best` included. (The LP's optimum, not the integer program's bound: the
+        reduced costs are the LP's.)"""
         slack = best - self.value + TOLERANCE * max(1.0, abs(best))
         return {pattern for pattern, reduced in self.reduced_costs.items() if reduced > slack}
 
 
-def day_floor(m: WeekModel, weights: dict[str, int]) -> DayFloor | None:
+# A row of the floor's program: lower and upper limit (None: none), coefficients by column.
+# A column is a pattern (chosen or not) or the index of a cross-day term (paid or not).
+Row = tuple[int, int | None, dict[Pattern | int, int]]
+
+
+def day_floor(m: WeekModel, weights: dict[str, int], whole_work: float = 0.0) -> DayFloor | None:
     """The least weighted cost any week can have by its days alone: the LP over the day patterns
     with `pattern_floors` as costs (None if the week has too many day sets, is a re-plan,
-    costs nothing by its days, or the LP cannot be solved)."""
-    from ortools.linear_solver import pywraplp
+    costs nothing by its days, or the LP cannot be solved).
 
+    With `whole_work`, where the LP's optimum takes parts of patterns, the same rows are also
+    solved with whole patterns by CP-SAT, for at most that many deterministic seconds, and
+    its bound counts where higher: large-05's LP optimum is 0 and every week costs at least
+    6 (docs/model.md)."""
     day_sets = m.day_sets(FLOOR_SETS_AT_MOST) if m.day_sets_hold else None
     if day_sets is None:
         return None
@@ -152,43 +172,89 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> DayFloor | None:
     ]
     if not any(floors.values()) and not terms:
         return None
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    one_a_day = {day: lp.Constraint(1, 1) for day in day_sets}
-    each_session = {spec: lp.Constraint(len(items), len(items)) for spec, items in m.training_copies.items()}
-    objective = lp.Objective()
-    rest = None
-    if m.training_days_at_most is not None:
-        always_rest = sum(1 for day in range(7) if not any(specs for specs in day_sets[day]))
-        rest = lp.Constraint(7 - m.training_days_at_most - always_rest, lp.infinity())
-    runs = [
-        (sessions, days, lp.Constraint(0, 1))
-        for rule in HARD_RULES
-        if hasattr(rule, "day_runs")
-        for sessions, days in rule.day_runs(m.plan)
+    rows = _rows(m, list(floors), terms)
+    # On a degenerate optimum GLOP's reduced costs, and so the patterns ruled out, depend on
+    # the order of its columns: this one (the terms', then the patterns' as costed) is the one
+    # measured in docs/model.md.
+    costs: dict[Pattern | int, int] = {number: cost for number, (cost, _) in enumerate(terms)}
+    costs.update(floors)
+    lp = _linear_floor(costs, rows)
+    if lp is None:
+        return None
+    value, reduced_costs, in_parts = lp
+    if whole_work <= 0 or not in_parts:
+        return DayFloor(value, reduced_costs)
+    started = time.perf_counter()
+    whole, work = _whole_floor(costs, rows, math.ceil(value - TOLERANCE * max(1.0, abs(value))), whole_work)
+    return DayFloor(value, reduced_costs, whole, work, time.perf_counter() - started)
+
+
+def _rows(m: WeekModel, patterns: list[Pattern], terms: list) -> list[Row]:
+    """One pattern a day; each session of the file on as many days as it repeats; at least
+    the rest days empty; the hard rules' runs of days; each cross-day term paid at least
+    the sum of its days' holdings less one."""
+    rows: list[Row] = [(1, 1, {pattern: 1 for pattern in patterns if pattern[0] == day}) for day in range(7)]
+    rows += [
+        (len(items), len(items), {pattern: 1 for pattern in patterns if spec in pattern[1]}) for spec, items in m.training_copies.items()
     ]
-    held = []  # (sessions, day, the row of the term that counts that holding)
-    for cost, holdings in terms:
-        paid = lp.NumVar(0, 1, "")
-        objective.SetCoefficient(paid, cost)
-        row = lp.Constraint(1 - len(holdings), lp.infinity())  # paid >= holdings - (their number - 1)
-        row.SetCoefficient(paid, 1)
-        held.extend((sessions, day, row) for sessions, day in holdings)
-    chosen_of = {}
-    for (day, specs), floor in floors.items():
-        chosen = chosen_of[(day, specs)] = lp.NumVar(0, 1, "")
-        one_a_day[day].SetCoefficient(chosen, 1)
-        for spec in specs:
-            each_session[spec].SetCoefficient(chosen, 1)
-        if rest is not None and not specs:
-            rest.SetCoefficient(chosen, 1)
-        for sessions, days, row in runs:
-            if day in days and not sessions.isdisjoint(specs):
-                row.SetCoefficient(chosen, 1)
-        for sessions, held_day, row in held:
-            if day == held_day and not sessions.isdisjoint(specs):
-                row.SetCoefficient(chosen, row.GetCoefficient(chosen) - 1)
-        objective.SetCoefficient(chosen, floor)
+    if m.training_days_at_most is not None:
+        always_rest = sum(1 for day in range(7) if not any(specs for pattern_day, specs in patterns if pattern_day == day))
+        rows.append((7 - m.training_days_at_most - always_rest, None, {pattern: 1 for pattern in patterns if not pattern[1]}))
+    for rule in HARD_RULES:
+        for sessions, days in rule.day_runs(m.plan) if hasattr(rule, "day_runs") else ():
+            rows.append((0, 1, {pattern: 1 for pattern in patterns if pattern[0] in days and not sessions.isdisjoint(pattern[1])}))
+    for number, (_, holdings) in enumerate(terms):
+        paid: dict[Pattern | int, int] = {number: 1}
+        for sessions, held_day in holdings:
+            for pattern in patterns:
+                if pattern[0] == held_day and not sessions.isdisjoint(pattern[1]):
+                    paid[pattern] = paid.get(pattern, 0) - 1
+        rows.append((1 - len(holdings), None, paid))
+    return rows
+
+
+def _linear_floor(costs: dict[Pattern | int, int], rows: list[Row]) -> tuple[float, dict[Pattern, float], bool] | None:
+    """The LP's optimum, each pattern's reduced cost, and whether the optimum takes parts of
+    patterns; None if GLOP finds no optimum."""
+    from ortools.linear_solver import pywraplp
+
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    columns = {key: lp.NumVar(0, 1, "") for key in costs}
+    for low, high, coefficients in rows:
+        row = lp.Constraint(low, lp.infinity() if high is None else high)
+        for key, coefficient in coefficients.items():
+            row.SetCoefficient(columns[key], coefficient)
+    objective = lp.Objective()
+    for key, cost in costs.items():
+        objective.SetCoefficient(columns[key], cost)
     objective.SetMinimization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    return DayFloor(lp.Objective().Value(), {pattern: chosen.reduced_cost() for pattern, chosen in chosen_of.items()})
+    patterns = {key: column for key, column in columns.items() if isinstance(key, tuple)}
+    in_parts = any(TOLERANCE < column.solution_value() < 1 - TOLERANCE for column in patterns.values())
+    return lp.Objective().Value(), {pattern: column.reduced_cost() for pattern, column in patterns.items()}, in_parts
+
+
+def _whole_floor(costs: dict[Pattern | int, int], rows: list[Row], at_least: int, work: float) -> tuple[float, float]:
+    """CP-SAT's bound on the same rows with whole patterns (one worker, at most `work`
+    deterministic seconds; set up as the patterns' search is, `solve._tune`), and the work
+    it did. The LP's optimum, `at_least`, is posted as the objective's least value."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    columns = {key: model.new_bool_var("") for key in costs}
+    for low, high, coefficients in rows:
+        expression = cp_model.LinearExpr.weighted_sum([columns[key] for key in coefficients], list(coefficients.values()))
+        model.add_linear_constraint(expression, low, cp_model.INT_MAX if high is None else high)
+    objective = cp_model.LinearExpr.weighted_sum(list(columns.values()), list(costs.values()))
+    model.add(objective >= at_least)
+    model.minimize(objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = work
+    solver.parameters.linearization_level = 2
+    solver.parameters.max_presolve_iterations = 1
+    solver.parameters.cp_model_probing_level = 0
+    status = solver.solve(model)
+    bound = solver.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0.0
+    return bound, solver.deterministic_time

@@ -56,6 +56,14 @@ PAIRS_WORK = 2.0
 # From this many sessions a week on day patterns gets the day floor (`build`); on session
 # pairs it comes from LNS_FROM, where listing its day sets is worth the seconds.
 FLOOR_FROM = 16
+# The day floor with whole patterns (`day_floor`'s integer program), on weeks of LNS_FROM
+# sessions or more with at most WHOLE_FLOOR_PATTERNS day patterns, where its LP takes parts of
+# patterns: CP-SAT settles it within 0.2-0.6 det s at 2,300-2,900 patterns and reaches no
+# bound within 1 at 4,300 or more (docs/model.md). Its work is at most WHOLE_FLOOR_WORK and
+# at most WHOLE_FLOOR_SHARE of a one-worker solve's budget, so a short limit still searches.
+WHOLE_FLOOR_PATTERNS = 3_000
+WHOLE_FLOOR_WORK = 1.0
+WHOLE_FLOOR_SHARE = 0.2
 # From this many sessions a week on session pairs gets three presolve passes, every other
 # week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
@@ -161,7 +169,7 @@ class ModelRejected(RuntimeError):
     a proof that none exists, nor running out of time): a bug in trainweek, not the plan."""
 
 
-def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: bool = False) -> WeekModel:
+def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: bool = False, whole_floor_work: float = 0.0) -> WeekModel:
     """The week's model: every hard rule, the weighted objectives and the day floor
     (`m.floor`): on day patterns from FLOOR_FROM sessions, posted as the objective's least
     value; on session pairs from LNS_FROM, only reported as the bound: posted there (as the
@@ -170,6 +178,8 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: b
     Below FLOOR_FROM proofs take a tenth of a second and the posted floor made two of ten
     weeks of 11-14 sessions slower, none faster by much (docs/model.md).
     `pairs_only` keeps same-day costs on session pairs whatever the size, without the floor.
+    `whole_floor_work` is the budget of the floor's integer program where it runs
+    (WHOLE_FLOOR_PATTERNS; `solve` gives it).
     """
     m = WeekModel(plan, frame, pairs_only=pairs_only)
     for rule in HARD_RULES:
@@ -181,7 +191,8 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: b
             objective += scaled[objective_rule.NAME] * objective_rule.post(m)
     m.model.minimize(objective)
     if not pairs_only and len(m.items) >= (FLOOR_FROM if m.uses_day_patterns else LNS_FROM):
-        m.day_floor = day_floor(m, scaled)
+        whole = len(m.items) >= LNS_FROM and m.uses_day_patterns and len(m.day_patterns) <= WHOLE_FLOOR_PATTERNS
+        m.day_floor = day_floor(m, scaled, whole_floor_work if whole else 0.0)
         m.floor = m.day_floor.bound if m.day_floor else 0
         if m.floor and m.uses_day_patterns:
             m.model.add(objective >= m.floor)
@@ -318,13 +329,17 @@ def solve(
             if first_week is not None and first_week.proven_optimal:
                 return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
         building = time.perf_counter()
-        m = build(plan, frame, weights)
+        budget = options.time_limit * WORK_PER_SECOND if options.workers == 1 else math.inf
+        m = build(plan, frame, weights, whole_floor_work=min(WHOLE_FLOOR_WORK, WHOLE_FLOOR_SHARE * budget))
     except NoRoom:
         raise diagnose(plan, frame, deadline) from None
     if near:
         _, cost = _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)
         _rule_out_dearer_patterns(m, cost)
     started += time.perf_counter() - building  # building the model (and completing `near`) is not searching
+    if m.day_floor is not None:  # but the floor's integer program is
+        started -= m.day_floor.seconds
+        work += m.day_floor.work
     if first_week is not None:
         first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
         near_work, cost = _start_near(m, first_week.starts(), deadline)
