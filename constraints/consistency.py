@@ -74,3 +74,8 @@ def reasons(week: Week) -> dict[int, list[str]]:
 
 def cost_phrase(raw: float) -> str:
     return f"a different time of day from its repeats (consistency {raw:+g})"
+
+
+def start_spread(m: WeekModel) -> list[int]:
+    """The sessions of the file whose repeats' spread the day floor's ways can see (training ones)."""
+    return [group[0].spec_index for group in repeat_groups(m.items) if group[0].spec_index in m.training_copies]

@@ -48,7 +48,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 
@@ -67,13 +67,22 @@ TOLERANCE = 1e-6  # relative, on the LP's optimum: the floor is rounded up to a 
 
 def pattern_floors(m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[int, ...]]]) -> dict[Pattern, int]:
     """Each day pattern's least weighted in-day cost (`weights` scaled as the objective's)."""
+    floors: dict[Pattern, int] = {}
+    for pattern, _, cost in _ways(m, weights, day_sets):
+        floors[pattern] = min(floors.get(pattern, cost), cost)
+    return floors
+
+
+def _ways(m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[int, ...]]]) -> Iterator[tuple[Pattern, tuple[int, ...], int]]:
+    """Each day pattern's ways over the day's free spans (a span number per session, as
+    `WeekModel.day_layouts` gives them; () for an empty day) with the weighted in-day cost
+    of each."""
     plan, frame = m.plan, m.frame
     pair_rules = [(weights[rule.NAME], rule.pair_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "pair_floor")]
     session_rules = [
         (weights[rule.NAME], rule.session_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "session_floor")
     ]
     copies = m.training_copies
-    floors: dict[Pattern, int] = {}
     for day in range(7):
         spans, layouts = m.day_layouts(day)
         one_cache: dict[tuple[int, int], int] = {}
@@ -101,18 +110,15 @@ def pattern_floors(m: WeekModel, weights: dict[str, int], day_sets: dict[int, li
         cost: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {((), ()): 0}
         for specs in sorted(day_sets[day], key=len):
             if not specs:
-                floors[(day, specs)] = 0
+                yield (day, specs), (), 0
                 continue
             *before, spec = specs
-            ways = []
             for layout in layouts[specs]:
                 *earlier, number = layout
                 here = cost[(tuple(before), tuple(earlier))] + one(spec, number)
                 here += sum(pair(other, span, spec, number) for other, span in zip(before, earlier))
                 cost[(specs, layout)] = here
-                ways.append(here)
-            floors[(day, specs)] = min(ways)
-    return floors
+                yield (day, specs), layout, here
 
 
 @dataclass(frozen=True)
@@ -164,12 +170,7 @@ def day_floor(m: WeekModel, weights: dict[str, int], whole_work: float = 0.0) ->
     if day_sets is None:
         return None
     floors = pattern_floors(m, weights, day_sets)
-    terms = [
-        (weights[rule.NAME] * cost, holdings)
-        for rule in SOFT_OBJECTIVES
-        if weights.get(rule.NAME) and hasattr(rule, "day_terms")
-        for cost, holdings in rule.day_terms(m.frame)
-    ]
+    terms = _terms(m, weights)
     if not any(floors.values()) and not terms:
         return None
     rows = _rows(m, list(floors), terms)
@@ -187,6 +188,16 @@ def day_floor(m: WeekModel, weights: dict[str, int], whole_work: float = 0.0) ->
     started = time.perf_counter()
     whole, work = _whole_floor(costs, rows, math.ceil(value - TOLERANCE * max(1.0, abs(value))), whole_work)
     return DayFloor(value, reduced_costs, whole, work, time.perf_counter() - started)
+
+
+def _terms(m: WeekModel, weights: dict[str, int]) -> list[tuple[int, tuple]]:
+    """The objectives' costs across days (`day_terms`), weighted."""
+    return [
+        (weights[rule.NAME] * cost, holdings)
+        for rule in SOFT_OBJECTIVES
+        if weights.get(rule.NAME) and hasattr(rule, "day_terms")
+        for cost, holdings in rule.day_terms(m.frame)
+    ]
 
 
 def _rows(m: WeekModel, patterns: list[Pattern], terms: list) -> list[Row]:
@@ -249,6 +260,88 @@ def _whole_floor(costs: dict[Pattern | int, int], rows: list[Row], at_least: int
     objective = cp_model.LinearExpr.weighted_sum(list(columns.values()), list(costs.values()))
     model.add(objective >= at_least)
     model.minimize(objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = work
+    solver.parameters.linearization_level = 2
+    solver.parameters.max_presolve_iterations = 1
+    solver.parameters.cp_model_probing_level = 0
+    status = solver.solve(model)
+    bound = solver.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0.0
+    return bound, solver.deterministic_time
+
+
+def spread_floor(m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern], at_least: int, work: float) -> tuple[float, float]:
+    """A bound on every week the model still holds (the `ruled_out` patterns are fixed off)
+    that also sees the spread of a repeated session's start times, and the work it took.
+
+    The LP over days cannot see consistency, a cost in hours between a session's earliest
+    and latest start time of day; whole patterns split into their ways over the day's free
+    spans can: a way gives each session the clock times its span allows, so the earliest
+    start is at most, and the latest at least, what the chosen ways allow. CP-SAT solves
+    that integer program (one worker, at most `work` deterministic seconds), with ways that
+    differ only in where sessions without repeats go merged at their least cost. On large-04
+    (40 against a floor of 38, the rest consistency) it gives 40 (docs/model.md). A rule
+    module may define
+
+        start_spread(m) -> iterable of sessions of the file (training, with repeats)
+            a cost per started hour between the earliest and latest start time of day of
+            each one's repeats.
+
+    Returns 0 where no rule costs a spread or no floor can be made."""
+    spreads = [
+        (weights[rule.NAME], spec)
+        for rule in SOFT_OBJECTIVES
+        if weights.get(rule.NAME) and hasattr(rule, "start_spread")
+        for spec in rule.start_spread(m)
+    ]
+    day_sets = m.day_sets(FLOOR_SETS_AT_MOST) if m.day_sets_hold else None
+    if not spreads or day_sets is None:
+        return 0.0, 0.0
+    from ortools.sat.python import cp_model
+
+    spread_specs = {spec for _, spec in spreads}
+    ways: dict[tuple[Pattern, tuple[int, ...]], int] = {}
+    for pattern, layout, cost in _ways(m, weights, day_sets):
+        if pattern not in ruled_out:
+            key = (pattern, tuple(span if spec in spread_specs else -1 for spec, span in zip(pattern[1], layout)))
+            ways[key] = min(ways.get(key, cost), cost)
+    patterns = list(dict.fromkeys(pattern for pattern, _ in ways))
+    terms = _terms(m, weights)
+    model = cp_model.CpModel()
+    chosen = {key: model.new_bool_var("") for key in ways}
+    columns: dict[Pattern | int, cp_model.IntVar] = {pattern: model.new_bool_var("") for pattern in patterns}
+    columns.update((number, model.new_bool_var("")) for number in range(len(terms)))
+    of_pattern: dict[Pattern, list[cp_model.IntVar]] = {pattern: [] for pattern in patterns}
+    for (pattern, _), way in chosen.items():
+        of_pattern[pattern].append(way)
+    for pattern, its_ways in of_pattern.items():
+        model.add(sum(its_ways) == columns[pattern])
+    for low, high, coefficients in _rows(m, patterns, terms):
+        expression = cp_model.LinearExpr.weighted_sum([columns[key] for key in coefficients], list(coefficients.values()))
+        model.add_linear_constraint(expression, low, cp_model.INT_MAX if high is None else high)
+    objective = [cost * chosen[key] for key, cost in ways.items() if cost] + [cost * columns[number] for number, (cost, _) in enumerate(terms)]
+    for weight, spec in spreads:
+        duration = m.training_copies[spec][0].spec.duration
+        latest, earliest = model.new_int_var(0, 26 * 60, ""), model.new_int_var(0, 26 * 60, "")
+        hours = model.new_int_var(0, 26, "")
+        for day in range(7):
+            # At most one way a day holds the session: the latest start is at least the least
+            # start its way allows, the earliest at most the greatest (or the day's end).
+            reach = []
+            for ((way_day, specs), layout), way in chosen.items():
+                if way_day == day and spec in specs:
+                    spans, _ = m.day_layouts(day)
+                    first, end = spans[layout[specs.index(spec)]]
+                    reach.append((way, *m.frame.reading(day, first, end - duration + 1)))
+            if reach:
+                model.add(latest >= cp_model.LinearExpr.weighted_sum([way for way, _, _ in reach], [low for _, low, _ in reach]))
+                model.add(earliest <= cp_model.LinearExpr.weighted_sum([way for way, _, _ in reach], [high - 26 * 60 for _, _, high in reach]) + 26 * 60)
+        model.add(60 * hours >= latest - earliest)
+        objective.append(weight * hours)
+    total = cp_model.LinearExpr.sum(objective)
+    model.add(total >= at_least)
+    model.minimize(total)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = work

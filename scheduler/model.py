@@ -46,8 +46,10 @@ class WeekModel:
         self.grid = frame.step  # real minutes per tick
         self.relaxable = relaxable
         self.rule_literals: dict[str, cp_model.IntVar] = {}
-        # A lower bound on the objective found outside the model (solve.build: the day floor),
-        # and the LP it came from.
+        # The objective solve.build minimises, a lower bound on it found outside the model
+        # (the day floor, raised by solve once dearer patterns are ruled out) and the LP it
+        # came from.
+        self.objective: cp_model.LinearExpr | int = 0
         self.floor = 0
         self.day_floor: DayFloor | None = None
         self.start_step: dict[int, cp_model.IntVar] = {}

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.checking import RuleBroken, finished_week
-from trainweek.scheduler.day_floor import day_floor
+from trainweek.scheduler.day_floor import day_floor, spread_floor
 from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler import model as week_model
@@ -64,6 +64,14 @@ FLOOR_FROM = 16
 WHOLE_FLOOR_PATTERNS = 3_000
 WHOLE_FLOOR_WORK = 1.0
 WHOLE_FLOOR_SHARE = 0.2
+# The floor that sees repeated sessions' spread of start times (`day_floor.spread_floor`),
+# once a week is known and the dearer patterns are ruled out, where at most
+# SPREAD_FLOOR_PATTERNS are left: CP-SAT settles it in 0.1-2.9 det s at 390-1,580 patterns
+# and not within 4 at 2,600 or more (docs/model.md). At most SPREAD_FLOOR_WORK, and
+# SPREAD_FLOOR_SHARE of a one-worker solve's budget.
+SPREAD_FLOOR_PATTERNS = 2_000
+SPREAD_FLOOR_WORK = 4.0
+SPREAD_FLOOR_SHARE = 0.3
 # From this many sessions a week on session pairs gets three presolve passes, every other
 # week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
@@ -190,6 +198,7 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: b
         if scaled[objective_rule.NAME]:
             objective += scaled[objective_rule.NAME] * objective_rule.post(m)
     m.model.minimize(objective)
+    m.objective = objective
     if not pairs_only and len(m.items) >= (FLOOR_FROM if m.uses_day_patterns else LNS_FROM):
         whole = len(m.items) >= LNS_FROM and m.uses_day_patterns and len(m.day_patterns) <= WHOLE_FLOOR_PATTERNS
         m.day_floor = day_floor(m, scaled, whole_floor_work if whole else 0.0)
@@ -299,7 +308,8 @@ def solve(
     On weeks of LNS_FROM sessions or more within reach of day patterns (unless `near` gives
     a hint) a short search on session pairs runs first (`search_on_pairs`, PAIRS_WORK),
     before the patterns are listed, and the patterns' search starts from its week,
-    completed, with the patterns only dearer weeks hold ruled out (or it is the answer, if
+    completed, with the patterns only dearer weeks hold ruled out and, on the few left, the
+    floor that sees repeated sessions' spread of start times posted (or it is the answer, if
     proven, and the patterns are never built): on 26 big weeks the proofs came sooner in
     sum and the weeks found were better on most (docs/model.md). One worker's budget of
     work is for both. `callback` sees both searches' weeks.
@@ -335,16 +345,15 @@ def solve(
         raise diagnose(plan, frame, deadline) from None
     if near:
         _, cost = _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)
-        _rule_out_dearer_patterns(m, cost)
+        work += _rule_out_dearer_patterns(m, cost, weights, budget)
     started += time.perf_counter() - building  # building the model (and completing `near`) is not searching
     if m.day_floor is not None:  # but the floor's integer program is
         started -= m.day_floor.seconds
         work += m.day_floor.work
     if first_week is not None:
-        first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
         near_work, cost = _start_near(m, first_week.starts(), deadline)
-        work += near_work
-        _rule_out_dearer_patterns(m, cost)
+        work += near_work + _rule_out_dearer_patterns(m, cost, weights, budget - work - near_work)
+        first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
     solver = configured_solver(m, options, deadline)
     solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
     status = solver.solve(m.model, callback)
@@ -414,17 +423,29 @@ def search_on_pairs(
     return solved_week(m, solver, status, weights, time.perf_counter() - started), solver.deterministic_time
 
 
-def _rule_out_dearer_patterns(m: WeekModel, cost: int | None) -> None:
+def _rule_out_dearer_patterns(m: WeekModel, cost: int | None, weights: dict[str, float], budget: float) -> float:
     """Take out of the search the day patterns that only weeks dearer than one the model
     holds (`cost`, scaled) can have, by their reduced costs in the day floor's LP
     (`DayFloor.ruled_out`): on the stored large and huge weeks 25-84% of them. large-02 then
-    proved in 2.5 det s, open at 6 before (docs/model.md)."""
+    proved in 2.5 det s, open at 6 before (docs/model.md).
+
+    On the patterns left, the floor that sees the spread of repeated sessions' start times
+    (`day_floor.spread_floor`, at most SPREAD_FLOOR_WORK and SPREAD_FLOOR_SHARE of the
+    one-worker `budget`) then bounds the objective where it is higher. Returns its work."""
     if m.day_floor is None or cost is None or not m.uses_day_patterns:
-        return
+        return 0.0
     dearer = m.day_floor.ruled_out(cost)
     for pattern in m.day_patterns:
         if (pattern.day, pattern.specs) in dearer:
             m.model.add(pattern.chosen == 0)
+    if cost <= m.floor or len(m.day_patterns) - len(dearer) > SPREAD_FLOOR_PATTERNS:
+        return 0.0
+    scaled = {rule.NAME: round(weights[rule.NAME] * WEIGHT_SCALE) for rule in SOFT_OBJECTIVES}
+    bound, work = spread_floor(m, scaled, dearer, m.floor, min(SPREAD_FLOOR_WORK, SPREAD_FLOOR_SHARE * budget))
+    if bound > m.floor:
+        m.floor = min(math.ceil(bound - 1e-6), cost)  # never above a week the model holds
+        m.model.add(m.objective >= m.floor)
+    return work
 
 
 def _hint(m: WeekModel, starts: dict[int, int]) -> None:
