@@ -271,9 +271,14 @@ def _whole_floor(costs: dict[Pattern | int, int], rows: list[Row], at_least: int
     return bound, solver.deterministic_time
 
 
-def spread_floor(m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern], at_least: int, work: float) -> tuple[float, float]:
+def spread_floor(
+    m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern], at_least: int, work: float, below: int | None = None
+) -> tuple[float, float]:
     """A bound on every week the model still holds (the `ruled_out` patterns are fixed off)
     that also sees the spread of a repeated session's start times, and the work it took.
+    With `below`, the cost of a week the model holds, only cheaper weeks are searched for:
+    where there are none, the bound is `below` and that week is the best (large-04 from its
+    best week: 0.49 det s, against 2.9 to settle the program).
 
     The LP over days cannot see consistency, a cost in hours between a session's earliest
     and latest start time of day; whole patterns split into their ways over the day's free
@@ -341,6 +346,8 @@ def spread_floor(m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern],
         objective.append(weight * hours)
     total = cp_model.LinearExpr.sum(objective)
     model.add(total >= at_least)
+    if below is not None:
+        model.add(total <= below - 1)
     model.minimize(total)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -349,5 +356,7 @@ def spread_floor(m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern],
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.cp_model_probing_level = 0
     status = solver.solve(model)
+    if status == cp_model.INFEASIBLE and below is not None:
+        return float(below), solver.deterministic_time
     bound = solver.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0.0
     return bound, solver.deterministic_time

@@ -441,7 +441,7 @@ def _rule_out_dearer_patterns(m: WeekModel, cost: int | None, weights: dict[str,
     if cost <= m.floor or len(m.day_patterns) - len(dearer) > SPREAD_FLOOR_PATTERNS:
         return 0.0
     scaled = {rule.NAME: round(weights[rule.NAME] * WEIGHT_SCALE) for rule in SOFT_OBJECTIVES}
-    bound, work = spread_floor(m, scaled, dearer, m.floor, min(SPREAD_FLOOR_WORK, SPREAD_FLOOR_SHARE * budget))
+    bound, work = spread_floor(m, scaled, dearer, m.floor, min(SPREAD_FLOOR_WORK, SPREAD_FLOOR_SHARE * budget), below=cost)
     if bound > m.floor:
         m.floor = min(math.ceil(bound - 1e-6), cost)  # never above a week the model holds
         m.model.add(m.objective >= m.floor)

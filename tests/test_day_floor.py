@@ -405,6 +405,10 @@ def test_the_spread_floor_reaches_large_04s_week_of_40():
     scaled = {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}
     bound, work = spread_floor(m, scaled, m.day_floor.ruled_out(4020), m.floor, 5.0)
     assert m.floor == 3800 and bound == 4000 and work < 5.0
+    # From the week of 40 itself: no cheaper one, so 40 is the bound (a program with no
+    # solution, sooner than settling it); from 40.2 the search finds the cheaper 40.
+    assert spread_floor(m, scaled, m.day_floor.ruled_out(4000), m.floor, 5.0, below=4000)[0] == 4000
+    assert spread_floor(m, scaled, m.day_floor.ruled_out(4020), m.floor, 5.0, below=4020)[0] == 4000
 
 
 def test_ruling_out_from_a_known_week_posts_the_spread_floor():
