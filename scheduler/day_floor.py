@@ -34,9 +34,10 @@ and an objective that costs across days adds its costs through
 
 each as a variable at least the sum of its days' holdings less one, exact in a whole week.
 
-Where the LP's optimum takes parts of patterns, the same rows can also be solved with whole
-ones (`whole_work`, a short CP-SAT search): its bound counts where it is higher, the LP's
-reduced costs still say which patterns are ruled out.
+Once a week is known and the patterns only dearer weeks hold are ruled out (by the LP's
+reduced costs), the same rows on the patterns left can be solved with whole patterns, split
+into their ways over the day's spans (`whole_floor`, a short CP-SAT search): that also sees
+the spread of repeated sessions' start times.
 
 The patterns are the day sets the hard rules allow (`WeekModel.day_sets`), whichever form
 the model's same-day costs take: a week too big for pattern booleans (30 sessions) still
@@ -46,7 +47,6 @@ gets its floor, as long as its sets stay within FLOOR_SETS_AT_MOST.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
@@ -123,21 +123,15 @@ def _ways(m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[
 
 @dataclass(frozen=True)
 class DayFloor:
-    """The LP's optimum (in the objective's scaled units), each day pattern's reduced cost in
-    it, and the bound of the integer program over the same rows where it ran (0 if not), with
-    the deterministic and wall seconds that took (a search, counted as the solve's)."""
+    """The LP's optimum (in the objective's scaled units) and each day pattern's reduced cost in it."""
 
     value: float
     reduced_costs: dict[Pattern, float]
-    whole: float = 0.0
-    work: float = 0.0
-    seconds: float = 0.0
 
     @property
     def bound(self) -> int:
         """The least whole cost any week can have."""
-        best = max(self.value, self.whole)
-        return max(0, math.ceil(best - TOLERANCE * max(1.0, abs(best))))
+        return max(0, math.ceil(self.value - TOLERANCE * max(1.0, abs(self.value))))
 
     def ruled_out(self, best: float) -> set[Pattern]:
         """The (day, sessions) patterns no week costing at most `best` can hold.
@@ -146,8 +140,7 @@ class DayFloor:
         of its patterns (those at the LP's lower bound of 0 have them >= 0, and the rest
         only add), and at most its real cost: a pattern whose reduced cost alone is more
         than `best` less the optimum is in no week of cost `best` or less, the week that
-        set `best` included. (The LP's optimum, not the integer program's bound: the
-        reduced costs are the LP's.)"""
+        set `best` included."""
         slack = best - self.value + TOLERANCE * max(1.0, abs(best))
         return {pattern for pattern, reduced in self.reduced_costs.items() if reduced > slack}
 
@@ -157,15 +150,10 @@ class DayFloor:
 Row = tuple[int, int | None, dict[Pattern | int, int]]
 
 
-def day_floor(m: WeekModel, weights: dict[str, int], whole_work: float = 0.0) -> DayFloor | None:
+def day_floor(m: WeekModel, weights: dict[str, int]) -> DayFloor | None:
     """The least weighted cost any week can have by its days alone: the LP over the day patterns
     with `pattern_floors` as costs (None if the week has too many day sets, is a re-plan,
-    costs nothing by its days, or the LP cannot be solved).
-
-    With `whole_work`, where the LP's optimum takes parts of patterns, the same rows are also
-    solved with whole patterns by CP-SAT, for at most that many deterministic seconds, and
-    its bound counts where higher: large-05's LP optimum is 0 and every week costs at least
-    6 (docs/model.md)."""
+    costs nothing by its days, or the LP cannot be solved)."""
     day_sets = m.day_sets(FLOOR_SETS_AT_MOST) if m.day_sets_hold else None
     if day_sets is None:
         return None
@@ -173,21 +161,13 @@ def day_floor(m: WeekModel, weights: dict[str, int], whole_work: float = 0.0) ->
     terms = _terms(m, weights)
     if not any(floors.values()) and not terms:
         return None
-    rows = _rows(m, list(floors), terms)
     # On a degenerate optimum GLOP's reduced costs, and so the patterns ruled out, depend on
     # the order of its columns: this one (the terms', then the patterns' as costed) is the one
     # measured in docs/model.md.
     costs: dict[Pattern | int, int] = {number: cost for number, (cost, _) in enumerate(terms)}
     costs.update(floors)
-    lp = _linear_floor(costs, rows)
-    if lp is None:
-        return None
-    value, reduced_costs, in_parts = lp
-    if whole_work <= 0 or not in_parts:
-        return DayFloor(value, reduced_costs)
-    started = time.perf_counter()
-    whole, work = _whole_floor(costs, rows, math.ceil(value - TOLERANCE * max(1.0, abs(value))), whole_work)
-    return DayFloor(value, reduced_costs, whole, work, time.perf_counter() - started)
+    lp = _linear_floor(costs, _rows(m, list(floors), terms))
+    return DayFloor(*lp) if lp else None
 
 
 def _terms(m: WeekModel, weights: dict[str, int]) -> list[tuple[int, tuple]]:
@@ -224,9 +204,8 @@ def _rows(m: WeekModel, patterns: list[Pattern], terms: list) -> list[Row]:
     return rows
 
 
-def _linear_floor(costs: dict[Pattern | int, int], rows: list[Row]) -> tuple[float, dict[Pattern, float], bool] | None:
-    """The LP's optimum, each pattern's reduced cost, and whether the optimum takes parts of
-    patterns; None if GLOP finds no optimum."""
+def _linear_floor(costs: dict[Pattern | int, int], rows: list[Row]) -> tuple[float, dict[Pattern, float]] | None:
+    """The LP's optimum and each pattern's reduced cost; None if GLOP finds no optimum."""
     from ortools.linear_solver import pywraplp
 
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -241,107 +220,100 @@ def _linear_floor(costs: dict[Pattern | int, int], rows: list[Row]) -> tuple[flo
     objective.SetMinimization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    patterns = {key: column for key, column in columns.items() if isinstance(key, tuple)}
-    in_parts = any(TOLERANCE < column.solution_value() < 1 - TOLERANCE for column in patterns.values())
-    return lp.Objective().Value(), {pattern: column.reduced_cost() for pattern, column in patterns.items()}, in_parts
+    return lp.Objective().Value(), {key: column.reduced_cost() for key, column in columns.items() if isinstance(key, tuple)}
 
 
-def _whole_floor(costs: dict[Pattern | int, int], rows: list[Row], at_least: int, work: float) -> tuple[float, float]:
-    """CP-SAT's bound on the same rows with whole patterns (one worker, at most `work`
-    deterministic seconds; set up as the patterns' search is, `solve._tune`), and the work
-    it did. The LP's optimum, `at_least`, is posted as the objective's least value."""
-    from ortools.sat.python import cp_model
-
-    model = cp_model.CpModel()
-    columns = {key: model.new_bool_var("") for key in costs}
-    for low, high, coefficients in rows:
-        expression = cp_model.LinearExpr.weighted_sum([columns[key] for key in coefficients], list(coefficients.values()))
-        model.add_linear_constraint(expression, low, cp_model.INT_MAX if high is None else high)
-    objective = cp_model.LinearExpr.weighted_sum(list(columns.values()), list(costs.values()))
-    model.add(objective >= at_least)
-    model.minimize(objective)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = work
-    solver.parameters.linearization_level = 2
-    solver.parameters.max_presolve_iterations = 1
-    solver.parameters.cp_model_probing_level = 0
-    status = solver.solve(model)
-    bound = solver.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0.0
-    return bound, solver.deterministic_time
-
-
-def spread_floor(
+def whole_floor(
     m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern], at_least: int, work: float, below: int | None = None
 ) -> tuple[float, float]:
     """A bound on every week the model still holds (the `ruled_out` patterns are fixed off)
-    that also sees the spread of a repeated session's start times, and the work it took.
-    With `below`, the cost of a week the model holds, only cheaper weeks are searched for:
-    where there are none, the bound is `below` and that week is the best (large-04 from its
-    best week: 0.49 det s, against 2.9 to settle the program).
+    from whole patterns, which also sees the spread of repeated sessions' start times, and
+    the work it took.
 
-    The LP over days cannot see consistency, a cost in hours between a session's earliest
-    and latest start time of day; whole patterns split into their ways over the day's free
-    spans can: a way gives each session the clock times its span allows, so the earliest
-    start is at most, and the latest at least, what the chosen ways allow. CP-SAT solves
-    that integer program (one worker, at most `work` deterministic seconds), with ways that
-    differ only in where sessions without repeats go merged at their least cost. On large-04
-    (40 against a floor of 38, the rest consistency) it gives 40 (docs/model.md). A rule
-    module may define
+    The LP over days takes parts of patterns (large-05: 0, where every week costs at least
+    6) and cannot see consistency, a cost in hours between a session's earliest and latest
+    start time of day. Whole patterns split into their ways over the day's free spans can:
+    a way gives each session the clock times its span allows, so the earliest start is at
+    most, and the latest at least, what the chosen ways allow. CP-SAT solves that integer
+    program (one worker, at most `work` deterministic seconds), with ways that differ only
+    in where sessions without repeats go merged at their least cost. With `below`, the cost
+    of a week the model holds, it searches only for cheaper weeks: where there are none the
+    bound is `below`, and that week is the best (large-04, 40: docs/model.md). A rule module
+    may define
 
         start_spread(m) -> iterable of sessions of the file (training, with repeats)
             a cost per started hour between the earliest and latest start time of day of
             each one's repeats.
 
-    Returns 0 where no rule costs a spread or no floor can be made."""
+    Returns 0 where no floor can be made."""
+    day_sets = m.day_sets(FLOOR_SETS_AT_MOST) if m.day_sets_hold else None
+    if day_sets is None:
+        return 0.0, 0.0
     spreads = [
         (weights[rule.NAME], spec)
         for rule in SOFT_OBJECTIVES
         if weights.get(rule.NAME) and hasattr(rule, "start_spread")
         for spec in rule.start_spread(m)
     ]
-    day_sets = m.day_sets(FLOOR_SETS_AT_MOST) if m.day_sets_hold else None
-    if not spreads or day_sets is None:
-        return 0.0, 0.0
-    from ortools.sat.python import cp_model
-
     spread_specs = {spec for _, spec in spreads}
     ways: dict[tuple[Pattern, tuple[int, ...]], int] = {}
     for pattern, layout, cost in _ways(m, weights, day_sets):
         if pattern not in ruled_out:
             key = (pattern, tuple(span if spec in spread_specs else -1 for spec, span in zip(pattern[1], layout)))
             ways[key] = min(ways.get(key, cost), cost)
-    patterns = list(dict.fromkeys(pattern for pattern, _ in ways))
-    terms = _terms(m, weights)
-    model = cp_model.CpModel()
-    chosen = {key: model.new_bool_var("") for key in ways}
-    columns: dict[Pattern | int, cp_model.IntVar] = {pattern: model.new_bool_var("") for pattern in patterns}
-    columns.update((number, model.new_bool_var("")) for number in range(len(terms)))
-    of_pattern: dict[Pattern, list[cp_model.IntVar]] = {pattern: [] for pattern in patterns}
-    for (pattern, _), way in chosen.items():
-        of_pattern[pattern].append(way)
-    for pattern, its_ways in of_pattern.items():
-        model.add(sum(its_ways) == columns[pattern])
-    for low, high, coefficients in _rows(m, patterns, terms):
-        expression = cp_model.LinearExpr.weighted_sum([columns[key] for key in coefficients], list(coefficients.values()))
-        model.add_linear_constraint(expression, low, cp_model.INT_MAX if high is None else high)
-    objective = [cost * chosen[key] for key, cost in ways.items() if cost] + [cost * columns[number] for number, (cost, _) in enumerate(terms)]
+    reach: list[tuple[int, dict[tuple[Pattern, tuple[int, ...]], tuple[int, int]]]] = []
     for weight, spec in spreads:
         duration = m.training_copies[spec][0].spec.duration
+        starts = {}
+        for (day, specs), layout in ways:
+            if spec in specs:
+                first, end = m.day_layouts(day)[0][layout[specs.index(spec)]]
+                starts[((day, specs), layout)] = m.frame.reading(day, first, end - duration + 1)
+        reach.append((weight, starts))
+    terms = _terms(m, weights)
+    patterns = list(dict.fromkeys(pattern for pattern, _ in ways))
+    return _cheapest(ways, _rows(m, patterns, terms), [cost for cost, _ in terms], reach, at_least, work, below)
+
+
+def _cheapest(
+    ways: dict[tuple[Pattern, tuple[int, ...]], int],
+    rows: list[Row],
+    term_costs: list[int],
+    reach: list[tuple[int, dict[tuple[Pattern, tuple[int, ...]], tuple[int, int]]]],
+    at_least: int,
+    work: float,
+    below: int | None,
+) -> tuple[float, float]:
+    """CP-SAT's bound on choosing one way per pattern chosen, the patterns and the terms' paid
+    columns keeping `rows`, at the ways' and terms' costs plus, for each (weight, {way: least
+    and greatest start time of day}) in `reach`, the weight per started hour between the
+    latest and earliest start; and the work it did (`whole_floor`)."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    chosen = {key: model.new_bool_var("") for key in ways}
+    columns: dict[Pattern | int, cp_model.IntVar] = {pattern: model.new_bool_var("") for pattern in dict.fromkeys(p for p, _ in ways)}
+    columns.update((number, model.new_bool_var("")) for number in range(len(term_costs)))
+    of_pattern: dict[Pattern, list[cp_model.IntVar]] = {}
+    for (pattern, _), way in chosen.items():
+        of_pattern.setdefault(pattern, []).append(way)
+    for pattern, its_ways in of_pattern.items():
+        model.add(cp_model.LinearExpr.sum(its_ways) == columns[pattern])
+    for low, high, coefficients in rows:
+        expression = cp_model.LinearExpr.weighted_sum([columns[key] for key in coefficients], list(coefficients.values()))
+        model.add_linear_constraint(expression, low, cp_model.INT_MAX if high is None else high)
+    objective = [cost * chosen[key] for key, cost in ways.items() if cost]
+    objective += [cost * columns[number] for number, cost in enumerate(term_costs)]
+    for weight, starts in reach:
         latest, earliest = model.new_int_var(0, 26 * 60, ""), model.new_int_var(0, 26 * 60, "")
         hours = model.new_int_var(0, 26, "")
         for day in range(7):
-            # At most one way a day holds the session: the latest start is at least the least
-            # start its way allows, the earliest at most the greatest (or the day's end).
-            reach = []
-            for ((way_day, specs), layout), way in chosen.items():
-                if way_day == day and spec in specs:
-                    spans, _ = m.day_layouts(day)
-                    first, end = spans[layout[specs.index(spec)]]
-                    reach.append((way, *m.frame.reading(day, first, end - duration + 1)))
-            if reach:
-                model.add(latest >= cp_model.LinearExpr.weighted_sum([way for way, _, _ in reach], [low for _, low, _ in reach]))
-                model.add(earliest <= cp_model.LinearExpr.weighted_sum([way for way, _, _ in reach], [high - 26 * 60 for _, _, high in reach]) + 26 * 60)
+            # A day holds the session in at most one way: the latest start is at least the
+            # least its way allows, the earliest at most the greatest (else the day's end).
+            here = [(chosen[key], low, high) for key, (low, high) in starts.items() if key[0][0] == day]
+            if here:
+                model.add(latest >= cp_model.LinearExpr.weighted_sum([way for way, _, _ in here], [low for _, low, _ in here]))
+                model.add(earliest <= cp_model.LinearExpr.weighted_sum([way for way, _, _ in here], [high - 26 * 60 for _, _, high in here]) + 26 * 60)
         model.add(60 * hours >= latest - earliest)
         objective.append(weight * hours)
     total = cp_model.LinearExpr.sum(objective)

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.checking import RuleBroken, finished_week
-from trainweek.scheduler.day_floor import day_floor, spread_floor
+from trainweek.scheduler.day_floor import day_floor, whole_floor
 from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler import model as week_model
@@ -56,22 +56,14 @@ PAIRS_WORK = 2.0
 # From this many sessions a week on day patterns gets the day floor (`build`); on session
 # pairs it comes from LNS_FROM, where listing its day sets is worth the seconds.
 FLOOR_FROM = 16
-# The day floor with whole patterns (`day_floor`'s integer program), on weeks of LNS_FROM
-# sessions or more with at most WHOLE_FLOOR_PATTERNS day patterns, where its LP takes parts of
-# patterns: CP-SAT settles it within 0.2-0.6 det s at 2,300-2,900 patterns and reaches no
-# bound within 1 at 4,300 or more (docs/model.md). Its work is at most WHOLE_FLOOR_WORK and
-# at most WHOLE_FLOOR_SHARE of a one-worker solve's budget, so a short limit still searches.
-WHOLE_FLOOR_PATTERNS = 3_000
-WHOLE_FLOOR_WORK = 1.0
-WHOLE_FLOOR_SHARE = 0.2
-# The floor that sees repeated sessions' spread of start times (`day_floor.spread_floor`),
-# once a week is known and the dearer patterns are ruled out, where at most
-# SPREAD_FLOOR_PATTERNS are left: CP-SAT settles it in 0.1-2.9 det s at 390-1,580 patterns
-# and not within 4 at 2,600 or more (docs/model.md). At most SPREAD_FLOOR_WORK, and
-# SPREAD_FLOOR_SHARE of a one-worker solve's budget.
-SPREAD_FLOOR_PATTERNS = 2_000
-SPREAD_FLOOR_WORK = 4.0
-SPREAD_FLOOR_SHARE = 0.3
+# The floor on whole patterns (`day_floor.whole_floor`, which also sees repeated sessions'
+# spread of start times), once a week is known and the dearer patterns are ruled out, where
+# at most WHOLE_FLOOR_PATTERNS are left: CP-SAT settles it in 0.1-2.9 det s at 390-1,580
+# patterns and not within 4 at 2,600 or more (docs/model.md). At most WHOLE_FLOOR_WORK, and
+# WHOLE_FLOOR_SHARE of a one-worker solve's budget, so a short limit still searches.
+WHOLE_FLOOR_PATTERNS = 2_000
+WHOLE_FLOOR_WORK = 4.0
+WHOLE_FLOOR_SHARE = 0.3
 # From this many sessions a week on session pairs gets three presolve passes, every other
 # week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
@@ -177,7 +169,7 @@ class ModelRejected(RuntimeError):
     a proof that none exists, nor running out of time): a bug in trainweek, not the plan."""
 
 
-def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: bool = False, whole_floor_work: float = 0.0) -> WeekModel:
+def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: bool = False) -> WeekModel:
     """The week's model: every hard rule, the weighted objectives and the day floor
     (`m.floor`): on day patterns from FLOOR_FROM sessions, posted as the objective's least
     value; on session pairs from LNS_FROM, only reported as the bound: posted there (as the
@@ -186,8 +178,6 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: b
     Below FLOOR_FROM proofs take a tenth of a second and the posted floor made two of ten
     weeks of 11-14 sessions slower, none faster by much (docs/model.md).
     `pairs_only` keeps same-day costs on session pairs whatever the size, without the floor.
-    `whole_floor_work` is the budget of the floor's integer program where it runs
-    (WHOLE_FLOOR_PATTERNS; `solve` gives it).
     """
     m = WeekModel(plan, frame, pairs_only=pairs_only)
     for rule in HARD_RULES:
@@ -200,8 +190,7 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: b
     m.model.minimize(objective)
     m.objective = objective
     if not pairs_only and len(m.items) >= (FLOOR_FROM if m.uses_day_patterns else LNS_FROM):
-        whole = len(m.items) >= LNS_FROM and m.uses_day_patterns and len(m.day_patterns) <= WHOLE_FLOOR_PATTERNS
-        m.day_floor = day_floor(m, scaled, whole_floor_work if whole else 0.0)
+        m.day_floor = day_floor(m, scaled)
         m.floor = m.day_floor.bound if m.day_floor else 0
         if m.floor and m.uses_day_patterns:
             m.model.add(objective >= m.floor)
@@ -309,7 +298,7 @@ def solve(
     a hint) a short search on session pairs runs first (`search_on_pairs`, PAIRS_WORK),
     before the patterns are listed, and the patterns' search starts from its week,
     completed, with the patterns only dearer weeks hold ruled out and, on the few left, the
-    floor that sees repeated sessions' spread of start times posted (or it is the answer, if
+    floor on whole patterns posted (or it is the answer, if
     proven, and the patterns are never built): on 26 big weeks the proofs came sooner in
     sum and the weeks found were better on most (docs/model.md). One worker's budget of
     work is for both. `callback` sees both searches' weeks.
@@ -339,20 +328,17 @@ def solve(
             if first_week is not None and first_week.proven_optimal:
                 return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
         building = time.perf_counter()
-        budget = options.time_limit * WORK_PER_SECOND if options.workers == 1 else math.inf
-        m = build(plan, frame, weights, whole_floor_work=min(WHOLE_FLOOR_WORK, WHOLE_FLOOR_SHARE * budget))
+        m = build(plan, frame, weights)
     except NoRoom:
         raise diagnose(plan, frame, deadline) from None
+    work_budget = options.time_limit * WORK_PER_SECOND if options.workers == 1 else math.inf
     if near:
         _, cost = _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)
-        work += _rule_out_dearer_patterns(m, cost, weights, budget)
+        work += _rule_out_dearer_patterns(m, cost, weights, work_budget)
     started += time.perf_counter() - building  # building the model (and completing `near`) is not searching
-    if m.day_floor is not None:  # but the floor's integer program is
-        started -= m.day_floor.seconds
-        work += m.day_floor.work
     if first_week is not None:
         near_work, cost = _start_near(m, first_week.starts(), deadline)
-        work += near_work + _rule_out_dearer_patterns(m, cost, weights, budget - work - near_work)
+        work += near_work + _rule_out_dearer_patterns(m, cost, weights, work_budget - work - near_work)
         first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
     solver = configured_solver(m, options, deadline)
     solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
@@ -429,19 +415,20 @@ def _rule_out_dearer_patterns(m: WeekModel, cost: int | None, weights: dict[str,
     (`DayFloor.ruled_out`): on the stored large and huge weeks 25-84% of them. large-02 then
     proved in 2.5 det s, open at 6 before (docs/model.md).
 
-    On the patterns left, the floor that sees the spread of repeated sessions' start times
-    (`day_floor.spread_floor`, at most SPREAD_FLOOR_WORK and SPREAD_FLOOR_SHARE of the
-    one-worker `budget`) then bounds the objective where it is higher. Returns its work."""
+    Where few are left, the floor on whole patterns, which also sees the spread of repeated
+    sessions' start times (`day_floor.whole_floor`, at most WHOLE_FLOOR_WORK and
+    WHOLE_FLOOR_SHARE of the one-worker `budget`), then bounds the objective where it is
+    higher, and proves that week where none is cheaper. Returns its work."""
     if m.day_floor is None or cost is None or not m.uses_day_patterns:
         return 0.0
     dearer = m.day_floor.ruled_out(cost)
     for pattern in m.day_patterns:
         if (pattern.day, pattern.specs) in dearer:
             m.model.add(pattern.chosen == 0)
-    if cost <= m.floor or len(m.day_patterns) - len(dearer) > SPREAD_FLOOR_PATTERNS:
+    if cost <= m.floor or len(m.day_patterns) - len(dearer) > WHOLE_FLOOR_PATTERNS:
         return 0.0
     scaled = {rule.NAME: round(weights[rule.NAME] * WEIGHT_SCALE) for rule in SOFT_OBJECTIVES}
-    bound, work = spread_floor(m, scaled, dearer, m.floor, min(SPREAD_FLOOR_WORK, SPREAD_FLOOR_SHARE * budget), below=cost)
+    bound, work = whole_floor(m, scaled, dearer, m.floor, min(WHOLE_FLOOR_WORK, WHOLE_FLOOR_SHARE * budget), below=cost)
     if bound > m.floor:
         m.floor = min(math.ceil(bound - 1e-6), cost)  # never above a week the model holds
         m.model.add(m.objective >= m.floor)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from trainweek.constraints import goal_order, hard_days, hard_easy, preferred_times
-from trainweek.scheduler.day_floor import FLOOR_SETS_AT_MOST, _linear_floor, _whole_floor, day_floor, pattern_floors, spread_floor
+from trainweek.scheduler.day_floor import FLOOR_SETS_AT_MOST, _cheapest, _linear_floor, day_floor, pattern_floors, whole_floor
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, build, frame_for
 from tests.conftest import make_plan, solve_plan
@@ -27,15 +27,15 @@ LIFT = {"name": "Squat", "kind": "strength", "duration": "50m", "intensity": "mo
 RUN = {"name": "Intervals", "kind": "run", "duration": "60m", "intensity": "hard"}
 
 
-def floor_of(plan, patterns: bool = True, whole_work: float = 0.0) -> float:
+def floor_of(plan, patterns: bool = True) -> float:
     """The day floor of the plan, its model on day patterns or on session pairs, in the
-    objective's units; with `whole_work`, the integer program's too where the LP takes parts."""
+    objective's units."""
     plan, frame = frame_for(plan, SolveOptions())
     weights = plan.effective_weights()
     with same_day_form(patterns):
         m = build(plan, frame, weights)
         assert m.uses_day_patterns == patterns
-        floor = day_floor(m, {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}, whole_work)
+        floor = day_floor(m, {name: round(value * WEIGHT_SCALE) for name, value in weights.items()})
         return (floor.bound if floor else 0) / WEIGHT_SCALE
 
 
@@ -80,7 +80,7 @@ def test_the_day_floor_never_exceeds_the_best_week_on_the_fixed_tiny_weeks():
         best, valid = brute_force(plan)
         assert valid, name
         floor = floor_of(plan)
-        assert floor <= floor_of(plan, whole_work=1.0) <= best + 1e-9, name
+        assert floor <= whole_floor_of(plan) <= best + 1e-9, name
         assert floor_of(plan, patterns=False) == floor, name  # the day sets, whatever the form
         positive += floor > 0
     assert positive >= 1  # not a bound that is always 0
@@ -96,7 +96,7 @@ def test_the_day_floor_never_exceeds_the_best_week_on_generated_tiny_weeks(plan)
         floor = floor_of(plan)
     except AssertionError:  # a week the pattern form is not built for (no training sessions)
         return
-    assert floor <= floor_of(plan, whole_work=1.0) <= best + 1e-9
+    assert floor <= whole_floor_of(plan) <= best + 1e-9
 
 
 def test_the_day_floor_bounds_large_04_where_the_patterns_lp_does_not():
@@ -118,16 +118,16 @@ def test_whole_patterns_bound_large_05_where_the_lp_takes_parts():
     weights = plan.effective_weights()
     m = build(plan, frame, weights)
     scaled = {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}
-    assert day_floor(m, scaled).bound == 0
-    assert day_floor(m, scaled, whole_work=2.0).bound == 6 * WEIGHT_SCALE
+    assert m.floor == 0
+    assert whole_floor(m, scaled, m.day_floor.ruled_out(610), m.floor, 4.0)[0] == 6 * WEIGHT_SCALE
 
 
 def test_solve_reports_the_whole_patterns_bound(monkeypatch):
-    """Within its share of the budget (0.6 det s of 3): 0.7 before, the LP's bound and the search's."""
+    """From the pairs' week, within its share of the budget: 0.7 before, the search's own."""
     from trainweek.scheduler import solve as solve_module
 
-    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.15)  # 3 det s at 20 s
-    monkeypatch.setattr(solve_module, "WHOLE_FLOOR_SHARE", 0.3)
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.2)  # 4 det s at 20 s
+    monkeypatch.setattr(solve_module, "WHOLE_FLOOR_SHARE", 1.0)
     week = solve_module.solve(_stored("large-05"), SolveOptions(time_limit=20))
     assert 6 <= week.bound <= week.objective
 
@@ -349,20 +349,22 @@ def test_whole_patterns_give_what_enumeration_gives_where_the_lp_takes_halves(se
             paid[p] = -1
     rows.append((-1, None, paid))
     exact = _cheapest_by_enumeration(costs, rows)
-    value, _, in_parts = _linear_floor(costs, rows)
-    whole, work = _whole_floor(costs, rows, math.ceil(value - 1e-9), 5.0)
+    value, _ = _linear_floor(costs, rows)
+    ways = {(p, ()): cost for p, cost in costs.items() if isinstance(p, tuple)}
+    whole, work = _cheapest(ways, rows, [costs[0]], [], math.ceil(value - 1e-9), 5.0, None)
     assert value <= exact and whole == exact and work > 0
     if seed == 0:
-        assert in_parts and value < exact  # the case the integer program is for
+        assert value < exact  # the case the integer program is for
+    assert _cheapest(ways, rows, [costs[0]], [], 0, 5.0, below=exact)[0] == exact  # none cheaper
 
 
-def spread_floor_of(plan) -> float:
-    """`spread_floor` on the whole week (nothing ruled out), in the objective's units."""
+def whole_floor_of(plan) -> float:
+    """`whole_floor` on the whole week (nothing ruled out), in the objective's units."""
     plan, frame = frame_for(plan, SolveOptions())
     weights = plan.effective_weights()
     with same_day_form(True):
         m = build(plan, frame, weights)
-        bound, _ = spread_floor(m, {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}, set(), 0, 5.0)
+        bound, _ = whole_floor(m, {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}, set(), 0, 5.0)
     return bound / WEIGHT_SCALE
 
 
@@ -374,44 +376,25 @@ def test_a_run_that_can_only_go_morning_one_day_and_evening_the_next_costs_its_s
     best, valid = brute_force(plan)
     assert valid and best == plan.effective_weights()["consistency"] * 12
     assert floor_of(plan) == 0
-    assert spread_floor_of(plan) == best
+    assert whole_floor_of(plan) == best  # the LP over days sees none of it
 
 
-def test_the_spread_floor_never_exceeds_the_best_week_on_the_fixed_tiny_weeks():
-    for name, plan in FIXED.items():
-        best, _ = brute_force(plan)
-        assert spread_floor_of(plan) <= best + 1e-9, name
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plan=tiny_plans())
-def test_the_spread_floor_never_exceeds_the_best_week_on_generated_tiny_weeks(plan):
-    best, _ = brute_force(plan)
-    if best is None:
-        return
-    try:
-        bound = spread_floor_of(plan)
-    except AssertionError:  # a week the pattern form is not built for (no training sessions)
-        return
-    assert bound <= best + 1e-9
-
-
-def test_the_spread_floor_reaches_large_04s_week_of_40():
+def test_the_whole_floor_reaches_large_04s_week_of_40():
     """large-04: 38 by its days, 40 with the spread of its repeats' start times, the cost of
     the week the search finds: on the patterns a week of 40.2 leaves, it is proven."""
     plan, frame = frame_for(_stored("large-04"), SolveOptions())
     weights = plan.effective_weights()
     m = build(plan, frame, weights)
     scaled = {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}
-    bound, work = spread_floor(m, scaled, m.day_floor.ruled_out(4020), m.floor, 5.0)
+    bound, work = whole_floor(m, scaled, m.day_floor.ruled_out(4020), m.floor, 5.0)
     assert m.floor == 3800 and bound == 4000 and work < 5.0
     # From the week of 40 itself: no cheaper one, so 40 is the bound (a program with no
     # solution, sooner than settling it); from 40.2 the search finds the cheaper 40.
-    assert spread_floor(m, scaled, m.day_floor.ruled_out(4000), m.floor, 5.0, below=4000)[0] == 4000
-    assert spread_floor(m, scaled, m.day_floor.ruled_out(4020), m.floor, 5.0, below=4020)[0] == 4000
+    assert whole_floor(m, scaled, m.day_floor.ruled_out(4000), m.floor, 5.0, below=4000)[0] == 4000
+    assert whole_floor(m, scaled, m.day_floor.ruled_out(4020), m.floor, 5.0, below=4020)[0] == 4000
 
 
-def test_ruling_out_from_a_known_week_posts_the_spread_floor():
+def test_ruling_out_from_a_known_week_posts_the_whole_floor():
     """dense-02 with its best week known (123.2): the patterns left, with their start times'
     spread seen, bound it at 119, not 110; the model's bound is then that, and it is posted."""
     from trainweek.scheduler.solve import _rule_out_dearer_patterns
