@@ -304,16 +304,18 @@ def _cheapest(
         model.add_linear_constraint(expression, low, cp_model.INT_MAX if high is None else high)
     objective = [cost * chosen[key] for key, cost in ways.items() if cost]
     objective += [cost * columns[number] for number, cost in enumerate(term_costs)]
+    last = 26 * 60  # past any clock reading, a day's clock change included
     for weight, starts in reach:
-        latest, earliest = model.new_int_var(0, 26 * 60, ""), model.new_int_var(0, 26 * 60, "")
-        hours = model.new_int_var(0, 26, "")
+        latest, earliest = model.new_int_var(0, last, ""), model.new_int_var(0, last, "")
+        hours = model.new_int_var(0, last // 60, "")
         for day in range(7):
             # A day holds the session in at most one way: the latest start is at least the
-            # least its way allows, the earliest at most the greatest (else the day's end).
+            # least its way allows, the earliest at most the greatest (else `last`).
             here = [(chosen[key], low, high) for key, (low, high) in starts.items() if key[0][0] == day]
             if here:
-                model.add(latest >= cp_model.LinearExpr.weighted_sum([way for way, _, _ in here], [low for _, low, _ in here]))
-                model.add(earliest <= cp_model.LinearExpr.weighted_sum([way for way, _, _ in here], [high - 26 * 60 for _, _, high in here]) + 26 * 60)
+                held = [way for way, _, _ in here]
+                model.add(latest >= cp_model.LinearExpr.weighted_sum(held, [low for _, low, _ in here]))
+                model.add(earliest <= cp_model.LinearExpr.weighted_sum(held, [high - last for _, _, high in here]) + last)
         model.add(60 * hours >= latest - earliest)
         objective.append(weight * hours)
     total = cp_model.LinearExpr.sum(objective)

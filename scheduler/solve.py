@@ -298,8 +298,8 @@ def solve(
     a hint) a short search on session pairs runs first (`search_on_pairs`, PAIRS_WORK),
     before the patterns are listed, and the patterns' search starts from its week,
     completed, with the patterns only dearer weeks hold ruled out and, on the few left, the
-    floor on whole patterns posted (or it is the answer, if
-    proven, and the patterns are never built): on 26 big weeks the proofs came sooner in
+    floor on whole patterns posted (or it is the answer, if proven, and the patterns are
+    never built): on 26 big weeks the proofs came sooner in
     sum and the weeks found were better on most (docs/model.md). One worker's budget of
     work is for both. `callback` sees both searches' weeks.
 
@@ -332,13 +332,12 @@ def solve(
     except NoRoom:
         raise diagnose(plan, frame, deadline) from None
     work_budget = options.time_limit * WORK_PER_SECOND if options.workers == 1 else math.inf
-    if near:
-        _, cost = _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)
-        work += _rule_out_dearer_patterns(m, cost, weights, work_budget)
+    near_cost = _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)[1] if near else None
     started += time.perf_counter() - building  # building the model (and completing `near`) is not searching
+    work += _narrow_to_cheaper_weeks(m, near_cost, weights, work_budget)
     if first_week is not None:
         near_work, cost = _start_near(m, first_week.starts(), deadline)
-        work += near_work + _rule_out_dearer_patterns(m, cost, weights, work_budget - work - near_work)
+        work += near_work + _narrow_to_cheaper_weeks(m, cost, weights, work_budget - work - near_work)
         first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
     solver = configured_solver(m, options, deadline)
     solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
@@ -409,7 +408,7 @@ def search_on_pairs(
     return solved_week(m, solver, status, weights, time.perf_counter() - started), solver.deterministic_time
 
 
-def _rule_out_dearer_patterns(m: WeekModel, cost: int | None, weights: dict[str, float], budget: float) -> float:
+def _narrow_to_cheaper_weeks(m: WeekModel, cost: int | None, weights: dict[str, float], budget: float) -> float:
     """Take out of the search the day patterns that only weeks dearer than one the model
     holds (`cost`, scaled) can have, by their reduced costs in the day floor's LP
     (`DayFloor.ruled_out`): on the stored large and huge weeks 25-84% of them. large-02 then

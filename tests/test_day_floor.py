@@ -289,7 +289,7 @@ def test_reduced_costs_rule_out_no_pattern_of_a_week_as_cheap_on_generated_tiny_
 def test_large_02_is_proven_once_dearer_patterns_are_ruled_out_from_the_pairs_or_an_earlier_week(monkeypatch):
     """large-02 (21 sessions): the week on session pairs costs 4.4; the floor's reduced costs
     then rule out 1,905 of its 2,296 day patterns, and the search proves 4.2 within 6 det s,
-    where before it held 4.2 against a bound of 4 (solve._rule_out_dearer_patterns).
+    where before it held 4.2 against a bound of 4 (solve._narrow_to_cheaper_weeks).
     Re-solved from that week (`near`: a block's week before, a sweep, the studio), its
     completed cost rules them out the same way: proven within 1 det s (4.2 / 4 before)."""
     from trainweek.scheduler import solve as solve_module
@@ -306,7 +306,7 @@ def test_large_02_is_proven_once_dearer_patterns_are_ruled_out_from_the_pairs_or
 def test_a_week_on_session_pairs_gets_no_pattern_booleans_from_ruling_out():
     """A week on session pairs from LNS_FROM sessions has a floor (large-02 put on pairs):
     ruling out must not build the pattern booleans into its model."""
-    from trainweek.scheduler.solve import _rule_out_dearer_patterns
+    from trainweek.scheduler.solve import _narrow_to_cheaper_weeks
 
     plan, frame = frame_for(_stored("large-02"), SolveOptions())
     with same_day_form(patterns=False):
@@ -314,7 +314,7 @@ def test_a_week_on_session_pairs_gets_no_pattern_booleans_from_ruling_out():
         m = build(plan, frame, weights)
         assert m.day_floor is not None and not m.uses_day_patterns
         before = len(m.model.proto.variables), len(m.model.proto.constraints)
-        assert _rule_out_dearer_patterns(m, 440, weights, budget=10.0) == 0
+        assert _narrow_to_cheaper_weeks(m, 440, weights, budget=10.0) == 0
     assert (len(m.model.proto.variables), len(m.model.proto.constraints)) == before
 
 
@@ -397,14 +397,14 @@ def test_the_whole_floor_reaches_large_04s_week_of_40():
 def test_ruling_out_from_a_known_week_posts_the_whole_floor():
     """dense-02 with its best week known (123.2): the patterns left, with their start times'
     spread seen, bound it at 119, not 110; the model's bound is then that, and it is posted."""
-    from trainweek.scheduler.solve import _rule_out_dearer_patterns
+    from trainweek.scheduler.solve import _narrow_to_cheaper_weeks
 
     plan, frame = frame_for(_stored("dense-02"), SolveOptions())
     weights = plan.effective_weights()
     m = build(plan, frame, weights)
     assert m.floor == 11000
     constraints = len(m.model.proto.constraints)
-    work = _rule_out_dearer_patterns(m, 12320, weights, budget=10.0)
+    work = _narrow_to_cheaper_weeks(m, 12320, weights, budget=10.0)
     assert m.floor == 11900 and 0 < work < 2
     assert len(m.model.proto.constraints) > constraints + 1  # patterns ruled out, and the bound
-    assert _rule_out_dearer_patterns(build(plan, frame, weights), 12320, weights, budget=0.01) < 0.05  # its share
+    assert _narrow_to_cheaper_weeks(build(plan, frame, weights), 12320, weights, budget=0.01) < 0.05  # its share
