@@ -50,7 +50,7 @@ WEIGHT_SCALE = 100
 LNS_FROM = 21
 # Work for completing the starts of an earlier week before the search (`_start_near`).
 NEAR_WORK = 1.0
-# Work for a week on session pairs (`week_on_pairs`): before the search of a big week on day
+# Work for a week on session pairs (`search_on_pairs`): before the search of a big week on day
 # patterns, or when that search found none.
 PAIRS_WORK = 2.0
 # From this many sessions a week on day patterns gets the day floor (`build`); on session
@@ -356,7 +356,8 @@ def solve(
     if status == cp_model.UNKNOWN:
         week = first_week or first_fit_week(plan, frame, weights, deadline)
         if week is None and m.uses_day_patterns and not pairs_first:
-            week, _ = week_on_pairs(plan, frame, weights, deadline, max(solver.best_objective_bound, m.floor))
+            pairs_model = build(plan, frame, weights, pairs_only=True)
+            week, _ = search_on_pairs(pairs_model, weights, deadline, max(solver.best_objective_bound, m.floor))
         if week is None:
             raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
         budget = solver.parameters.max_deterministic_time
@@ -368,25 +369,6 @@ def solve(
     return solved_week(m, solver, status, weights, elapsed)
 
 
-def week_on_pairs(
-    plan: Plan,
-    frame: WeekFrame,
-    weights: dict[str, float],
-    deadline: float,
-    bound: float,
-    callback: cp_model.CpSolverSolutionCallback | None = None,
-) -> tuple[Week | None, float]:
-    """The week of a short search (PAIRS_WORK deterministic seconds, one worker) with same-day
-    costs on session pairs, or None if it finds none, and the work it did. `bound` (scaled,
-    from the day floor or the patterns' search) is the week's bound if the pairs' is lower.
-
-    On session pairs a big week's first week comes within 0.12 det s where the search on
-    day patterns found none within 5 (28-30 sessions); at 2 det s the pairs' weeks cost
-    4.2-204 there (docs/model.md).
-    """
-    return search_on_pairs(build(plan, frame, weights, pairs_only=True), weights, deadline, bound, callback)
-
-
 def search_on_pairs(
     m: WeekModel,
     weights: dict[str, float],
@@ -394,7 +376,15 @@ def search_on_pairs(
     bound: float,
     callback: cp_model.CpSolverSolutionCallback | None = None,
 ) -> tuple[Week | None, float]:
-    """`week_on_pairs` on a model built with `pairs_only`."""
+    """The week of a short search (PAIRS_WORK deterministic seconds, one worker) on a model
+    built with `pairs_only` (same-day costs on session pairs), or None if it finds none, and
+    the work it did. `bound` (scaled, from the day floor or the patterns' search) is the
+    week's bound if the pairs' is lower.
+
+    On session pairs a big week's first week comes within 0.12 det s where the search on
+    day patterns found none within 5 (28-30 sessions); at 2 det s the pairs' weeks cost
+    4.2-204 there (docs/model.md).
+    """
     m.floor = math.floor(bound)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1

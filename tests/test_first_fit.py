@@ -25,7 +25,7 @@ from trainweek.scheduler.cli import main
 from trainweek.scheduler.errors import EXIT_OUT_OF_TIME, OutOfTime
 from trainweek.scheduler.greedy import greedy_week
 from trainweek.scheduler.loading import load_plan
-from trainweek.scheduler.solve import SolveOptions, frame_for, solve
+from trainweek.scheduler.solve import SolveOptions, build, frame_for, solve
 from trainweek.scheduler.view_layout import layout
 from tests.conftest import EXAMPLES, ROOT
 from tests.helpers import same_day_form
@@ -196,7 +196,8 @@ def test_a_big_week_starts_its_search_from_the_week_on_pairs(no_work, hints, gre
     plan = load_plan(PATTERNS_STUCK)
     solve(plan, SolveOptions(time_limit=60))
     plan, frame = frame_for(plan, SolveOptions())
-    on_pairs, _ = solve_module.week_on_pairs(plan, frame, plan.effective_weights(), time.monotonic() + 60, 0)
+    weights = plan.effective_weights()
+    on_pairs, _ = solve_module.search_on_pairs(build(plan, frame, weights, pairs_only=True), weights, time.monotonic() + 60, 0)
     assert not on_pairs.proven_optimal
     assert hints == [on_pairs.starts()] and greedy_calls == []
 
@@ -268,7 +269,7 @@ def test_a_pattern_week_greedy_cannot_place_gets_the_week_of_the_search_on_pairs
 def test_the_search_on_pairs_finds_the_same_optimum():
     plan, frame = frame_for(load_plan(EASY), SolveOptions())
     weights = plan.effective_weights()
-    week, _ = solve_module.week_on_pairs(plan, frame, weights, time.monotonic() + 60, 0)
+    week, _ = solve_module.search_on_pairs(build(plan, frame, weights, pairs_only=True), weights, time.monotonic() + 60, 0)
     assert week.proven_optimal and week.objective == solve(load_plan(EASY)).objective
 
 
