@@ -60,6 +60,7 @@ def radicale(tmp_path_factory):
             "--auth-type", "htpasswd",
             "--auth-htpasswd-filename", str(folder / "users"),
             "--auth-htpasswd-encryption", "plain",
+            "--auth-delay", "0",  # its pause after a refused login (1 s) is for attackers, not tests
         ],
         stdout=subprocess.DEVNULL,
         stderr=log,
