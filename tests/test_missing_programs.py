@@ -24,7 +24,7 @@ def run_without_programs(tmp_path: Path, ci: bool, *args: str) -> tuple[int, str
     if ci:
         env["CI"] = "true"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-rs", "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", "pytest", "-n", "0", "-rs", "-p", "no:cacheprovider", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     return result.returncode, result.stdout
@@ -37,7 +37,7 @@ def summary(output: str) -> str:
 def browser_test_count() -> int:
     """How many tests tests/test_view_browser.py holds, as pytest collects them."""
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests/test_view_browser.py"],
+        [sys.executable, "-m", "pytest", "-n", "0", "--collect-only", "-q", "-p", "no:cacheprovider", "tests/test_view_browser.py"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     counted = re.search(r"test_view_browser\.py: (\d+)", result.stdout)  # `-q` twice (addopts has one) counts per file
