@@ -53,6 +53,12 @@ NEAR_WORK = 1.0
 # Work for a week on session pairs (`search_on_pairs`): before the search of a big week on day
 # patterns, or when that search found none.
 PAIRS_WORK = 2.0
+# From this many sessions that search on pairs takes PAIRS_LEAD_SHARE of the time limit
+# and its work (at least PAIRS_WORK), and the patterns' search the rest: from 25 sessions
+# the patterns' search rarely proves a week, and the pairs' search finds better weeks in
+# the same work (11 of 14 huge weeks better at 5 det s, none worse; docs/model.md).
+PAIRS_LEAD_FROM = 25
+PAIRS_LEAD_SHARE = 0.7
 # From this many sessions a week on day patterns gets the day floor (`build`); on session
 # pairs it comes from LNS_FROM, where listing its day sets is worth the seconds.
 FLOOR_FROM = 16
@@ -295,7 +301,7 @@ def solve(
     where several weeks score the same, the solver then tends to keep sessions there.
 
     On weeks of LNS_FROM sessions or more within reach of day patterns (unless `near` gives
-    a hint) a short search on session pairs runs first (`search_on_pairs`, PAIRS_WORK),
+    a hint) a search on session pairs runs first (`search_on_pairs`, `_pairs_share`),
     before the patterns are listed, and the patterns' search starts from its week,
     completed, with the patterns only dearer weeks hold ruled out and, on the few left, the
     floor on whole patterns posted (or it is the answer, if proven, and the patterns are
@@ -324,7 +330,7 @@ def solve(
         on_pairs = build(plan, frame, weights, pairs_only=True) if not near and len(plan.occurrences) >= LNS_FROM else None
         pairs_first = on_pairs is not None and on_pairs.day_patterns_in_reach
         if pairs_first:
-            first_week, work = search_on_pairs(on_pairs, weights, deadline, 0, callback)
+            first_week, work = search_on_pairs(on_pairs, weights, *_pairs_share(plan, options, deadline), 0, callback)
             if first_week is not None and first_week.proven_optimal:
                 return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
         building = time.perf_counter()
@@ -357,7 +363,7 @@ def solve(
         week = first_week or first_fit_week(plan, frame, weights, deadline)
         if week is None and m.uses_day_patterns and not pairs_first:
             pairs_model = build(plan, frame, weights, pairs_only=True)
-            week, _ = search_on_pairs(pairs_model, weights, deadline, max(solver.best_objective_bound, m.floor))
+            week, _ = search_on_pairs(pairs_model, weights, deadline, PAIRS_WORK, max(solver.best_objective_bound, m.floor))
         if week is None:
             raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
         budget = solver.parameters.max_deterministic_time
@@ -369,16 +375,26 @@ def solve(
     return solved_week(m, solver, status, weights, elapsed)
 
 
+def _pairs_share(plan: Plan, options: SolveOptions, deadline: float) -> tuple[float, float]:
+    """The deadline and work of the search on pairs before the patterns' search: PAIRS_WORK,
+    or from PAIRS_LEAD_FROM sessions PAIRS_LEAD_SHARE of the time and work left."""
+    if len(plan.occurrences) < PAIRS_LEAD_FROM:
+        return deadline, PAIRS_WORK
+    now = time.monotonic()
+    return now + PAIRS_LEAD_SHARE * (deadline - now), max(PAIRS_WORK, PAIRS_LEAD_SHARE * options.time_limit * WORK_PER_SECOND)
+
+
 def search_on_pairs(
     m: WeekModel,
     weights: dict[str, float],
     deadline: float,
+    work: float,
     bound: float,
     callback: cp_model.CpSolverSolutionCallback | None = None,
 ) -> tuple[Week | None, float]:
-    """The week of a short search (PAIRS_WORK deterministic seconds, one worker) on a model
-    built with `pairs_only` (same-day costs on session pairs), or None if it finds none, and
-    the work it did. `bound` (scaled, from the day floor or the patterns' search) is the
+    """The week of a search of `work` deterministic seconds (one worker) on a model built
+    with `pairs_only` (same-day costs on session pairs), or None if it finds none, and the
+    work it did. `bound` (scaled, from the day floor or the patterns' search) is the
     week's bound if the pairs' is lower.
 
     On session pairs a big week's first week comes within 0.12 det s where the search on
@@ -388,7 +404,7 @@ def search_on_pairs(
     m.floor = math.floor(bound)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = PAIRS_WORK
+    solver.parameters.max_deterministic_time = work
     solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
     _tune(solver.parameters, m)
     started = time.perf_counter()

@@ -197,7 +197,7 @@ def test_a_big_week_starts_its_search_from_the_week_on_pairs(no_work, hints, gre
     solve(plan, SolveOptions(time_limit=60))
     plan, frame = frame_for(plan, SolveOptions())
     weights = plan.effective_weights()
-    on_pairs, _ = solve_module.search_on_pairs(build(plan, frame, weights, pairs_only=True), weights, time.monotonic() + 60, 0)
+    on_pairs, _ = solve_module.search_on_pairs(build(plan, frame, weights, pairs_only=True), weights, time.monotonic() + 60, solve_module.PAIRS_WORK, 0)
     assert not on_pairs.proven_optimal
     assert hints == [on_pairs.starts()] and greedy_calls == []
 
@@ -269,7 +269,7 @@ def test_a_pattern_week_greedy_cannot_place_gets_the_week_of_the_search_on_pairs
 def test_the_search_on_pairs_finds_the_same_optimum():
     plan, frame = frame_for(load_plan(EASY), SolveOptions())
     weights = plan.effective_weights()
-    week, _ = solve_module.search_on_pairs(build(plan, frame, weights, pairs_only=True), weights, time.monotonic() + 60, 0)
+    week, _ = solve_module.search_on_pairs(build(plan, frame, weights, pairs_only=True), weights, time.monotonic() + 60, solve_module.PAIRS_WORK, 0)
     assert week.proven_optimal and week.objective == solve(load_plan(EASY)).objective
 
 
