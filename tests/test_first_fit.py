@@ -202,6 +202,38 @@ def test_a_big_week_starts_its_search_from_the_week_on_pairs(no_work, hints, gre
     assert hints == [on_pairs.starts()] and greedy_calls == []
 
 
+class PairsSearched(Exception):
+    """Stops `solve` once the search on pairs is asked for: its arguments are all a test needs."""
+
+
+@pytest.fixture
+def pairs_asked(monkeypatch):
+    """The time left (s) and the work (det s) `solve` gives its first search on pairs."""
+    asked = []
+
+    def stop(m, weights, deadline, work, bound, callback=None):
+        asked.append((deadline - time.monotonic(), work))
+        raise PairsSearched
+
+    monkeypatch.setattr(solve_module, "search_on_pairs", stop)
+    return asked
+
+
+@pytest.mark.parametrize("limit", [20, 60])
+def test_from_25_sessions_the_search_on_pairs_gets_most_of_the_time_and_work(pairs_asked, limit):
+    """Below PAIRS_LEAD_FROM sessions it gets PAIRS_WORK; from there PAIRS_LEAD_SHARE of the
+    limit's work (at least PAIRS_WORK) and of the time left, the patterns' search the rest."""
+    with pytest.raises(PairsSearched):
+        solve(load_plan(BIG_WEEK), SolveOptions(time_limit=limit))
+    with pytest.raises(PairsSearched):
+        solve(load_plan(PATTERNS_STUCK), SolveOptions(time_limit=limit))
+    (_, below), (seconds, lead) = pairs_asked
+    assert len(load_plan(BIG_WEEK).occurrences) < solve_module.PAIRS_LEAD_FROM <= len(load_plan(PATTERNS_STUCK).occurrences)
+    assert below == solve_module.PAIRS_WORK == 2
+    assert lead == pytest.approx(0.7 * limit * solve_module.WORK_PER_SECOND) and lead > below
+    assert 0.5 * limit < seconds <= 0.7 * limit  # less what building the pairs model took
+
+
 def test_a_week_the_search_on_pairs_proves_is_the_answer(hints):
     """BIG_WEEK's best week costs 0: the search on session pairs finds and proves it, and the
     search on day patterns does not run."""
