@@ -378,7 +378,8 @@ def solve(
 
 def _pairs_share(plan: Plan, options: SolveOptions, deadline: float) -> tuple[float, float]:
     """The deadline and work of the search on pairs before the patterns' search: PAIRS_WORK,
-    or from PAIRS_LEAD_FROM sessions PAIRS_LEAD_SHARE of the time and work left."""
+    or from PAIRS_LEAD_FROM sessions PAIRS_LEAD_SHARE of the time left and of the limit's
+    work (the one-worker budget; a cap of the same size with more workers)."""
     if len(plan.occurrences) < PAIRS_LEAD_FROM:
         return deadline, PAIRS_WORK
     now = time.monotonic()
