@@ -331,7 +331,7 @@ def solve(
         on_pairs = build(plan, frame, weights, pairs_only=True) if not near and len(plan.occurrences) >= LNS_FROM else None
         pairs_first = on_pairs is not None and on_pairs.day_patterns_in_reach
         if pairs_first:
-            first_week, work = search_on_pairs(on_pairs, weights, *_pairs_share(plan, options, deadline), 0, callback)
+            first_week, work = search_on_pairs(on_pairs, weights, *_pairs_share(plan, options, deadline), 0, callback, seed=options.seed)
             if first_week is not None and first_week.proven_optimal:
                 return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
         building = time.perf_counter()
@@ -364,7 +364,7 @@ def solve(
         week = first_week or first_fit_week(plan, frame, weights, deadline)
         if week is None and m.uses_day_patterns and not pairs_first:
             pairs_model = build(plan, frame, weights, pairs_only=True)
-            week, _ = search_on_pairs(pairs_model, weights, deadline, PAIRS_WORK, max(solver.best_objective_bound, m.floor))
+            week, _ = search_on_pairs(pairs_model, weights, deadline, PAIRS_WORK, max(solver.best_objective_bound, m.floor), seed=options.seed)
         if week is None:
             raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
         budget = solver.parameters.max_deterministic_time
@@ -393,8 +393,9 @@ def search_on_pairs(
     work: float,
     bound: float,
     callback: cp_model.CpSolverSolutionCallback | None = None,
+    seed: int = 0,
 ) -> tuple[Week | None, float]:
-    """The week of a search of `work` deterministic seconds (one worker) on a model built
+    """The week of a search of `work` deterministic seconds (one worker, `seed`) on a model built
     with `pairs_only` (same-day costs on session pairs), or None if it finds none, and the
     work it did. `bound` (scaled, from the day floor or the patterns' search) is the
     week's bound if the pairs' is lower.
@@ -406,6 +407,7 @@ def search_on_pairs(
     m.floor = math.floor(bound)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = work
     solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
     _tune(solver.parameters, m)

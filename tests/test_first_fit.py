@@ -74,7 +74,7 @@ def test_the_big_week_gets_the_week_on_pairs_and_else_the_first_fit_week(no_work
     assert not week.first_fit and week.status in ("FEASIBLE", "OPTIMAL") and week.bound is not None
     assert len(week.placements) == len(plan.occurrences) == 24
     assert_keeps_every_hard_rule(week)
-    monkeypatch.setattr(solve_module, "search_on_pairs", lambda *args: (None, 0.0))
+    monkeypatch.setattr(solve_module, "search_on_pairs", lambda *args, **kwargs: (None, 0.0))
     week = solve(plan, SolveOptions(time_limit=20))
     assert week.first_fit and week.status == "GREEDY"
     assert not week.proven_optimal and week.bound is None and not week.clock_stopped
@@ -208,11 +208,11 @@ class PairsSearched(Exception):
 
 @pytest.fixture
 def pairs_asked(monkeypatch):
-    """The time left (s) and the work (det s) `solve` gives its first search on pairs."""
+    """The time left (s), the work (det s) and the seed `solve` gives its first search on pairs."""
     asked = []
 
-    def stop(m, weights, deadline, work, bound, callback=None):
-        asked.append((deadline - time.monotonic(), work))
+    def stop(m, weights, deadline, work, bound, callback=None, seed=0):
+        asked.append((deadline - time.monotonic(), work, seed))
         raise PairsSearched
 
     monkeypatch.setattr(solve_module, "search_on_pairs", stop)
@@ -227,11 +227,19 @@ def test_from_25_sessions_the_search_on_pairs_gets_most_of_the_time_and_work(pai
         solve(load_plan(BIG_WEEK), SolveOptions(time_limit=limit))
     with pytest.raises(PairsSearched):
         solve(load_plan(PATTERNS_STUCK), SolveOptions(time_limit=limit))
-    (_, below), (seconds, lead) = pairs_asked
+    (_, below, _), (seconds, lead, _) = pairs_asked
     assert len(load_plan(BIG_WEEK).occurrences) < solve_module.PAIRS_LEAD_FROM <= len(load_plan(PATTERNS_STUCK).occurrences)
     assert below == solve_module.PAIRS_WORK == 2
     assert lead == pytest.approx(0.7 * limit * solve_module.WORK_PER_SECOND) and lead > below
     assert 0.5 * limit < seconds <= 0.7 * limit  # less what building the pairs model took
+
+
+def test_the_search_on_pairs_has_the_solves_seed(pairs_asked):
+    """--seed reaches every search of a solve, the one on pairs too (it used CP-SAT's own)."""
+    for seed in (0, 7):
+        with pytest.raises(PairsSearched):
+            solve(load_plan(PATTERNS_STUCK), SolveOptions(seed=seed))
+    assert [seed for _, _, seed in pairs_asked] == [0, 7]
 
 
 def test_a_week_the_search_on_pairs_proves_is_the_answer(hints):
@@ -288,7 +296,7 @@ def test_the_studio_is_told_the_week_is_first_fit(no_work):
 def test_a_pattern_week_greedy_cannot_place_gets_the_week_of_the_search_on_pairs(no_work, monkeypatch):
     calls = []
     on_pairs = solve_module.search_on_pairs
-    monkeypatch.setattr(solve_module, "search_on_pairs", lambda *args: calls.append(args) or on_pairs(*args))
+    monkeypatch.setattr(solve_module, "search_on_pairs", lambda *args, **kwargs: calls.append(args) or on_pairs(*args, **kwargs))
     plan = load_plan(PATTERNS_STUCK)
     week = solve(plan, SolveOptions(time_limit=60))
     assert len(calls) == 1
