@@ -56,8 +56,8 @@ PAIRS_WORK = 2.0
 # From this many sessions that search on pairs takes PAIRS_LEAD_SHARE of the time limit
 # and its work (at least PAIRS_WORK), and the patterns' search the rest: from 25 sessions
 # the patterns' search rarely proves a week, and the pairs' search finds better weeks in
-# the same work (at 5 det s, 8 of 14 huge weeks cheaper, one proven later, the rest the
-# same; docs/model.md).
+# the same work (at 5 det s, 9 huge weeks by 3 seeds: 25 of 27 runs cheaper, two as cheap;
+# docs/model.md).
 PAIRS_LEAD_FROM = 25
 PAIRS_LEAD_SHARE = 0.7
 # From this many sessions a week on day patterns gets the day floor (`build`); on session
