@@ -154,7 +154,7 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> DayFloor | None:
     """The least weighted cost any week can have by its days alone: the LP over the day patterns
     with `pattern_floors` as costs (None if the week has too many day sets, is a re-plan,
     costs nothing by its days, or the LP cannot be solved)."""
-    day_sets = m.day_sets(FLOOR_SETS_AT_MOST) if m.day_sets_hold else None
+    day_sets = _floor_day_sets(m)
     if day_sets is None:
         return None
     floors = pattern_floors(m, weights, day_sets)
@@ -168,6 +168,12 @@ def day_floor(m: WeekModel, weights: dict[str, int]) -> DayFloor | None:
     costs.update(floors)
     lp = _linear_floor(costs, _rows(m, list(floors), terms))
     return DayFloor(*lp) if lp else None
+
+
+def _floor_day_sets(m: WeekModel) -> dict[int, list[tuple[int, ...]]] | None:
+    """The day sets a floor is made of; None where there are more than FLOOR_SETS_AT_MOST or
+    the hard rules' sets do not hold (a diagnosis, a re-plan)."""
+    return m.day_sets(FLOOR_SETS_AT_MOST) if m.day_sets_hold else None
 
 
 def _terms(m: WeekModel, weights: dict[str, int]) -> list[tuple[int, tuple]]:
@@ -246,7 +252,7 @@ def whole_floor(
             each one's repeats.
 
     Returns 0 where no floor can be made."""
-    day_sets = m.day_sets(FLOOR_SETS_AT_MOST) if m.day_sets_hold else None
+    day_sets = _floor_day_sets(m)
     if day_sets is None:
         return 0.0, 0.0
     spreads = [

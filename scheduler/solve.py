@@ -176,6 +176,11 @@ class ModelRejected(RuntimeError):
     a proof that none exists, nor running out of time): a bug in trainweek, not the plan."""
 
 
+def scaled_weights(weights: dict[str, float]) -> dict[str, int]:
+    """Each objective's weight as the solver counts it (in 1/WEIGHT_SCALE)."""
+    return {rule.NAME: round(weights[rule.NAME] * WEIGHT_SCALE) for rule in SOFT_OBJECTIVES}
+
+
 def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: bool = False) -> WeekModel:
     """The week's model: every hard rule, the weighted objectives and the day floor
     (`m.floor`): on day patterns from FLOOR_FROM sessions, posted as the objective's least
@@ -190,7 +195,7 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: b
     for rule in HARD_RULES:
         rule.post(m)
     objective: cp_model.LinearExpr | int = 0
-    scaled = {rule.NAME: round(weights[rule.NAME] * WEIGHT_SCALE) for rule in SOFT_OBJECTIVES}
+    scaled = scaled_weights(weights)
     for objective_rule in SOFT_OBJECTIVES:
         if scaled[objective_rule.NAME]:
             objective += scaled[objective_rule.NAME] * objective_rule.post(m)
@@ -436,8 +441,7 @@ def _narrow_to_cheaper_weeks(m: WeekModel, cost: int | None, weights: dict[str, 
             m.model.add(pattern.chosen == 0)
     if cost <= m.floor or len(m.day_patterns) - len(dearer) > WHOLE_FLOOR_PATTERNS:
         return 0.0
-    scaled = {rule.NAME: round(weights[rule.NAME] * WEIGHT_SCALE) for rule in SOFT_OBJECTIVES}
-    bound, work = whole_floor(m, scaled, dearer, m.floor, min(WHOLE_FLOOR_WORK, WHOLE_FLOOR_SHARE * budget), below=cost)
+    bound, work = whole_floor(m, scaled_weights(weights), dearer, m.floor, min(WHOLE_FLOOR_WORK, WHOLE_FLOOR_SHARE * budget), below=cost)
     if bound > m.floor:
         m.floor = min(math.ceil(bound - 1e-6), cost)  # never above a week the model holds
         m.model.add(m.objective >= m.floor)
