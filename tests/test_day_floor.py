@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from trainweek.constraints import goal_order, hard_days, hard_easy, preferred_times
 from trainweek.scheduler.day_floor import FLOOR_SETS_AT_MOST, _cheapest, _linear_floor, day_floor, pattern_floors, whole_floor
 from trainweek.scheduler.model import WeekModel
-from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, build, frame_for
+from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, build, frame_for, scaled_weights
 from tests.conftest import make_plan, solve_plan
 from tests.helpers import brute_force, objective, same_day_form, valid_weeks
 from tests.test_bruteforce import FIXED, tiny_plans
@@ -35,7 +35,7 @@ def floor_of(plan, patterns: bool = True) -> float:
     with same_day_form(patterns):
         m = build(plan, frame, weights)
         assert m.uses_day_patterns == patterns
-        floor = day_floor(m, {name: round(value * WEIGHT_SCALE) for name, value in weights.items()})
+        floor = day_floor(m, scaled_weights(weights))
         return (floor.bound if floor else 0) / WEIGHT_SCALE
 
 
@@ -105,7 +105,7 @@ def test_the_day_floor_bounds_large_04_where_the_patterns_lp_does_not():
     plan, frame = frame_for(_stored("large-04"), SolveOptions())
     weights = plan.effective_weights()
     m = build(plan, frame, weights)
-    scaled = {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}
+    scaled = scaled_weights(weights)
     assert day_floor(m, scaled).bound == 38 * WEIGHT_SCALE
     assert max(pattern_floors(m, scaled, m.day_sets(FLOOR_SETS_AT_MOST)).values()) > 0
 
@@ -117,7 +117,7 @@ def test_whole_patterns_bound_large_05_where_the_lp_takes_parts():
     plan, frame = frame_for(_stored("large-05"), SolveOptions())
     weights = plan.effective_weights()
     m = build(plan, frame, weights)
-    scaled = {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}
+    scaled = scaled_weights(weights)
     assert m.floor == 0
     assert whole_floor(m, scaled, m.day_floor.ruled_out(610), m.floor, 4.0)[0] == 6 * WEIGHT_SCALE
 
@@ -250,7 +250,7 @@ def _no_week_within_loses_a_pattern(plan) -> int:
     patterns among those the floor's reduced costs leave; the patterns ruled out."""
     plan, frame = frame_for(plan, SolveOptions())
     weights = plan.effective_weights()
-    floor = day_floor(build(plan, frame, weights), {name: round(value * WEIGHT_SCALE) for name, value in weights.items()})
+    floor = day_floor(build(plan, frame, weights), scaled_weights(weights))
     if floor is None:
         return 0
     weeks = [(objective(week), _patterns(week)) for week in valid_weeks(plan)]
@@ -364,7 +364,7 @@ def whole_floor_of(plan) -> float:
     weights = plan.effective_weights()
     with same_day_form(True):
         m = build(plan, frame, weights)
-        bound, _ = whole_floor(m, {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}, set(), 0, 5.0)
+        bound, _ = whole_floor(m, scaled_weights(weights), set(), 0, 5.0)
     return bound / WEIGHT_SCALE
 
 
@@ -385,7 +385,7 @@ def test_the_whole_floor_reaches_large_04s_week_of_40():
     plan, frame = frame_for(_stored("large-04"), SolveOptions())
     weights = plan.effective_weights()
     m = build(plan, frame, weights)
-    scaled = {name: round(value * WEIGHT_SCALE) for name, value in weights.items()}
+    scaled = scaled_weights(weights)
     assert m.floor == 3800
     # From the week of 40 itself: no cheaper one, so 40 is the bound (a program with no
     # solution, sooner than settling it); from 40.2 the search finds the cheaper 40.
