@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -33,8 +34,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a check that the harness works: the first instance of each group, 1 run, 5 s limit, no verdicts")
     parser.add_argument("--per-group", type=int, default=None, help="stored instances per group to run (default all, quick 1)")
     parser.add_argument("--instance", action="append", metavar="NAME", help="only this instance (repeatable; an example's or a stored instance's name)")
-    parser.add_argument("--runs", type=int, default=None, help="solves per instance and worker count; the median is reported (default 3, quick 1)")
-    parser.add_argument("--repeat-under", type=float, default=5.0, help="repeat only solves that took under this many seconds (default 5)")
+    parser.add_argument("--solver-seeds", type=int, default=None, metavar="N", help="solve each instance and worker count on solver seeds 0 to N-1; medians over all its solves are reported (default 3, quick 1)")
+    parser.add_argument("--runs", type=int, default=1, help="solves per seed, for wall-time noise; the same seed on one worker finds the same week (default 1)")
+    parser.add_argument("--repeat-under", type=float, default=5.0, help="with --runs: repeat only solves that took under this many seconds (default 5)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="CP-SAT worker counts (default 1 2)")
     parser.add_argument("--time-limit", type=float, default=None, help="wall seconds per solve before it stops (default 20, quick 5)")
     parser.add_argument("--det-limit", type=float, default=None, help="also stop each solve after this much CP-SAT deterministic time (default none)")
@@ -52,9 +54,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--regenerate-per-group", type=int, default=5, help="with --regenerate: instances per group (default 5)")
     args = parser.parse_args(argv)
     args.per_group = args.per_group if args.per_group is not None else (1 if args.quick else None)
-    args.runs = args.runs if args.runs is not None else (1 if args.quick else 3)
+    args.solver_seeds = args.solver_seeds if args.solver_seeds is not None else (1 if args.quick else 3)
     args.time_limit = args.time_limit if args.time_limit is not None else (5.0 if args.quick else 20.0)
-    for option, value in (("--runs", args.runs), ("--time-limit", args.time_limit), ("--per-group", args.per_group)):
+    for option, value in (("--solver-seeds", args.solver_seeds), ("--runs", args.runs), ("--time-limit", args.time_limit), ("--per-group", args.per_group)):
         if value is not None and value <= 0:
             parser.error(f"{option} must be above 0, not {value:g}")
     if args.det_limit is not None and args.det_limit <= 0:
@@ -110,13 +112,13 @@ def run_solver(instance: Instance, workers: int, args: argparse.Namespace) -> di
         "text": instance.text,
         "grid": instance.grid,
         "workers": workers,
-        "seed": 0,
+        "seeds": list(range(args.solver_seeds)),
         "time_limit": args.time_limit,
         "det_limit": args.det_limit,
         "runs": args.runs,
         "repeat_under": args.repeat_under,
     }
-    budget = args.runs * (args.time_limit + 30) + 60
+    budget = args.solver_seeds * args.runs * (args.time_limit + 30) + 60
     process = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.launch"],
         stdin=subprocess.PIPE,
@@ -149,27 +151,49 @@ def _median_of(runs: list[dict], key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
+def _run_gap(run: dict) -> float:
+    """(week - bound) / week of one solve: 0 when proven, infinity without a week or a bound."""
+    if run["status"] == "OPTIMAL":
+        return 0.0
+    objective, bound = run.get("objective"), run.get("bound")
+    if objective is None or bound is None:
+        return math.inf
+    return (objective - bound) / objective if objective else 0.0
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isinf(value) else value
+
+
 def summarise(result: dict, time_limit: float) -> dict:
-    """Medians over the runs of one instance and worker count, in wall seconds and deterministic time."""
+    """Medians over the solves of one instance and worker count (every seed, every run), in
+    wall seconds and deterministic time. A solve stopped at the limit counts as infinitely
+    slow and as an infinite gap when it has no week, so a median is proven, or within a gap,
+    only when most seeds are: one lucky or unlucky seed does not decide it."""
     runs = result["runs"]
-    statuses = [r["status"] for r in runs]
-    optimal = [r for r in runs if r["status"] == "OPTIMAL"]
-    proven = bool(optimal) and len(optimal) == len(runs)
     found = [r for r in runs if r["status"] in ("OPTIMAL", "FEASIBLE")]
     firsts = [r["first"] if r.get("first") is not None else r["seconds"] for r in found]
     first_dets = [r["first_det"] if r.get("first_det") is not None else r.get("det") for r in found]
-    last = runs[-1]
+    optimal = statistics.median(r["seconds"] if r["status"] == "OPTIMAL" else math.inf for r in runs)
+    optimal_det = statistics.median(r.get("det") or 0.0 if r["status"] == "OPTIMAL" else math.inf for r in runs)
+    gap = statistics.median(_run_gap(r) for r in runs)
+    proven = sum(1 for r in runs if r["status"] == "OPTIMAL")
     return {
-        "status": "OPTIMAL" if proven else statuses[-1],
+        "status": "OPTIMAL" if not math.isinf(optimal) else "FEASIBLE" if found else runs[-1]["status"],
         "runs": len(runs),
+        "seeds": sorted({r["seed"] for r in runs if r.get("seed") is not None}),
+        "proven": proven,
         "first": statistics.median(firsts) if firsts else None,
         "first_det": statistics.median(d for d in first_dets if d is not None) if any(d is not None for d in first_dets) else None,
-        "optimal": statistics.median(r["seconds"] for r in optimal) if proven else None,
-        "optimal_det": _median_of(optimal, "det") if proven else None,
+        "optimal": _finite(optimal),
+        "optimal_det": _finite(optimal_det),
         "seconds": statistics.median(r["seconds"] for r in runs),
         "det": _median_of(runs, "det"),
-        "objective": last.get("objective"),
-        "bound": last.get("bound"),
+        "gap": _finite(gap),
+        "gaps": [_finite(_run_gap(r)) for r in runs],
+        "objective": _median_of(found, "objective"),
+        "objectives": [r.get("objective") for r in runs],
+        "bound": max((r["bound"] for r in runs if r.get("bound") is not None), default=None),
         "variables": result["size"].get("variables"),
         "constraints": result["size"].get("constraints"),
         "peak_mib": result.get("peak_mib"),
@@ -295,11 +319,12 @@ def main(argv: list[str] | None = None) -> int:
             row["solver"][str(workers)] = summarise(run_solver(instance, workers, args), args.time_limit)
         rows.append(row)
     names = [i.name for i in suite if i.group == "examples"]
-    e2e = None if args.no_e2e or not names else end_to_end(max(args.runs, 1 if args.quick else 3), names)
+    e2e = None if args.no_e2e or not names else end_to_end(1 if args.quick else 3, names)
     results = {
         "machine": host,
         "load_after": list(os.getloadavg()),
         "settings": {
+            "solver_seeds": args.solver_seeds,
             "runs": args.runs,
             "repeat_under": args.repeat_under,
             "workers": args.workers,

@@ -1,4 +1,4 @@
-"""Solve one instance several times in this fresh process and print the measurements as JSON.
+"""Solve one instance on each seed of a job in this fresh process and print the measurements as JSON.
 
 Run by the benchmark runner through `benchmarks.launch` (`python -m benchmarks.worker`
 with a job on standard input), one process per instance and worker count, so its peak
@@ -131,17 +131,19 @@ def model_size(plan, options: SolveOptions) -> dict:
 
 def run(job: dict) -> dict:
     plan = parse_plan(job["text"], job.get("name", "instance"))
-    options = SolveOptions(workers=job["workers"], seed=job["seed"], time_limit=job["time_limit"], grid=job.get("grid"))
     baseline = high_water_mib()
     runs = []
-    for _ in range(job["runs"]):
-        result = one_run(plan, options, job.get("det_limit"))
-        runs.append(result)
-        if result["status"] != "OPTIMAL" or result["seconds"] >= job.get("repeat_under", float("inf")):
-            break  # a timeout repeats, and a long solve's noise is small: do not spend it again
+    for seed in job["seeds"]:
+        options = SolveOptions(workers=job["workers"], seed=seed, time_limit=job["time_limit"], grid=job.get("grid"))
+        for _ in range(job["runs"]):
+            result = one_run(plan, options, job.get("det_limit"))
+            result["seed"] = seed
+            runs.append(result)
+            if result["status"] != "OPTIMAL" or result["seconds"] >= job.get("repeat_under", float("inf")):
+                break  # the same seed repeats a timeout, and a long solve's noise is small: do not spend it again
     return {
         "runs": runs,
-        "size": model_size(plan, options),
+        "size": model_size(plan, SolveOptions(workers=job["workers"], time_limit=job["time_limit"], grid=job.get("grid"))),
         "high_water_mib": high_water_mib(),
         "baseline_mib": baseline,
         "rusage_self_mib": peak_mib(),

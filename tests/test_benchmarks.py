@@ -51,7 +51,7 @@ def test_sessions_reach_30_once_every_template_is_used(goal):
 
 def test_worker_measures_a_solve_and_the_report_renders(tmp_path):
     instance = generate(7, SMALL, 0)
-    job = {"name": instance.name, "text": instance.text, "workers": 1, "seed": 0, "time_limit": 10.0, "runs": 1}
+    job = {"name": instance.name, "text": instance.text, "workers": 1, "seeds": [0], "time_limit": 10.0, "runs": 1}
     measured = run(job)
     summary = summarise(measured, 10.0)
     assert summary["status"] == "OPTIMAL"
@@ -199,7 +199,7 @@ def test_the_report_keeps_an_earlier_reports_times_as_before(tmp_path):
     assert before["rows"] == {"dense-02-endurance-20s-5m-generous": {"1": "0.75 s / 2.40 s", "2": "0.14 s / 1.45 s"}}
     assert before["targets"][-1].startswith("| dense week proven")
     instance = next(i for i in stored() if i.group == "small")  # quick to solve; its row takes dense-02's name
-    summary = summarise(run({"name": instance.name, "text": instance.text, "workers": 1, "seed": 0, "time_limit": 10.0, "runs": 1}), 10.0)
+    summary = summarise(run({"name": instance.name, "text": instance.text, "workers": 1, "seeds": [0], "time_limit": 10.0, "runs": 1}), 10.0)
     row = {"name": "dense-02-endurance-20s-5m-generous", "group": "dense", "sessions": 20, "grid": 5, "per_day": 3,
            "greedy": {"found": False, "objective": None}, "solver": {"1": summary, "2": dict(summary)}}
     results = {
@@ -214,3 +214,45 @@ def test_the_report_keeps_an_earlier_reports_times_as_before(tmp_path):
     assert "before: optimal, 1 / 2 worker(s)" in text
     assert "| 2.40 s / 1.45 s |" in text
     assert "## Before: the targets table" in text and "slowest 2.40 s" in text
+
+
+def test_each_instance_is_solved_on_every_solver_seed(monkeypatch):
+    """One seed is a draw on the big weeks (issue 21): the worker solves each seed it is given, with that seed."""
+    import benchmarks.worker as worker
+
+    asked = []
+    real = worker.solve
+
+    def recording(plan, options, callback=None):
+        asked.append(options.seed)
+        return real(plan, options, callback)
+
+    monkeypatch.setattr(worker, "solve", recording)
+    instance = next(i for i in stored() if i.group == "small")
+    measured = run({"name": instance.name, "text": instance.text, "workers": 1, "seeds": [0, 1, 2], "time_limit": 10.0, "runs": 1})
+    assert asked == [0, 1, 2]
+    assert [r["seed"] for r in measured["runs"]] == [0, 1, 2]
+    assert parse_args(["--no-plot"]).solver_seeds == 3 and parse_args(["--quick", "--no-plot"]).solver_seeds == 1
+
+
+def _solve(seed: int, status: str, seconds: float, objective: float | None = None, bound: float | None = None) -> dict:
+    return {"seed": seed, "status": status, "seconds": seconds, "det": seconds / 4, "first": 0.1, "first_det": 0.02, "objective": objective, "bound": bound}
+
+
+def test_the_summary_is_the_median_seed_not_the_last_or_the_luckiest():
+    size = {"variables": 10, "constraints": 10}
+    # Two of three seeds prove: the median solve is proven, in the slower of the two proofs.
+    mostly = summarise({"runs": [_solve(0, "OPTIMAL", 1.0, 6, 6), _solve(1, "FEASIBLE", 20.0, 12, 6), _solve(2, "OPTIMAL", 3.0, 6, 6)], "size": size}, 20.0)
+    assert mostly["status"] == "OPTIMAL" and mostly["optimal"] == 3.0 and mostly["optimal_det"] == 0.75 and mostly["proven"] == 2
+    assert mostly["gap"] == 0.0 and mostly["gaps"] == [0.0, 0.5, 0.0] and mostly["seeds"] == [0, 1, 2]
+    # One of three proves: not proven on median, and the gap is the median seed's (10%), not the proof's 0 or the worst 50%.
+    once = summarise({"runs": [_solve(0, "OPTIMAL", 1.0, 9, 9), _solve(1, "FEASIBLE", 20.0, 12, 6), _solve(2, "FEASIBLE", 20.0, 10, 9)], "size": size}, 20.0)
+    assert once["status"] == "FEASIBLE" and once["optimal"] is None and once["optimal_det"] is None
+    assert once["gap"] == pytest.approx(0.1) and once["bound"] == 9 and once["objective"] == 10
+    from benchmarks.report import _solver_cell
+
+    assert _solver_cell(once) == "0.10 s / > 20 s, gap 10.0% (by seed: proven, 50.0%, 10.0%)"
+    assert _solver_cell(mostly) == "0.10 s / 3.00 s (by seed: proven, 50.0%, proven)"
+    # A seed without any week counts as an infinite gap.
+    none = summarise({"runs": [_solve(0, "TIMEOUT", 20.0), _solve(1, "TIMEOUT", 20.0), _solve(2, "FEASIBLE", 20.0, 10, 9)], "size": size}, 20.0)
+    assert none["gap"] is None and none["status"] == "FEASIBLE"
