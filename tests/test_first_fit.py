@@ -171,7 +171,7 @@ def test_a_block_names_its_first_fit_weeks(no_work):
 
 def test_the_benchmark_counts_a_first_fit_week_as_the_solvers_timeout():
     worker = pytest.importorskip("benchmarks.worker", reason="run from the repository root")
-    job = {"name": EASY.stem, "text": EASY.read_text(encoding="utf-8"), "workers": 1, "seed": 0, "time_limit": 20.0, "runs": 1, "det_limit": 0.0}
+    job = {"name": EASY.stem, "text": EASY.read_text(encoding="utf-8"), "workers": 1, "seeds": [0], "time_limit": 20.0, "runs": 1, "det_limit": 0.0}
     (only,) = worker.run(job)["runs"]
     assert only["status"] == "TIMEOUT" and "objective" not in only
 
