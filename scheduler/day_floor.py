@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 
@@ -229,12 +229,22 @@ def _linear_floor(costs: dict[Pattern | int, int], rows: list[Row]) -> tuple[flo
     return lp.Objective().Value(), {key: column.reduced_cost() for key, column in columns.items() if isinstance(key, tuple)}
 
 
+class WholeFloor(NamedTuple):
+    """What `whole_floor` found: the bound, the work it took, and the day patterns of its
+    cheapest choice (one a day; None where it found none)."""
+
+    bound: float
+    work: float
+    days: tuple[Pattern, ...] | None = None
+
+
 def whole_floor(
     m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern], at_least: int, work: float, below: int | None = None
-) -> tuple[float, float]:
+) -> WholeFloor:
     """A bound on every week the model still holds (the `ruled_out` patterns are fixed off)
-    from whole patterns, which also sees the spread of repeated sessions' start times, and
-    the work it took.
+    from whole patterns, which also sees the spread of repeated sessions' start times, the
+    work it took, and the days of its cheapest choice: a day choice no dearer than the
+    bound by the days' own costs, which the week's search can complete (`solve`).
 
     The LP over days takes parts of patterns (large-05: 0, where every week costs at least
     6) and cannot see consistency, a cost in hours between a session's earliest and latest
@@ -254,7 +264,7 @@ def whole_floor(
     Returns 0 where no floor can be made."""
     day_sets = _floor_day_sets(m)
     if day_sets is None:
-        return 0.0, 0.0
+        return WholeFloor(0.0, 0.0)
     spreads = [
         (weights[rule.NAME], spec)
         for rule in SOFT_OBJECTIVES
@@ -289,11 +299,11 @@ def _cheapest(
     at_least: int,
     work: float,
     below: int | None,
-) -> tuple[float, float]:
+) -> WholeFloor:
     """CP-SAT's bound on choosing one way per pattern chosen, the patterns and the terms' paid
     columns keeping `rows`, at the ways' and terms' costs plus, for each (weight, {way: least
     and greatest start time of day}) in `reach`, the weight per started hour between the
-    latest and earliest start; and the work it did (`whole_floor`)."""
+    latest and earliest start; the work it did and the patterns of its best choice (`whole_floor`)."""
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
@@ -337,6 +347,8 @@ def _cheapest(
     solver.parameters.cp_model_probing_level = 0
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE and below is not None:
-        return float(below), solver.deterministic_time
-    bound = solver.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0.0
-    return bound, solver.deterministic_time
+        return WholeFloor(float(below), solver.deterministic_time)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return WholeFloor(0.0, solver.deterministic_time)
+    days = tuple(key for key, column in columns.items() if isinstance(key, tuple) and solver.value(column))
+    return WholeFloor(solver.best_objective_bound, solver.deterministic_time, days)

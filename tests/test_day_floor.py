@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import time
 from unittest import mock
 
 import pytest
@@ -314,7 +315,7 @@ def test_a_week_on_session_pairs_gets_no_pattern_booleans_from_ruling_out():
         m = build(plan, frame, weights)
         assert m.day_floor is not None and not m.uses_day_patterns
         before = len(m.model.proto.variables), len(m.model.proto.constraints)
-        assert _narrow_to_cheaper_weeks(m, 440, weights, budget=10.0) == 0
+        assert _narrow_to_cheaper_weeks(m, 440, weights, budget=10.0, deadline=time.monotonic() + 60) == 0
     assert (len(m.model.proto.variables), len(m.model.proto.constraints)) == before
 
 
@@ -351,8 +352,12 @@ def test_whole_patterns_give_what_enumeration_gives_where_the_lp_takes_halves(se
     exact = _cheapest_by_enumeration(costs, rows)
     value, _ = _linear_floor(costs, rows)
     ways = {(p, ()): cost for p, cost in costs.items() if isinstance(p, tuple)}
-    whole, work = _cheapest(ways, rows, [costs[0]], [], math.ceil(value - 1e-9), 5.0, None)
+    whole, work, days = _cheapest(ways, rows, [costs[0]], [], math.ceil(value - 1e-9), 5.0, None)
     assert value <= exact and whole == exact and work > 0
+    # Its choice is one pattern a day, each session once, at the cost it bounds (with the term where paid).
+    assert sorted(day for day, _ in days) == [0, 1, 2] and sorted(s for _, specs in days for s in specs) == [0, 1, 2]
+    held = {(0, 0), (1, 1)} <= {(day, s) for day, specs in days for s in specs}
+    assert sum(costs[p] for p in days) + costs[0] * held == exact
     if seed == 0:
         assert value < exact  # the case the integer program is for
     assert _cheapest(ways, rows, [costs[0]], [], 0, 5.0, below=exact)[0] == exact  # none cheaper
@@ -364,8 +369,7 @@ def whole_floor_of(plan) -> float:
     weights = plan.effective_weights()
     with same_day_form(True):
         m = build(plan, frame, weights)
-        bound, _ = whole_floor(m, scaled_weights(weights), set(), 0, 5.0)
-    return bound / WEIGHT_SCALE
+        return whole_floor(m, scaled_weights(weights), set(), 0, 5.0).bound / WEIGHT_SCALE
 
 
 def test_a_run_that_can_only_go_morning_one_day_and_evening_the_next_costs_its_spread():
@@ -390,7 +394,7 @@ def test_the_whole_floor_reaches_large_04s_week_of_40():
     # From the week of 40 itself: no cheaper one, so 40 is the bound (a program with no
     # solution, sooner than settling it); from 40.2 the search finds the cheaper 40.
     assert whole_floor(m, scaled, m.day_floor.ruled_out(4000), m.floor, 5.0, below=4000)[0] == 4000
-    bound, work = whole_floor(m, scaled, m.day_floor.ruled_out(4020), m.floor, 5.0, below=4020)
+    bound, work, _ = whole_floor(m, scaled, m.day_floor.ruled_out(4020), m.floor, 5.0, below=4020)
     assert bound == 4000 and work < 5.0
 
 
@@ -404,7 +408,38 @@ def test_ruling_out_from_a_known_week_posts_the_whole_floor():
     m = build(plan, frame, weights)
     assert m.floor == 11000
     constraints = len(m.model.proto.constraints)
-    work = _narrow_to_cheaper_weeks(m, 12320, weights, budget=10.0)
+    work = _narrow_to_cheaper_weeks(m, 12320, weights, budget=10.0, deadline=time.monotonic() + 60)
     assert m.floor == 11900 and 0 < work < 2
     assert len(m.model.proto.constraints) > constraints + 1  # patterns ruled out, and the bound
-    assert _narrow_to_cheaper_weeks(build(plan, frame, weights), 12320, weights, budget=0.01) < 0.05  # its share
+    assert _narrow_to_cheaper_weeks(build(plan, frame, weights), 12320, weights, budget=0.01, deadline=time.monotonic() + 60) < 0.05  # its share
+
+
+def test_the_week_on_the_whole_floors_days_starts_the_search_where_it_is_cheaper():
+    """large-05 (21 sessions): on seed 0 the search on pairs settles on a week of 12 (two
+    lift/endurance pairs sharing a day) and the search on patterns, started from it, found
+    nothing cheaper in 13 det s. The whole floor, asked for days cheaper than 12 by their own
+    costs, chooses days on which the week costs 6.1, the optimum: found with those days fixed
+    in a tenth of a second, and the search starts from it."""
+    from trainweek.scheduler import solve as solve_module
+
+    plan, frame = frame_for(_stored("large-05"), SolveOptions())
+    weights = plan.effective_weights()
+    m = build(plan, frame, weights)
+    floor = whole_floor(m, scaled_weights(weights), solve_module._rule_out_dearer(m, 1200), m.floor, 4.0, below=1200)
+    assert floor.bound == 600 and len(floor.days) == 7
+    hints = len(m.model.proto.solution_hint.vars)
+    # Not cheaper than a week already held: nothing changes.
+    assert solve_module._complete_days(m, floor.days, time.monotonic() + 60, 1.0, 610)[1] is None
+    assert len(m.model.proto.solution_hint.vars) == hints
+    work, cost = solve_module._complete_days(m, floor.days, time.monotonic() + 60, 1.0, 1200)
+    assert cost == 610 and work < 1.0
+    assert len(m.model.proto.solution_hint.vars) == len(m.model.proto.variables)  # the whole week is the start
+    assert not m.model.proto.assumptions  # the days were fixed for that search only
+
+
+def test_large_05_on_seed_0_gets_its_optimum_from_the_whole_floors_days(monkeypatch):
+    from trainweek.scheduler import solve as solve_module
+
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.25)  # 5 det s at 20 s
+    week = solve_module.solve(_stored("large-05"), SolveOptions(time_limit=20, seed=0))
+    assert week.objective == 6.1 and week.bound == 6  # 12 before, from the pairs' week
