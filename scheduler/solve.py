@@ -336,7 +336,7 @@ def solve(
         on_pairs = build(plan, frame, weights, pairs_only=True) if not near and len(plan.occurrences) >= LNS_FROM else None
         pairs_first = on_pairs is not None and on_pairs.day_patterns_in_reach
         if pairs_first:
-            first_week, work = search_on_pairs(on_pairs, weights, *_pairs_share(plan, options, deadline), 0, callback, options)
+            first_week, work = search_on_pairs(on_pairs, weights, *_pairs_share(plan, options, deadline), 0, callback, seed=options.seed)
             if first_week is not None and first_week.proven_optimal:
                 return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
         building = time.perf_counter()
@@ -369,7 +369,7 @@ def solve(
         week = first_week or first_fit_week(plan, frame, weights, deadline)
         if week is None and m.uses_day_patterns and not pairs_first:
             pairs_model = build(plan, frame, weights, pairs_only=True)
-            week, _ = search_on_pairs(pairs_model, weights, deadline, PAIRS_WORK, max(solver.best_objective_bound, m.floor), options=options)
+            week, _ = search_on_pairs(pairs_model, weights, deadline, PAIRS_WORK, max(solver.best_objective_bound, m.floor), seed=options.seed)
         if week is None:
             raise OutOfTime(f"no week found within {options.time_limit:g} s; raise --time-limit")
         budget = solver.parameters.max_deterministic_time
@@ -398,34 +398,24 @@ def search_on_pairs(
     work: float,
     bound: float,
     callback: cp_model.CpSolverSolutionCallback | None = None,
-    options: SolveOptions = SolveOptions(),
+    seed: int = 0,
 ) -> tuple[Week | None, float]:
-    """The week of a search of `work` deterministic seconds (the options' seed and workers) on
-    a model built with `pairs_only` (same-day costs on session pairs), or None if it finds
-    none, and the work it did. `bound` (scaled, from the day floor or the patterns' search)
-    is the week's bound if the pairs' is lower.
+    """The week of a search of `work` deterministic seconds (one worker, `seed`) on a model built
+    with `pairs_only` (same-day costs on session pairs), or None if it finds none, and the
+    work it did. `bound` (scaled, from the day floor or the patterns' search) is the
+    week's bound if the pairs' is lower.
 
     On session pairs a big week's first week comes within 0.12 det s where the search on
     day patterns found none within 5 (28-30 sessions); at 2 det s the pairs' weeks cost
     4.2-204 there (docs/model.md).
-
-    From PAIRS_LEAD_FROM sessions, where this search leads, every worker runs the one-worker
-    search, interleaved (CP-SAT's `interleave_search`: its subsolvers in batches, so the same
-    work gives the same week), with `work` for each: before, a second worker sat idle for
-    the 70% of the time this search has; two interleaved found weeks of 11.4 and 127.2 on
-    huge-03 and huge-04 in the wall time one took to find 36.7 and 143.7 (docs/model.md).
-    On fewer sessions its week is the start of the search on patterns, which with two
-    workers proved large-04 from one worker's week and not from two's (40.4 at twice the work).
     """
     m.floor = math.floor(bound)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.random_seed = options.seed
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = work
     solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
-    _tune(solver.parameters, m)  # the one-worker settings, interleaved from LNS_FROM sessions
-    if solver.parameters.interleave_search and len(m.items) >= PAIRS_LEAD_FROM:
-        solver.parameters.num_workers = options.workers
-    solver.parameters.max_deterministic_time = work * solver.parameters.num_workers
+    _tune(solver.parameters, m)
     started = time.perf_counter()
     status = solver.solve(m.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -211,8 +211,8 @@ def pairs_asked(monkeypatch):
     """The time left (s), the work (det s) and the seed `solve` gives its first search on pairs."""
     asked = []
 
-    def stop(m, weights, deadline, work, bound, callback=None, options=SolveOptions()):
-        asked.append((deadline - time.monotonic(), work, options.seed))
+    def stop(m, weights, deadline, work, bound, callback=None, seed=0):
+        asked.append((deadline - time.monotonic(), work, seed))
         raise PairsSearched
 
     monkeypatch.setattr(solve_module, "search_on_pairs", stop)
@@ -326,25 +326,3 @@ def test_a_week_the_pairs_prove_never_lists_its_day_patterns(monkeypatch):
     monkeypatch.setattr(solve_module, "build", build)
     week = solve(load_plan(BIG_WEEK), SolveOptions(time_limit=20))
     assert week.proven_optimal and built == [True]
-
-
-def test_with_two_workers_the_search_on_pairs_uses_both_and_the_same_work_gives_the_same_week(monkeypatch):
-    """A second worker sat idle while the search on pairs ran (70% of the time from 25
-    sessions); now every worker runs it, interleaved, so a cap of work still fixes the week."""
-    made = []
-    original = solve_module.cp_model.CpSolver
-
-    class Watched(original):
-        def __init__(self) -> None:
-            super().__init__()
-            made.append(self)
-
-    monkeypatch.setattr(solve_module.cp_model, "CpSolver", Watched)
-    plan, frame = frame_for(load_plan(PATTERNS_STUCK), SolveOptions())
-    weights = plan.effective_weights()
-    weeks = [
-        solve_module.search_on_pairs(build(plan, frame, weights, pairs_only=True), weights, time.monotonic() + 60, 0.5, 0, options=SolveOptions(workers=2))[0]
-        for _ in range(2)
-    ]
-    assert [(s.parameters.num_workers, s.parameters.interleave_search) for s in made] == [(2, True), (2, True)]
-    assert weeks[0].starts() == weeks[1].starts() and weeks[0].objective == weeks[1].objective
