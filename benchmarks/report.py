@@ -54,7 +54,7 @@ def _timed(value: float | None, limit: float) -> str:
 
 
 def _by_seed(summary: dict) -> str:
-    """Each solve's outcome in seed order, where the solves did not all prove: `seeds: proven, 8.6%, -`."""
+    """Each solve's outcome in seed order, where the solves did not all prove: ` (by seed: proven, 8.6%, -)`."""
     gaps = summary.get("gaps")
     if not gaps or len(gaps) < 2 or summary.get("proven") == len(gaps):
         return ""
