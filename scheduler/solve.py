@@ -346,10 +346,14 @@ def solve(
     work_budget = options.time_limit * WORK_PER_SECOND if options.workers == 1 else math.inf
     near_cost = _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)[1] if near else None
     started += time.perf_counter() - building  # building the model (and completing `near`) is not searching
-    work += _narrow_to_cheaper_weeks(m, near_cost, weights, work_budget, deadline)
+    narrowing, cheaper = _narrow_to_cheaper_weeks(m, near_cost, weights, work_budget, deadline)
+    work += narrowing
     if first_week is not None:
         near_work, cost = _start_near(m, first_week.starts(), deadline)
-        work += near_work + _narrow_to_cheaper_weeks(m, cost, weights, work_budget - work - near_work, deadline)
+        narrowing, cheaper = _narrow_to_cheaper_weeks(m, cost, weights, work_budget - work - near_work, deadline)
+        work += near_work + narrowing
+    first_week = cheaper or first_week  # the week to give if the search ends without one
+    if first_week is not None:
         first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
     solver = configured_solver(m, options, deadline)
     solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
@@ -423,7 +427,9 @@ def search_on_pairs(
     return solved_week(m, solver, status, weights, time.perf_counter() - started), solver.deterministic_time
 
 
-def _narrow_to_cheaper_weeks(m: WeekModel, cost: int | None, weights: dict[str, float], budget: float, deadline: float) -> float:
+def _narrow_to_cheaper_weeks(
+    m: WeekModel, cost: int | None, weights: dict[str, float], budget: float, deadline: float
+) -> tuple[float, Week | None]:
     """Take out of the search the day patterns that only weeks dearer than one the model
     holds (`cost`, scaled) can have, by their reduced costs in the day floor's LP
     (`DayFloor.ruled_out`): on the stored large and huge weeks 25-84% of them. large-02 then
@@ -434,23 +440,22 @@ def _narrow_to_cheaper_weeks(m: WeekModel, cost: int | None, weights: dict[str, 
     WHOLE_FLOOR_SHARE of the one-worker `budget`), then bounds the objective where it is
     higher, and proves that week where none is cheaper. Where it finds days that cost less
     by their own costs, the week on those days (`_complete_days`) is the search's start if
-    it is cheaper, and rules out more. Returns the work."""
+    it is cheaper, and rules out more. Returns the work, and that week if there is one."""
     if m.day_floor is None or cost is None or not m.uses_day_patterns:
-        return 0.0
+        return 0.0, None
     dearer = _rule_out_dearer(m, cost)
     if cost <= m.floor or len(m.day_patterns) - len(dearer) > WHOLE_FLOOR_PATTERNS:
-        return 0.0
+        return 0.0, None
     floor = whole_floor(m, scaled_weights(weights), dearer, m.floor, min(WHOLE_FLOOR_WORK, WHOLE_FLOOR_SHARE * budget), below=cost)
     if floor.bound > m.floor:
         m.floor = min(math.ceil(floor.bound - 1e-6), cost)  # never above a week the model holds
         m.model.add(m.objective >= m.floor)
-    work = floor.work
-    if floor.days and cost > m.floor:
-        completion_work, completed = _complete_days(m, floor.days, deadline, min(NEAR_WORK, budget - work), cost)
-        work += completion_work
-        if completed is not None:
-            _rule_out_dearer(m, completed)
-    return work
+    if not floor.days or cost <= m.floor:
+        return floor.work, None
+    completion_work, cheaper = _complete_days(m, weights, floor.days, deadline, min(NEAR_WORK, budget - floor.work), cost)
+    if cheaper is not None:
+        _rule_out_dearer(m, round(cheaper.objective * WEIGHT_SCALE))
+    return floor.work + completion_work, cheaper
 
 
 def _rule_out_dearer(m: WeekModel, cost: int) -> set:
@@ -462,16 +467,19 @@ def _rule_out_dearer(m: WeekModel, cost: int) -> set:
     return dearer
 
 
-def _complete_days(m: WeekModel, days: tuple, deadline: float, work: float, cost: int) -> tuple[float, int | None]:
+def _complete_days(
+    m: WeekModel, weights: dict[str, float], days: tuple, deadline: float, work: float, cost: int
+) -> tuple[float, Week | None]:
     """The best week on these day patterns (one a day) in a short search of at most `work`,
-    made the search's start (the hint) if it costs less than `cost`: returns the work done
-    and its cost (scaled), None if it is not cheaper.
+    made the search's start (the hint) if it costs less than `cost` (scaled): returns the
+    work done and that week (not proven: only the best on its days), None if not cheaper.
 
     The whole floor chooses the days by what they cost on their own; where the search on
     pairs settled on worse days, the week on the floor's days is often far cheaper, and is
     found in a tenth of a second with the days fixed: large-05 on seed 0 went from 12 to
     6.1, the optimum, and huge-03 from 36.7 to 15.5 (docs/model.md)."""
     chosen = set(days)
+    started = time.perf_counter()
     completion = cp_model.CpSolver()
     completion.parameters.num_workers = 1
     completion.parameters.max_deterministic_time = max(0.0, work)
@@ -485,7 +493,9 @@ def _complete_days(m: WeekModel, days: tuple, deadline: float, work: float, cost
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or round(completion.objective_value) >= cost:
         return completion.deterministic_time, None
     _hint_solution(m, completion)
-    return completion.deterministic_time, round(completion.objective_value)
+    # Its bound is that of the days it was given, not of the week: the model's floor is.
+    week = solved_week(m, completion, cp_model.FEASIBLE, weights, time.perf_counter() - started)
+    return completion.deterministic_time, dataclasses.replace(week, bound=m.floor / WEIGHT_SCALE, clock_stopped=False)
 
 
 def _hint(m: WeekModel, starts: dict[int, int]) -> None:

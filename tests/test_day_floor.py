@@ -23,6 +23,7 @@ from tests.conftest import make_plan, solve_plan
 from tests.helpers import brute_force, objective, same_day_form, valid_weeks
 from tests.test_bruteforce import FIXED, tiny_plans
 from tests.test_pattern_scale import _stored
+from tests.test_first_fit import assert_keeps_every_hard_rule
 
 LIFT = {"name": "Squat", "kind": "strength", "duration": "50m", "intensity": "moderate", "focus": "lower"}
 RUN = {"name": "Intervals", "kind": "run", "duration": "60m", "intensity": "hard"}
@@ -315,7 +316,7 @@ def test_a_week_on_session_pairs_gets_no_pattern_booleans_from_ruling_out():
         m = build(plan, frame, weights)
         assert m.day_floor is not None and not m.uses_day_patterns
         before = len(m.model.proto.variables), len(m.model.proto.constraints)
-        assert _narrow_to_cheaper_weeks(m, 440, weights, budget=10.0, deadline=time.monotonic() + 60) == 0
+        assert _narrow_to_cheaper_weeks(m, 440, weights, budget=10.0, deadline=time.monotonic() + 60) == (0, None)
     assert (len(m.model.proto.variables), len(m.model.proto.constraints)) == before
 
 
@@ -408,10 +409,10 @@ def test_ruling_out_from_a_known_week_posts_the_whole_floor():
     m = build(plan, frame, weights)
     assert m.floor == 11000
     constraints = len(m.model.proto.constraints)
-    work = _narrow_to_cheaper_weeks(m, 12320, weights, budget=10.0, deadline=time.monotonic() + 60)
-    assert m.floor == 11900 and 0 < work < 2
+    work, cheaper = _narrow_to_cheaper_weeks(m, 12320, weights, budget=10.0, deadline=time.monotonic() + 60)
+    assert m.floor == 11900 and 0 < work < 2 and cheaper is None  # the floor's days give 123.2 again
     assert len(m.model.proto.constraints) > constraints + 1  # patterns ruled out, and the bound
-    assert _narrow_to_cheaper_weeks(build(plan, frame, weights), 12320, weights, budget=0.01, deadline=time.monotonic() + 60) < 0.05  # its share
+    assert _narrow_to_cheaper_weeks(build(plan, frame, weights), 12320, weights, budget=0.01, deadline=time.monotonic() + 60)[0] < 0.05  # its share
 
 
 def test_the_week_on_the_whole_floors_days_starts_the_search_where_it_is_cheaper():
@@ -429,10 +430,12 @@ def test_the_week_on_the_whole_floors_days_starts_the_search_where_it_is_cheaper
     assert floor.bound == 600 and len(floor.days) == 7
     hints = len(m.model.proto.solution_hint.vars)
     # Not cheaper than a week already held: nothing changes.
-    assert solve_module._complete_days(m, floor.days, time.monotonic() + 60, 1.0, 610)[1] is None
+    assert solve_module._complete_days(m, weights, floor.days, time.monotonic() + 60, 1.0, 610)[1] is None
     assert len(m.model.proto.solution_hint.vars) == hints
-    work, cost = solve_module._complete_days(m, floor.days, time.monotonic() + 60, 1.0, 1200)
-    assert cost == 610 and work < 1.0
+    work, week = solve_module._complete_days(m, weights, floor.days, time.monotonic() + 60, 1.0, 1200)
+    assert week.objective == 6.1 and work < 1.0
+    assert week.status == "FEASIBLE" and week.bound == 0  # the best on those days only: the model's floor is its bound
+    assert_keeps_every_hard_rule(week)
     assert len(m.model.proto.solution_hint.vars) == len(m.model.proto.variables)  # the whole week is the start
     assert not m.model.proto.assumptions  # the days were fixed for that search only
 
@@ -443,3 +446,23 @@ def test_large_05_on_seed_0_gets_its_optimum_from_the_whole_floors_days(monkeypa
     monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.25)  # 5 det s at 20 s
     week = solve_module.solve(_stored("large-05"), SolveOptions(time_limit=20, seed=0))
     assert week.objective == 6.1 and week.bound == 6  # 12 before, from the pairs' week
+
+
+def test_when_the_search_ends_without_a_week_the_cheaper_week_on_the_floors_days_is_given(monkeypatch):
+    """The week completed on the whole floor's days is kept, not only hinted: a search left no
+    time after it (a short --time-limit on a big week) gives it, not the pairs' dearer week."""
+    from trainweek.scheduler import solve as solve_module
+
+    original = solve_module.configured_solver
+
+    def no_time_left(m, options, deadline):
+        solver = original(m, options, deadline)
+        solver.parameters.max_deterministic_time = solver.parameters.max_time_in_seconds = 0.0
+        return solver
+
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.25)
+    monkeypatch.setattr(solve_module, "configured_solver", no_time_left)
+    week = solve_module.solve(_stored("large-05"), SolveOptions(time_limit=20, seed=0))
+    assert week.objective == 6.1 and week.status == "FEASIBLE" and week.bound == 6  # the pairs' week costs 12
+    assert not week.first_fit
+    assert_keeps_every_hard_rule(week)
