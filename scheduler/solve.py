@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.checking import RuleBroken, finished_week
-from trainweek.scheduler.day_floor import day_floor, whole_floor
+from trainweek.scheduler.day_floor import Pattern, day_floor, whole_floor
 from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler import model as week_model
@@ -315,8 +315,9 @@ def solve(
     sum and the weeks found were better on most (docs/model.md). One worker's budget of
     work is for both. `callback` sees both searches' weeks.
 
-    When the search ends without any week (out of time or work), the week is the pairs'
-    first one, else greedy's first-fit one if greedy places every session in the time left
+    When the search ends without any week (out of time or work), the week is the one it
+    started from (on the whole floor's days if that was cheaper, else the pairs' first
+    one), else greedy's first-fit one if greedy places every session in the time left
     (`Week.first_fit`), else on day patterns that of a short search on session pairs, else
     OutOfTime is raised.
 
@@ -458,7 +459,7 @@ def _narrow_to_cheaper_weeks(
     return floor.work + completion_work, cheaper
 
 
-def _rule_out_dearer(m: WeekModel, cost: int) -> set:
+def _rule_out_dearer(m: WeekModel, cost: int) -> set[Pattern]:
     """Fix off the day patterns no week of at most `cost` holds (`DayFloor.ruled_out`); returns them."""
     dearer = m.day_floor.ruled_out(cost)
     for pattern in m.day_patterns:
@@ -468,7 +469,7 @@ def _rule_out_dearer(m: WeekModel, cost: int) -> set:
 
 
 def _complete_days(
-    m: WeekModel, weights: dict[str, float], days: tuple, deadline: float, work: float, cost: int
+    m: WeekModel, weights: dict[str, float], days: tuple[Pattern, ...], deadline: float, work: float, cost: int
 ) -> tuple[float, Week | None]:
     """The best week on these day patterns (one a day) in a short search of at most `work`,
     made the search's start (the hint) if it costs less than `cost` (scaled): returns the
