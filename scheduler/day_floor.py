@@ -187,13 +187,15 @@ def _terms(m: WeekModel, weights: dict[str, int]) -> list[tuple[int, tuple]]:
 
 
 def _rows(m: WeekModel, patterns: list[Pattern], terms: list) -> list[Row]:
-    """One pattern a day; each session of the file on as many days as it repeats; at least
-    the rest days empty; the hard rules' runs of days; each cross-day term paid at least
-    the sum of its days' holdings less one."""
+    """One pattern a day; each session of the file on as many days as it repeats; room left
+    for the sessions patterns do not hold (`_room_rows`); at least the rest days empty; the
+    hard rules' runs of days; each cross-day term paid at least the sum of its days'
+    holdings less one."""
     rows: list[Row] = [(1, 1, {pattern: 1 for pattern in patterns if pattern[0] == day}) for day in range(7)]
     rows += [
         (len(items), len(items), {pattern: 1 for pattern in patterns if spec in pattern[1]}) for spec, items in m.training_copies.items()
     ]
+    rows += _room_rows(m, patterns)
     if m.training_days_at_most is not None:
         always_rest = sum(1 for day in range(7) if not any(specs for pattern_day, specs in patterns if pattern_day == day))
         rows.append((7 - m.training_days_at_most - always_rest, None, {pattern: 1 for pattern in patterns if not pattern[1]}))
@@ -207,6 +209,30 @@ def _rows(m: WeekModel, patterns: list[Pattern], terms: list) -> list[Row]:
                 if pattern[0] == held_day and not sessions.isdisjoint(pattern[1]):
                     paid[pattern] = paid.get(pattern, 0) - 1
         rows.append((1 - len(holdings), None, paid))
+    return rows
+
+
+def _room_rows(m: WeekModel, patterns: list[Pattern]) -> list[Row]:
+    """Room for the sessions day patterns do not hold (mobility) under the limit of sessions a
+    day: the days' free places add up to at least their number, and a repeated one (on
+    different days, `repeat_days`) has at least as many days open to it with a place free.
+
+    Without these rows the floor filled days to the limit with training and left mobility
+    nowhere to go: on the 21-session hybrid racer (three mobility sessions, at most three
+    sessions a day) every day choice the whole floor offered from its 30th on was one the
+    week model could not hold (docs/model.md)."""
+    most = m.sessions_a_day_at_most
+    others: dict[int, list] = {}
+    for item in m.items:
+        if not item.trains:
+            others.setdefault(item.spec_index, []).append(item)
+    if most is None or not others:
+        return []
+    rows: list[Row] = [(sum(map(len, others.values())), None, {p: most - len(p[1]) for p in patterns if len(p[1]) < most})]
+    for copies in others.values():
+        if len(copies) > 1:
+            open_days = set(m.on_day[copies[0].index])
+            rows.append((len(copies), None, {p: 1 for p in patterns if len(p[1]) < most and p[0] in open_days}))
     return rows
 
 

@@ -466,3 +466,29 @@ def test_when_the_search_ends_without_a_week_the_cheaper_week_on_the_floors_days
     assert week.objective == 6.1 and week.status == "FEASIBLE" and week.bound == 6  # the pairs' week costs 12
     assert not week.first_fit
     assert_keeps_every_hard_rule(week)
+
+
+def test_the_floor_leaves_room_for_mobility_under_the_limit_of_sessions_a_day():
+    """Day patterns hold training only; mobility still takes a place under max_sessions_per_day,
+    three repeats on three days. The floor's rows say so (`_room_rows`): the places left add
+    up to three, and three days have one."""
+    from trainweek.scheduler.day_floor import _room_rows
+
+    sessions = [
+        {"name": "Squat", "kind": "strength", "focus": "lower", "duration": "60m", "intensity": "hard"},
+        {"name": "Easy run", "kind": "run", "duration": "40m", "intensity": "easy", "times": 2},
+        {"name": "Mobility", "kind": "mobility", "duration": "30m", "times": 3},
+    ]
+    plan, frame = frame_for(make_plan(sessions, rules={"rest_days": 0, "max_sessions_per_day": 2}, version=2), SolveOptions())
+    with same_day_form(True):
+        m = build(plan, frame, plan.effective_weights())
+    patterns = [(day, specs) for day, sets in m.day_sets(10_000).items() for specs in sets]
+    room, mobility_days = _room_rows(m, patterns)
+    assert room[:2] == (3, None) and mobility_days[:2] == (3, None)
+    for pattern in patterns:
+        assert room[2].get(pattern, 0) == 2 - len(pattern[1])
+        assert mobility_days[2].get(pattern, 0) == (len(pattern[1]) < 2)
+    # Without mobility, or without a limit, there is nothing to leave room for.
+    plan, frame = frame_for(make_plan(sessions[:2], rules={"rest_days": 0, "max_sessions_per_day": 2}, version=2), SolveOptions())
+    with same_day_form(True):
+        assert _room_rows(build(plan, frame, plan.effective_weights()), patterns) == []
