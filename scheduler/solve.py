@@ -415,17 +415,24 @@ def search_on_pairs(
     4.2-204 there (docs/model.md).
     """
     m.floor = math.floor(bound)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
+    solver = _short_search(work, deadline)
     solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = work
-    solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
     _tune(solver.parameters, m)
     started = time.perf_counter()
     status = solver.solve(m.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, solver.deterministic_time
     return solved_week(m, solver, status, weights, time.perf_counter() - started), solver.deterministic_time
+
+
+def _short_search(work: float, deadline: float) -> cp_model.CpSolver:
+    """A one-worker solver for a search of its own inside a solve: it stops after `work`
+    deterministic seconds or at `deadline` (a time.monotonic() instant), whichever is first."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = work
+    solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+    return solver
 
 
 def _narrow_to_cheaper_weeks(
@@ -481,10 +488,7 @@ def _complete_days(
     6.1, the optimum, and huge-03 from 36.7 to 15.5 (docs/model.md)."""
     chosen = set(days)
     started = time.perf_counter()
-    completion = cp_model.CpSolver()
-    completion.parameters.num_workers = 1
-    completion.parameters.max_deterministic_time = max(0.0, work)
-    completion.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+    completion = _short_search(max(0.0, work), deadline)
     _tune(completion.parameters, m)
     m.model.add_assumptions([pattern.chosen for pattern in m.day_patterns if (pattern.day, pattern.specs) in chosen])
     try:
@@ -518,11 +522,8 @@ def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> tuple[
     completed week's cost (scaled; None if it does not fit), at least that of the starts.
     """
     _hint(m, starts)
-    completion = cp_model.CpSolver()
-    completion.parameters.num_workers = 1
+    completion = _short_search(NEAR_WORK, deadline)
     completion.parameters.fix_variables_to_their_hinted_value = True
-    completion.parameters.max_deterministic_time = NEAR_WORK
-    completion.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
     if completion.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return completion.deterministic_time, None
     _hint_solution(m, completion)
