@@ -134,16 +134,19 @@ def _slowest(rows: list[dict], w: str) -> tuple[float, dict]:
     return _time_to_optimal(row["solver"][w]), row
 
 
-def _gap(summary: dict) -> float | None:
-    """(week - bound) / week: the median over the seeds' solves, 0 when proven (older JSON: of the last solve)."""
-    if "gap" in summary:
-        return summary["gap"]
-    if summary["status"] == "OPTIMAL":
+def solve_gap(solve: dict) -> float | None:
+    """(week - bound) / week of a solve: 0 when proven, None without a week or a bound."""
+    if solve["status"] == "OPTIMAL":
         return 0.0
-    objective, bound = summary.get("objective"), summary.get("bound")
+    objective, bound = solve.get("objective"), solve.get("bound")
     if objective is None or bound is None:
         return None
     return (objective - bound) / objective if objective else 0.0
+
+
+def _gap(summary: dict) -> float | None:
+    """The median gap over the seeds' solves (older JSON: of the last solve)."""
+    return summary["gap"] if "gap" in summary else solve_gap(summary)
 
 
 def _targets(results: dict) -> list[str]:

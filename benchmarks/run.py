@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from benchmarks.instances import GROUPS, ROOT, STORED, Instance, examples, regenerate, stored
+from benchmarks.report import solve_gap
 from trainweek.scheduler.greedy import greedy_week
 from trainweek.scheduler.solve import SolveOptions, frame_for
 
@@ -152,13 +153,9 @@ def _median_of(runs: list[dict], key: str) -> float | None:
 
 
 def _run_gap(run: dict) -> float:
-    """(week - bound) / week of one solve: 0 when proven, infinity without a week or a bound."""
-    if run["status"] == "OPTIMAL":
-        return 0.0
-    objective, bound = run.get("objective"), run.get("bound")
-    if objective is None or bound is None:
-        return math.inf
-    return (objective - bound) / objective if objective else 0.0
+    """`report.solve_gap`, with infinity for a solve without a week or a bound, so it sorts last in a median."""
+    gap = solve_gap(run)
+    return math.inf if gap is None else gap
 
 
 def _finite(value: float) -> float | None:
