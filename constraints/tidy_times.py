@@ -9,16 +9,25 @@ Model: the session's local time of day (`WeekModel.time_of_day`, right on days t
 change) is 60 h + r, and an element constraint looks the cost of r up in a table of the 60
 minutes (not only the grid's: a zone whose clocks move by 30 min shifts them).
 
+Floor (`span_floor`, for the day floor): sessions sharing one free span are placed exactly,
+at the least cost the spacing rules let them start at; a full window can leave no session
+a round start.
+
 Default weight: 0.1 whatever the goal, so it only breaks ties.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ortools.sat.python import cp_model
 
-from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.model import WeekModel, domain_values
 from trainweek.scheduler.training import Goal
 from trainweek.scheduler.week import Placement, Week
+
+if TYPE_CHECKING:
+    from trainweek.scheduler.plan import Occurrence
 
 NAME = "tidy_times"
 HARD = False
@@ -42,6 +51,74 @@ def post(m: WeekModel) -> cp_model.LinearExpr | int:
         m.model.add_element(minute, table, cost)
         terms.append(cost)
     return sum(terms)
+
+
+# Placements a span's floor tries before it settles for the sessions' least costs one by one.
+SPAN_SEARCH_NODES = 2_000
+
+
+def span_floor(m: WeekModel, day: int, span: tuple[int, int], items: list[Occurrence]) -> int:
+    """The least cost of `items` all in the free `span` of `day` (real minutes): each at a start
+    inside it, no two overlapping, apart as the spacing rules say (day_floor).
+
+    Why: large-05's swim and sprints share Sunday's 07:00-12:00 with 4 h between
+    modalities, so one of them starts at 11:30 whatever else the week does; no floor that
+    looks at one session or one pair's reach sees that. A depth-first search over their
+    starts, cheapest first, cut off at SPAN_SEARCH_NODES (then each session's own least cost,
+    which is always below).
+    """
+    pieces = m.frame.clock_pieces[day]
+
+    def cost_at(minute: int) -> int:
+        anchor = next((anchor for first, end, anchor in pieces if first <= minute < end), pieces[-1][2])
+        return minute_cost(minute - anchor)
+
+    # Each session's starts by their cost: the search takes the cheap ones first.
+    by_cost: list[dict[int, cp_model.Domain]] = []
+    for item in items:
+        starts: dict[int, list[int]] = {}
+        for start in m.starts_in_span(item, day, span):
+            starts.setdefault(cost_at(start), []).append(start)
+        if not starts:
+            return 3 * len(items)  # it never fits: no week holds these together, so any cost bounds it
+        by_cost.append({cost: cp_model.Domain.from_values(starts[cost]) for cost in sorted(starts)})
+    order = sorted(range(len(items)), key=lambda k: sum(d.size() for d in by_cost[k].values()))
+    # The least the sessions from each depth on can cost, each alone: the search stops at a
+    # placement that reaches it, and cuts a branch that cannot beat the best so far.
+    rest = [sum(min(by_cost[k]) for k in order[depth:]) for depth in range(len(order) + 1)]
+    best, nodes = 3 * len(items) + 1, 0
+    chosen: dict[int, int] = {}
+
+    def search(depth: int, spent: int) -> bool:
+        """Whether the search ended within the node budget."""
+        nonlocal best, nodes
+        if depth == len(order):
+            best = spent
+            return True
+        k = order[depth]
+        for cost, starts in by_cost[k].items():
+            if spent + cost + rest[depth + 1] >= best:
+                break
+            for j, at in chosen.items():
+                starts = starts.intersection_with(m.start_differences(items[j], items[k]).addition_with(cp_model.Domain(at, at)))
+            for start in domain_values(starts):
+                if spent + cost + rest[depth + 1] >= best:
+                    break
+                nodes += 1
+                if nodes > SPAN_SEARCH_NODES:
+                    return False
+                chosen[k] = start
+                finished = search(depth + 1, spent + cost)
+                del chosen[k]
+                if not finished:
+                    return False
+                if best == rest[0]:
+                    return True
+        return True
+
+    if not search(0, 0):
+        return rest[0]
+    return min(best, 3 * len(items))
 
 
 def untidy(week: Week) -> list[tuple[Placement, int]]:

@@ -14,7 +14,10 @@ define
         a and b on one day with at most `apart` minutes from the end of the earlier to the
         start of the later; `first` is the one that must come first, None if either may;
     session_floor(frame, item, day, span) -> int
-        the session on `day`, starting and ending inside `span` (real minutes).
+        the session on `day`, starting and ending inside `span` (real minutes);
+    span_floor(m, day, span, items) -> int
+        the sessions `items`, all in `span` of `day` (tidy times: a full window leaves no
+        round start).
 
 A pattern's floor is the least, over its ways into the spans, of the weighted sum. The LP
 over the patterns (one a day, each session of the file on as many days as it repeats, at
@@ -48,6 +51,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
@@ -73,20 +77,44 @@ def pattern_floors(m: WeekModel, weights: dict[str, int], day_sets: dict[int, li
     return floors
 
 
-def _ways(m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[int, ...]]]) -> Iterator[tuple[Pattern, tuple[int, ...], int]]:
+def _ways(
+    m: WeekModel,
+    weights: dict[str, int],
+    day_sets: dict[int, list[tuple[int, ...]]],
+    ruled_out: Collection[Pattern] = (),
+    in_spans: bool = False,
+) -> Iterator[tuple[Pattern, tuple[int, ...], int]]:
     """Each day pattern's ways over the day's free spans (a span number per session, as
     `WeekModel.day_layouts` gives them; () for an empty day) with the weighted in-day cost
-    of each."""
+    of each, but for the patterns `ruled_out`. With `in_spans`, a way also costs what its
+    sessions sharing a span cost together (`span_floor`): that places them exactly, too slow
+    for every pattern of a big week (large-04: 4,333 groups of sessions, 1.3 s)."""
     plan, frame = m.plan, m.frame
     pair_rules = [(weights[rule.NAME], rule.pair_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "pair_floor")]
     session_rules = [
         (weights[rule.NAME], rule.session_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "session_floor")
+    ]
+    span_rules = [
+        (weights[rule.NAME], rule.span_floor)
+        for rule in SOFT_OBJECTIVES
+        if in_spans and weights.get(rule.NAME) and hasattr(rule, "span_floor")
     ]
     copies = m.training_copies
     for day in range(7):
         spans, layouts = m.day_layouts(day)
         one_cache: dict[tuple[int, int], int] = {}
         pair_cache: dict[tuple[int, int, int, int], int] = {}
+        span_cache: dict[tuple[int, tuple[int, ...]], int] = {}
+
+        def sharing(number: int, specs: tuple[int, ...]) -> int:
+            """The sessions of the file `specs`, all in span `number`."""
+            if not specs:
+                return 0
+            if (number, specs) not in span_cache:
+                span = (spans[number][0], spans[number][1])
+                items = [copies[spec][0] for spec in specs]
+                span_cache[(number, specs)] = sum(w * floor(m, day, span, items) for w, floor in span_rules)
+            return span_cache[(number, specs)]
 
         def one(spec: int, number: int) -> int:
             if (spec, number) not in one_cache:
@@ -118,7 +146,15 @@ def _ways(m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[
                 here = cost[(tuple(before), tuple(earlier))] + one(spec, number)
                 here += sum(pair(other, span, spec, number) for other, span in zip(before, earlier))
                 cost[(specs, layout)] = here
-                yield (day, specs), layout, here
+                if (day, specs) in ruled_out:
+                    continue
+                if not span_rules:
+                    yield (day, specs), layout, here
+                else:
+                    together: dict[int, tuple[int, ...]] = {}
+                    for each, span in zip(specs, layout):
+                        together[span] = together.get(span, ()) + (each,)
+                    yield (day, specs), layout, here + sum(sharing(number, group) for number, group in together.items())
 
 
 @dataclass(frozen=True)
@@ -265,7 +301,13 @@ class WholeFloor(NamedTuple):
 
 
 def whole_floor(
-    m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern], at_least: int, work: float, below: int | None = None
+    m: WeekModel,
+    weights: dict[str, int],
+    ruled_out: set[Pattern],
+    at_least: int,
+    work: float,
+    below: int | None = None,
+    in_spans: bool = False,
 ) -> WholeFloor:
     """A bound on every week the model still holds (the `ruled_out` patterns are fixed off)
     from whole patterns, which also sees the spread of repeated sessions' start times, the
@@ -280,8 +322,9 @@ def whole_floor(
     program (one worker, at most `work` deterministic seconds), with ways that differ only
     in where sessions without repeats go merged at their least cost. With `below`, the cost
     of a week the model holds, it searches only for cheaper weeks: where there are none the
-    bound is `below`, and that week is the best (large-04, 40: docs/model.md). A rule module
-    may define
+    bound is `below`, and that week is the best (large-04, 40: docs/model.md). With
+    `in_spans`, the sessions sharing a span cost what they cost placed together (`_ways`). A
+    rule module may define
 
         start_spread(m) -> iterable of sessions of the file (training, with repeats)
             a cost per started hour between the earliest and latest start time of day of
@@ -299,10 +342,9 @@ def whole_floor(
     ]
     spread_specs = {spec for _, spec in spreads}
     ways: dict[tuple[Pattern, tuple[int, ...]], int] = {}
-    for pattern, layout, cost in _ways(m, weights, day_sets):
-        if pattern not in ruled_out:
-            key = (pattern, tuple(span if spec in spread_specs else -1 for spec, span in zip(pattern[1], layout)))
-            ways[key] = min(ways.get(key, cost), cost)
+    for pattern, layout, cost in _ways(m, weights, day_sets, ruled_out, in_spans):
+        key = (pattern, tuple(span if spec in spread_specs else -1 for spec, span in zip(pattern[1], layout)))
+        ways[key] = min(ways.get(key, cost), cost)
     reach: list[tuple[int, dict[tuple[Pattern, tuple[int, ...]], tuple[int, int]]]] = []
     for weight, spec in spreads:
         duration = m.training_copies[spec][0].spec.duration
@@ -371,6 +413,9 @@ def _cheapest(
     solver.parameters.linearization_level = 2
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.cp_model_probing_level = 0
+    # Core-based search for the bound: large-05's floor in 0.20 det s (0.73 without), the
+    # spans' floor of large-04 in 1.44 (3.44); docs/model.md.
+    solver.parameters.optimize_with_core = True
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE and below is not None:
         return WholeFloor(float(below), solver.deterministic_time)

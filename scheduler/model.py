@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
@@ -63,6 +63,7 @@ class WeekModel:
         # What the hard rules allow, kept for the day patterns: per session pair the
         # differences of starts, the sessions a day, the days with training.
         self._allowed_differences: dict[tuple[int, int], cp_model.Domain] = {}
+        self._start_differences: dict[tuple[int, int], cp_model.Domain] = {}
         self.sessions_a_day_at_most: int | None = None
         self.training_days_at_most: int | None = None
         # (sessions of the file, most of them on one day) from `limit_chosen_a_day`.
@@ -606,6 +607,29 @@ class WeekModel:
 
         return apart
 
+    def starts_in_span(self, item: Occurrence, day: int, span: tuple[int, int]) -> list[int]:
+        """The session's starts on `day` (real minutes, on the grid) with all of it inside `span`."""
+        first, end = span
+        steps = self.day_steps[item.index][day].intersection_with(
+            cp_model.Domain(-(-first // self.grid), (end - item.spec.duration) // self.grid)
+        )
+        return [step * self.grid for step in domain_values(steps)]
+
+    def start_differences(self, a: Occurrence, b: Occurrence) -> cp_model.Domain:
+        """The values start_b - start_a (real minutes) allows for a and b on one day: no overlap,
+        and the spacing rules posted so far (`keep_apart`)."""
+        key = (a.index, b.index)
+        if key not in self._start_differences:
+            allowed = cp_model.Domain.from_intervals(
+                [[cp_model.INT_MIN // 4, -b.spec.duration], [a.spec.duration, cp_model.INT_MAX // 4]]
+            )
+            ordered = (min(key), max(key))
+            if ordered in self._allowed_differences:
+                known = self._allowed_differences[ordered]
+                allowed = allowed.intersection_with(known if ordered == key else known.negation())
+            self._start_differences[key] = allowed
+        return self._start_differences[key]
+
     def _can_share(self, a: Occurrence, b: Occurrence, day: int) -> bool:
         """Whether the spacing rules posted so far leave a way to put a and b on one day."""
         key = (a.index, b.index)
@@ -680,6 +704,13 @@ class NoRoom(Exception):
     def __init__(self, item: Occurrence) -> None:
         super().__init__(item.label)
         self.item = item
+
+
+def domain_values(domain: cp_model.Domain) -> Iterator[int]:
+    """Every value of a domain, smallest first."""
+    flat = domain.flattened_intervals()
+    for low, high in zip(flat[::2], flat[1::2]):
+        yield from range(low, high + 1)
 
 
 def apart_domain(

@@ -15,7 +15,7 @@ import pytest
 
 from hypothesis import HealthCheck, given, settings
 
-from trainweek.constraints import goal_order, hard_days, hard_easy, preferred_times
+from trainweek.constraints import goal_order, hard_days, hard_easy, preferred_times, tidy_times
 from trainweek.scheduler.day_floor import FLOOR_SETS_AT_MOST, _cheapest, _linear_floor, day_floor, pattern_floors, whole_floor
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, build, frame_for, scaled_weights
@@ -82,7 +82,7 @@ def test_the_day_floor_never_exceeds_the_best_week_on_the_fixed_tiny_weeks():
         best, valid = brute_force(plan)
         assert valid, name
         floor = floor_of(plan)
-        assert floor <= whole_floor_of(plan) <= best + 1e-9, name
+        assert floor <= whole_floor_of(plan) <= whole_floor_of(plan, in_spans=True) <= best + 1e-9, name
         assert floor_of(plan, patterns=False) == floor, name  # the day sets, whatever the form
         positive += floor > 0
     assert positive >= 1  # not a bound that is always 0
@@ -98,7 +98,7 @@ def test_the_day_floor_never_exceeds_the_best_week_on_generated_tiny_weeks(plan)
         floor = floor_of(plan)
     except AssertionError:  # a week the pattern form is not built for (no training sessions)
         return
-    assert floor <= whole_floor_of(plan) <= best + 1e-9
+    assert floor <= whole_floor_of(plan) <= whole_floor_of(plan, in_spans=True) <= best + 1e-9
 
 
 def test_the_day_floor_bounds_large_04_where_the_patterns_lp_does_not():
@@ -122,6 +122,8 @@ def test_whole_patterns_bound_large_05_where_the_lp_takes_parts():
     scaled = scaled_weights(weights)
     assert m.floor == 0
     assert whole_floor(m, scaled, m.day_floor.ruled_out(610), m.floor, 4.0)[0] == 6 * WEIGHT_SCALE
+    # Sunday's swim and sprints share 07:00-12:00 with 4 h between: one starts at :30.
+    assert whole_floor(m, scaled, m.day_floor.ruled_out(1200), m.floor, 4.0, below=1200, in_spans=True)[0] == 610
 
 
 def test_solve_reports_the_whole_patterns_bound(monkeypatch):
@@ -364,13 +366,13 @@ def test_whole_patterns_give_what_enumeration_gives_where_the_lp_takes_halves(se
     assert _cheapest(ways, rows, [costs[0]], [], 0, 5.0, below=exact)[0] == exact  # none cheaper
 
 
-def whole_floor_of(plan) -> float:
+def whole_floor_of(plan, in_spans: bool = False) -> float:
     """`whole_floor` on the whole week (nothing ruled out), in the objective's units."""
     plan, frame = frame_for(plan, SolveOptions())
     weights = plan.effective_weights()
     with same_day_form(True):
         m = build(plan, frame, weights)
-        return whole_floor(m, scaled_weights(weights), set(), 0, 5.0).bound / WEIGHT_SCALE
+        return whole_floor(m, scaled_weights(weights), set(), 0, 5.0, in_spans=in_spans).bound / WEIGHT_SCALE
 
 
 def test_a_run_that_can_only_go_morning_one_day_and_evening_the_next_costs_its_spread():
@@ -445,7 +447,8 @@ def test_large_05_on_seed_0_gets_its_optimum_from_the_whole_floors_days(monkeypa
 
     monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.25)  # 5 det s at 20 s
     week = solve_module.solve(_stored("large-05"), SolveOptions(time_limit=20, seed=0))
-    assert week.objective == 6.1 and week.bound == 6  # 12 before, from the pairs' week
+    assert week.objective == 6.1  # 12 before, from the pairs' week
+    assert week.proven_optimal and week.bound == 6.1  # open at 6 before the spans' tidy times
 
 
 def test_when_the_search_ends_without_a_week_the_cheaper_week_on_the_floors_days_is_given(monkeypatch):
@@ -463,7 +466,8 @@ def test_when_the_search_ends_without_a_week_the_cheaper_week_on_the_floors_days
     monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.25)
     monkeypatch.setattr(solve_module, "configured_solver", no_time_left)
     week = solve_module.solve(_stored("large-05"), SolveOptions(time_limit=20, seed=0))
-    assert week.objective == 6.1 and week.status == "FEASIBLE" and week.bound == 6  # the pairs' week costs 12
+    assert week.objective == 6.1 and week.bound == 6.1  # the pairs' week costs 12
+    assert week.proven_optimal  # at the floor proven before the search (the spans' tidy times)
     assert not week.first_fit
     assert_keeps_every_hard_rule(week)
 
@@ -492,3 +496,60 @@ def test_the_floor_leaves_room_for_mobility_under_the_limit_of_sessions_a_day():
     plan, frame = frame_for(make_plan(sessions[:2], rules={"rest_days": 0, "max_sessions_per_day": 2}, version=2), SolveOptions())
     with same_day_form(True):
         assert _room_rows(build(plan, frame, plan.effective_weights()), patterns) == []
+
+
+def _swim_and_sprints(window: str):
+    """A swim and sprints (30 min each) in one Sunday window, 4 h between modalities."""
+    swim = {"name": "Swim", "kind": "swim", "duration": "30m", "intensity": "easy"}
+    sprints = {"name": "Sprints", "kind": "run", "duration": "30m", "intensity": "hard"}
+    return make_plan([swim, sprints], availability={"sun": [window]}, rules={"modality_gap": "4h"}, version=2)
+
+
+def test_sessions_a_full_window_leaves_no_round_start_cost_their_tidy_times_in_the_floor():
+    """large-05's last 0.1: in 07:00-12:00 with 4 h between them the swim and the sprints
+    start 07:00 and 11:30 (or 07:30 and 11:00), so one starts at :30. The floor by ways sees
+    each alone; the one that places a span's sessions together sees it; with an hour more
+    room both start on the hour."""
+    tight = _swim_and_sprints("07:00-12:00")
+    best, valid = brute_force(tight)
+    assert valid and best == pytest.approx(tight.effective_weights()["tidy_times"] * tidy_times.minute_cost(30))
+    assert whole_floor_of(tight) == 0
+    assert whole_floor_of(tight, in_spans=True) == pytest.approx(best)
+    roomy = _swim_and_sprints("07:00-13:00")
+    assert brute_force(roomy)[0] == whole_floor_of(roomy, in_spans=True) == 0
+
+
+def test_a_spans_tidy_floor_is_the_least_cost_of_every_placement(seed=0):
+    """`tidy_times.span_floor` against every placement of two or three sessions in one window
+    (the model's own starts and spacing), on windows drawn to be tight and loose."""
+    rng = random.Random(seed)
+    sessions = [
+        {"name": "Swim", "kind": "swim", "duration": "35m", "intensity": "easy"},
+        {"name": "Tempo", "kind": "run", "duration": "40m", "intensity": "moderate"},
+        {"name": "Squat", "kind": "strength", "duration": "55m", "intensity": "hard", "focus": "lower"},
+    ]
+    raised = 0
+    for _ in range(12):
+        first = rng.choice([6 * 60, 6 * 60 + 10, 7 * 60 + 25])
+        length = rng.choice([150, 200, 260, 330, 420])
+        window = f"{first // 60:02d}:{first % 60:02d}-{(first + length) // 60:02d}:{(first + length) % 60:02d}"
+        chosen = rng.sample(sessions, rng.choice([2, 3]))
+        gap = rng.choice(["10m", "90m", "3h"])
+        plan = make_plan(chosen, availability={"wed": [window]}, rules={"modality_gap": gap, "stack_gap": None, "max_sessions_per_day": 3}, grid="5m", version=2)
+        plan, frame = frame_for(plan, SolveOptions())
+        m = build(plan, frame, plan.effective_weights())
+        span = frame.free_spans(2)[0]
+        items = list(m.items)
+        placements = itertools.product(*(m.starts_in_span(item, 2, span) for item in items))
+        costs = [
+            sum(tidy_times.minute_cost(frame.at(start).minute) for start in starts)
+            for starts in placements
+            if all(
+                m.start_differences(a, b).contains(starts[y] - starts[x])
+                for (x, a), (y, b) in itertools.combinations(enumerate(items), 2)
+            )
+        ]
+        expected = min(costs) if costs else 3 * len(items)
+        assert tidy_times.span_floor(m, 2, span, items) == expected, (window, [s["name"] for s in chosen], gap)
+        raised += expected > sum(min(tidy_times.minute_cost(frame.at(t).minute) for t in m.starts_in_span(i, 2, span)) for i in items)
+    assert raised >= 1  # some windows are tight enough that the sessions together cost more than alone
