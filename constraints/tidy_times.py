@@ -67,21 +67,9 @@ def span_floor(m: WeekModel, day: int, span: tuple[int, int], items: list[Occurr
     starts, cheapest first, cut off at SPAN_SEARCH_NODES (then each session's own least cost,
     which is always below).
     """
-    pieces = m.frame.clock_pieces[day]
-
-    def cost_at(minute: int) -> int:
-        anchor = next((anchor for first, end, anchor in pieces if first <= minute < end), pieces[-1][2])
-        return minute_cost(minute - anchor)
-
-    # Each session's starts by their cost: the search takes the cheap ones first.
-    by_cost: list[dict[int, cp_model.Domain]] = []
-    for item in items:
-        starts: dict[int, list[int]] = {}
-        for start in m.starts_in_span(item, day, span):
-            starts.setdefault(cost_at(start), []).append(start)
-        if not starts:
-            return 3 * len(items)  # it never fits: no week holds these together, so any cost bounds it
-        by_cost.append({cost: cp_model.Domain.from_values(starts[cost]) for cost in sorted(starts)})
+    by_cost = [_starts_by_cost(m, item, day, span) for item in items]
+    if not all(by_cost):
+        return 3 * len(items)  # one never fits: no week holds these together, so any cost bounds it
     order = sorted(range(len(items)), key=lambda k: sum(d.size() for d in by_cost[k].values()))
     # The least the sessions from each depth on can cost, each alone: the search stops at a
     # placement that reaches it, and cuts a branch that cannot beat the best so far.
@@ -119,6 +107,21 @@ def span_floor(m: WeekModel, day: int, span: tuple[int, int], items: list[Occurr
     if not search(0, 0):
         return rest[0]
     return min(best, 3 * len(items))
+
+
+def _starts_by_cost(m: WeekModel, item: Occurrence, day: int, span: tuple[int, int]) -> dict[int, cp_model.Domain]:
+    """The session's starts inside `span` by their cost, cheapest first (kept on the model:
+    the day floor asks for the same session in the same span in many groups)."""
+    cache = m.__dict__.setdefault("_tidy_starts", {})
+    key = (item.index, day, span)
+    if key not in cache:
+        pieces = m.frame.clock_pieces[day]
+        starts: dict[int, list[int]] = {}
+        for start in m.starts_in_span(item, day, span):
+            anchor = next((anchor for first, end, anchor in pieces if first <= start < end), pieces[-1][2])
+            starts.setdefault(minute_cost(start - anchor), []).append(start)
+        cache[key] = {cost: cp_model.Domain.from_values(starts[cost]) for cost in sorted(starts)}
+    return cache[key]
 
 
 def untidy(week: Week) -> list[tuple[Placement, int]]:

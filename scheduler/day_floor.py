@@ -356,7 +356,9 @@ def whole_floor(
         reach.append((weight, starts))
     terms = _terms(m, weights)
     patterns = list(dict.fromkeys(pattern for pattern, _ in ways))
-    return _cheapest(ways, _rows(m, patterns, terms), [cost for cost, _ in terms], reach, at_least, work, below)
+    # Core-based search suits the spans' floor (large-05 proven in 0.19 det s) and not the
+    # first (huge-03: no bound in 4 det s, 8 without): docs/model.md.
+    return _cheapest(ways, _rows(m, patterns, terms), [cost for cost, _ in terms], reach, at_least, work, below, core=in_spans)
 
 
 def _cheapest(
@@ -367,6 +369,7 @@ def _cheapest(
     at_least: int,
     work: float,
     below: int | None,
+    core: bool = False,
 ) -> WholeFloor:
     """CP-SAT's bound on choosing one way per pattern chosen, the patterns and the terms' paid
     columns keeping `rows`, at the ways' and terms' costs plus, for each (weight, {way: least
@@ -413,9 +416,7 @@ def _cheapest(
     solver.parameters.linearization_level = 2
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.cp_model_probing_level = 0
-    # Core-based search for the bound: large-05's floor in 0.20 det s (0.73 without), the
-    # spans' floor of large-04 in 1.44 (3.44); docs/model.md.
-    solver.parameters.optimize_with_core = True
+    solver.parameters.optimize_with_core = core
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE and below is not None:
         return WholeFloor(float(below), solver.deterministic_time)

@@ -445,8 +445,8 @@ def test_the_week_on_the_whole_floors_days_starts_the_search_where_it_is_cheaper
 def test_large_05_on_seed_0_gets_its_optimum_from_the_whole_floors_days(monkeypatch):
     from trainweek.scheduler import solve as solve_module
 
-    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.25)  # 5 det s at 20 s
-    week = solve_module.solve(_stored("large-05"), SolveOptions(time_limit=20, seed=0))
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.25)  # 15 det s at the default 60 s
+    week = solve_module.solve(_stored("large-05"), SolveOptions(seed=0))
     assert week.objective == 6.1  # 12 before, from the pairs' week
     assert week.proven_optimal and week.bound == 6.1  # open at 6 before the spans' tidy times
 
@@ -465,7 +465,7 @@ def test_when_the_search_ends_without_a_week_the_cheaper_week_on_the_floors_days
 
     monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.25)
     monkeypatch.setattr(solve_module, "configured_solver", no_time_left)
-    week = solve_module.solve(_stored("large-05"), SolveOptions(time_limit=20, seed=0))
+    week = solve_module.solve(_stored("large-05"), SolveOptions(seed=0))
     assert week.objective == 6.1 and week.bound == 6.1  # the pairs' week costs 12
     assert week.proven_optimal  # at the floor proven before the search (the spans' tidy times)
     assert not week.first_fit
