@@ -112,6 +112,23 @@ def test_the_three_biggest_days_check_sees_the_issues_week():
     assert not biggest_days_in_a_row([480, 135, 900, 135, 480, 0, 675])
 
 
+def test_peak_marathoner_runs_long_at_the_weekend_with_eight_runs_in_seven_days():
+    """17 sessions, a double named as its own session: the long run keeps its Saturday or
+    Sunday, the demanding days are never next to each other (Sunday into Monday too), and no
+    demanding leg work falls in the 24 h before the long run."""
+    week = solved("marathoner-peak")
+    assert week.proven_optimal and broken_rules(week) == []
+    runs = [p for p in week.placements if p.spec.kind.value == "run"]
+    assert len(runs) == 8 and len({p.day for p in runs}) == 7
+    long_run = next(p for p in week.placements if p.spec.name == "Long run")
+    assert long_run.day in (5, 6), long_run.when
+    days = demanding_days(week)
+    assert all(circular_gap(a, b) >= 2 for a, b in itertools.combinations(days, 2)), days
+    for p in week.placements:
+        if p.occurrence.demanding and "lower" in p.spec.regions:
+            assert not 0 <= long_run.start - p.end < 24 * 60, p.when
+
+
 # The hybrid (Hyrox) racer: 11 sessions, doubles, five demanding lower-body sessions.
 
 

@@ -39,7 +39,7 @@ MALFORMED = "malformed"
 
 
 def squad(folder: Path) -> dict[str, str]:
-    """30 plans: the examples and the coach-test athletes, each also a week later under
+    """32 plans: the examples and the coach-test athletes, each also a week later under
     another name, three a month later, two impossible, one malformed. Name -> kind."""
     folder.mkdir(parents=True)
     kinds = {}
@@ -58,7 +58,7 @@ def squad(folder: Path) -> dict[str, str]:
         kinds[name] = "impossible"
     (folder / f"{MALFORMED}.yaml").write_text(GOOD.replace("goals:", "goal:"), encoding="utf-8")
     kinds[MALFORMED] = "malformed"
-    assert len(kinds) == 30
+    assert len(kinds) == 32
     return kinds
 
 
@@ -100,7 +100,7 @@ def test_the_squad_is_solved_and_the_rest_reported(solved_squad):
             assert not (root / "out" / f"{name}.ics").exists()
     assert "impossible" in rows["impossible-gaps"] and "No week satisfies the rules" in rows["impossible-gaps"]
     assert "bad file" in rows[MALFORMED]
-    assert "27 solved and proven, 2 impossible, 1 bad file." in output
+    assert "29 solved and proven, 2 impossible, 1 bad file." in output
 
 
 def test_every_solved_week_passes_every_checker(solved_squad):
