@@ -50,8 +50,8 @@ gets its floor, as long as its sets stay within FLOOR_SETS_AT_MOST.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES

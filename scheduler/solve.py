@@ -453,9 +453,11 @@ def _narrow_to_cheaper_weeks(
     Where few are left, the floor on whole patterns, which also sees the spread of repeated
     sessions' start times (`day_floor.whole_floor`, at most WHOLE_FLOOR_WORK and
     WHOLE_FLOOR_SHARE of the one-worker `budget`), then bounds the objective where it is
-    higher, and proves that week where none is cheaper. Where it finds days that cost less
-    by their own costs, the week on those days (`_complete_days`) is the search's start if
-    it is cheaper, and rules out more. Returns the work, and that week if there is one."""
+    higher, and proves that week where none is cheaper; where it does not, the same with the
+    sessions sharing a span placed exactly (tidy times) gets at most SPANS_FLOOR_WORK more.
+    Where it finds days that cost less by their own costs, the week on those days
+    (`_complete_days`) is the search's start if it is cheaper, and rules out more. Returns
+    the work, and that week if there is one."""
     if m.day_floor is None or cost is None or not m.uses_day_patterns:
         return 0.0, None
     dearer = _rule_out_dearer(m, cost)
@@ -465,10 +467,10 @@ def _narrow_to_cheaper_weeks(
     floor = whole_floor(m, scaled_weights(weights), dearer, m.floor, cap, below=cost)
     work, days = floor.work, floor.days
     _raise_floor(m, floor.bound, cost)
-    if days and cost > m.floor:
+    exact_work = min(SPANS_FLOOR_WORK, cap - work)
+    if days and cost > m.floor and exact_work > 0:
         # Not proven: the sessions sharing a span, placed exactly, may cost more than their
         # ways say (large-05: 6.1, not 6). From the bound just found, a choice at it ends the search.
-        exact_work = min(SPANS_FLOOR_WORK, cap - work)
         exact = whole_floor(m, scaled_weights(weights), dearer, m.floor, exact_work, below=cost, in_spans=True)
         _raise_floor(m, exact.bound, cost)
         work, days = work + exact.work, exact.days or days
