@@ -264,7 +264,7 @@ def print_explanation(week: Week, found_reasons, found_alternatives, console) ->
             text = reason.text.removesuffix(f" ({reason.rule})")
             console.print(f"  [cyan]{reason.rule}[/cyan]: {_safe(text)}")
         for alt in found_alternatives[p.occurrence.index]:
-            console.print(f"  [dim]elsewhere[/dim]: {_safe(alt.sentence)}")
+            console.print(f"  [dim]moved alone[/dim]: {_safe(alt.sentence)}")
     rest = week.rest_day_names()
     if rest:
         console.print(f"\nRest days: {', '.join(rest)}.")

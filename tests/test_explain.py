@@ -108,7 +108,7 @@ def test_explain_and_sweep_and_compare_commands(tmp_path):
     runner = CliRunner()
     example = str(ROOT / "examples" / "strength-first.yaml")
     result = runner.invoke(main, ["explain", example])
-    assert result.exit_code == 0 and "Proven optimal" in result.output and "elsewhere" in result.output
+    assert result.exit_code == 0 and "Proven optimal" in result.output and "moved alone: " in result.output
     data = json.loads(runner.invoke(main, ["explain", example, "--json"]).output)
     assert {e["label"] for e in data["explanations"]} == {s["label"] for s in data["sessions"]}
     result = runner.invoke(main, ["sweep", str(ROOT / "examples" / "hybrid-athlete.yaml"), "--weight", "hard_easy=0,20", "--json"])
