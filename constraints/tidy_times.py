@@ -115,11 +115,10 @@ def _starts_by_cost(m: WeekModel, item: Occurrence, day: int, span: tuple[int, i
     cache = m.__dict__.setdefault("_tidy_starts", {})
     key = (item.index, day, span)
     if key not in cache:
-        pieces = m.frame.clock_pieces[day]
         starts: dict[int, list[int]] = {}
         for start in m.starts_in_span(item, day, span):
-            anchor = next((anchor for first, end, anchor in pieces if first <= start < end), pieces[-1][2])
-            starts.setdefault(minute_cost(start - anchor), []).append(start)
+            clock, _ = m.frame.reading(day, start, start + 1)
+            starts.setdefault(minute_cost(clock), []).append(start)
         cache[key] = {cost: cp_model.Domain.from_values(starts[cost]) for cost in sorted(starts)}
     return cache[key]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
@@ -503,27 +503,15 @@ class WeekModel:
         copies = self.training_copies
         item = {spec: copies[spec][0] for spec in here}
         duration = {spec: item[spec].spec.duration for spec in here}
-        starts = {spec: self.day_steps[item[spec].index][day] for spec in here}
         where: dict[int, list[int]] = {}
         for spec in here:
-            where[spec] = [
-                number
-                for number, (first, end) in enumerate(spans)
-                if not starts[spec].intersection_with(
-                    cp_model.Domain(-(-first // self.grid), (end - duration[spec]) // self.grid)
-                ).is_empty()
-            ]
+            where[spec] = [number for number, span in enumerate(spans) if not self._steps_in_span(item[spec], day, span).is_empty()]
         gap_cache: dict[tuple[int, int], int | None] = {}
 
         def least_gap(a: int, b: int) -> int | None:
             """Least start_b - start_a with a first and no overlap, or None if none is allowed."""
             if (a, b) not in gap_cache:
-                i, j = item[a].index, item[b].index
-                allowed = cp_model.Domain(duration[a], cp_model.INT_MAX // 4)
-                key = (min(i, j), max(i, j))
-                if key in self._allowed_differences:
-                    known = self._allowed_differences[key]
-                    allowed = allowed.intersection_with(known if key == (i, j) else known.negation())
+                allowed = self.start_differences(item[a], item[b]).intersection_with(cp_model.Domain(0, cp_model.INT_MAX // 4))
                 gap_cache[(a, b)] = None if allowed.is_empty() else allowed.min()
             return gap_cache[(a, b)]
 
@@ -583,11 +571,7 @@ class WeekModel:
         cache: dict[tuple[int, int, int, int], bool] = {}
 
         def starts(spec: int, number: int) -> tuple[int, int]:
-            item = copies[spec][0]
-            first, end = spans[number]
-            steps = self.day_steps[item.index][day].intersection_with(
-                cp_model.Domain(-(-first // self.grid), (end - item.spec.duration) // self.grid)
-            )
+            steps = self._steps_in_span(copies[spec][0], day, spans[number])
             return steps.min() * self.grid, steps.max() * self.grid
 
         def apart(a: int, x: int, b: int, y: int) -> bool:
@@ -607,13 +591,16 @@ class WeekModel:
 
         return apart
 
-    def starts_in_span(self, item: Occurrence, day: int, span: tuple[int, int]) -> list[int]:
-        """The session's starts on `day` (real minutes, on the grid) with all of it inside `span`."""
+    def _steps_in_span(self, item: Occurrence, day: int, span: Sequence[int]) -> cp_model.Domain:
+        """The session's start steps on `day` with all of it inside `span` ([first, end) real minutes)."""
         first, end = span
-        steps = self.day_steps[item.index][day].intersection_with(
+        return self.day_steps[item.index][day].intersection_with(
             cp_model.Domain(-(-first // self.grid), (end - item.spec.duration) // self.grid)
         )
-        return [step * self.grid for step in domain_values(steps)]
+
+    def starts_in_span(self, item: Occurrence, day: int, span: Sequence[int]) -> list[int]:
+        """The session's starts on `day` (real minutes, on the grid) with all of it inside `span`."""
+        return [step * self.grid for step in domain_values(self._steps_in_span(item, day, span))]
 
     def start_differences(self, a: Occurrence, b: Occurrence) -> cp_model.Domain:
         """The values start_b - start_a (real minutes) allows for a and b on one day: no overlap,

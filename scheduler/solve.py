@@ -463,22 +463,20 @@ def _narrow_to_cheaper_weeks(
     dearer = _rule_out_dearer(m, cost)
     if cost <= m.floor or len(m.day_patterns) - len(dearer) > WHOLE_FLOOR_PATTERNS:
         return 0.0, None
-    cap = min(WHOLE_FLOOR_WORK, WHOLE_FLOOR_SHARE * budget)
-    floor = whole_floor(m, scaled_weights(weights), dearer, m.floor, cap, below=cost)
+    cap, scaled = min(WHOLE_FLOOR_WORK, WHOLE_FLOOR_SHARE * budget), scaled_weights(weights)
+    floor = whole_floor(m, scaled, dearer, m.floor, cap, below=cost)
     work, days = floor.work, floor.days
     _raise_floor(m, floor.bound, cost)
     exact_work = min(SPANS_FLOOR_WORK, cap - work)
     if days and cost > m.floor and exact_work > 0:
         # Not proven: the sessions sharing a span, placed exactly, may cost more than their
         # ways say (large-05: 6.1, not 6). From the bound just found, a choice at it ends the search.
-        exact = whole_floor(m, scaled_weights(weights), dearer, m.floor, exact_work, below=cost, in_spans=True)
+        exact = whole_floor(m, scaled, dearer, m.floor, exact_work, below=cost, in_spans=True)
         _raise_floor(m, exact.bound, cost)
         work, days = work + exact.work, exact.days or days
     if not days or cost <= m.floor:
         return work, None
     completion_work, cheaper = _complete_days(m, weights, days, deadline, min(NEAR_WORK, budget - work), cost)
-    if cheaper is not None:
-        _rule_out_dearer(m, round(cheaper.objective * WEIGHT_SCALE))
     return work + completion_work, cheaper
 
 
@@ -502,8 +500,9 @@ def _complete_days(
     m: WeekModel, weights: dict[str, float], days: tuple[Pattern, ...], deadline: float, work: float, cost: int
 ) -> tuple[float, Week | None]:
     """The best week on these day patterns (one a day) in a short search of at most `work`,
-    made the search's start (the hint) if it costs less than `cost` (scaled): returns the
-    work done and that week (not proven: only the best on its days), None if not cheaper.
+    made the search's start (the hint), with the patterns only dearer weeks hold ruled out,
+    if it costs less than `cost` (scaled): returns the work done and that week (not proven:
+    only the best on its days), None if not cheaper.
 
     The whole floor chooses the days by what they cost on their own; where the search on
     pairs settled on worse days, the week on the floor's days is often far cheaper, and is
@@ -521,6 +520,7 @@ def _complete_days(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or round(completion.objective_value) >= cost:
         return completion.deterministic_time, None
     _hint_solution(m, completion)
+    _rule_out_dearer(m, round(completion.objective_value))
     # Its bound is that of the days it was given, not of the week: the model's floor is.
     week = solved_week(m, completion, cp_model.FEASIBLE, weights, time.perf_counter() - started)
     return completion.deterministic_time, dataclasses.replace(week, bound=m.floor / WEIGHT_SCALE, clock_stopped=False)
