@@ -134,20 +134,22 @@ def _ways(
                 pair_cache[(a, x, b, y)] = sum(w * floor(plan, copies[a][0], copies[b][0], apart, first) for w, floor in pair_rules)
             return pair_cache[(a, x, b, y)]
 
-        # A set's ways are its smaller set's ways with one more session: cost them the same way.
+        # A set's ways are its smaller set's ways with one more session: cost them the same
+        # way, and only those the patterns left need (the whole floor's are a fifth of them).
         cost: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {((), ()): 0}
-        for specs in sorted(day_sets[day], key=len):
-            if not specs:
-                yield (day, specs), (), 0
+
+        def way_cost(specs: tuple[int, ...], layout: tuple[int, ...]) -> int:
+            if (specs, layout) not in cost:
+                before, spec, earlier, number = specs[:-1], specs[-1], layout[:-1], layout[-1]
+                here = way_cost(before, earlier) + one(spec, number)
+                cost[(specs, layout)] = here + sum(pair(other, span, spec, number) for other, span in zip(before, earlier))
+            return cost[(specs, layout)]
+
+        for specs in day_sets[day]:
+            if (day, specs) in ruled_out:
                 continue
-            *before, spec = specs
             for layout in layouts[specs]:
-                *earlier, number = layout
-                here = cost[(tuple(before), tuple(earlier))] + one(spec, number)
-                here += sum(pair(other, span, spec, number) for other, span in zip(before, earlier))
-                cost[(specs, layout)] = here
-                if (day, specs) in ruled_out:
-                    continue
+                here = way_cost(specs, layout)
                 if not span_rules:
                     yield (day, specs), layout, here
                 else:
