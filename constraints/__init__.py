@@ -27,6 +27,7 @@ from trainweek.constraints import (
     modality_gap,
     moves,
     no_overlap,
+    only_on,
     preferred_times,
     race_eve,
     repeat_days,
@@ -43,6 +44,7 @@ from trainweek.scheduler.week import Week
 # In the order they are posted (which the solver's search follows).
 HARD_RULES: tuple[HardRule, ...] = (
     availability,
+    only_on,
     no_overlap,
     modality_gap,
     doubles,

@@ -104,7 +104,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
 def without_room(plan: Plan, frame: WeekFrame) -> Occurrence | None:
     """The first session that fits in no free window of the week, if any (the model's NoRoom)."""
     return next(
-        (item for item in plan.occurrences if not any(frame.start_ticks(day, item.spec.duration) for day in range(7))),
+        (item for item in plan.occurrences if not any(frame.session_start_ticks(item.spec, day) for day in range(7))),
         None,
     )
 

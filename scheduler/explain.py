@@ -83,7 +83,7 @@ def alternatives(week: Week, only: int | None = None) -> dict[int, list[Alternat
         for day in range(7):
             if day == placement.day:
                 continue
-            ranges = frame.start_ticks(day, placement.spec.duration)
+            ranges = frame.session_start_ticks(placement.spec, day)
             if not ranges:
                 continue
             option = Alternative(day)

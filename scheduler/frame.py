@@ -26,7 +26,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from trainweek.scheduler.busy import busy_spans, is_calendar_file
-from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.plan import Plan, SessionSpec
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS, format_clock, parse_clock_range
 from trainweek.scheduler.zonetime import changes
 
@@ -304,6 +304,10 @@ class WeekFrame:
             for low, high in allowed:
                 ranges += self._grid_ticks(day, low, high)
         return ranges
+
+    def session_start_ticks(self, spec: SessionSpec, day: int) -> list[tuple[int, int]]:
+        """`start_ticks` for this session: none on a day its `only_on` leaves out."""
+        return self.start_ticks(day, spec.duration) if spec.allows_day(day) else []
 
     def _grid_ticks(self, day: int, low: int, high: int) -> list[tuple[int, int]]:
         """Tick ranges of the starts in [low, high] (real minutes) that the clock shows on the grid."""

@@ -36,7 +36,7 @@ def priority_order(plan: Plan) -> list[Occurrence]:
 def candidate_starts(frame: WeekFrame, item: Occurrence) -> Iterator[int]:
     """Every free grid start of the week for this session, earliest first (real minutes)."""
     for day in range(7):
-        for first, last in frame.start_ticks(day, item.spec.duration):
+        for first, last in frame.session_start_ticks(item.spec, day):
             for tick in range(first, last + 1):
                 yield tick * frame.step
 

@@ -77,7 +77,12 @@ class WeekModel:
             day = max(d for d in range(7) if self.frame.day_starts[d] <= item.fixed_at)
             per_day = {d: [(item.fixed_at // self.grid,) * 2] if d == day else [] for d in range(7)}
         else:
-            per_day = {day: self.frame.start_ticks(day, duration) for day in range(7)}
+            # A model for diagnosis keeps the days `only_on` leaves out, and that rule posts
+            # them off behind its literal, so a conflict can name it.
+            per_day = {
+                day: self.frame.start_ticks(day, duration) if self.relaxable else self.frame.session_start_ticks(item.spec, day)
+                for day in range(7)
+            }
         all_ranges = [r for ranges in per_day.values() for r in ranges]
         if not all_ranges:
             raise NoRoom(item)

@@ -102,6 +102,8 @@ class SessionSpec(Strict):
     focus: Optional[Focus] = None
     times: int = Field(default=1, ge=1, le=14)
     prefer: Optional[Prefer] = None
+    # Days it may go on, and no others (a hard rule, `only_on`); `prefer: days` only asks.
+    only_on: Optional[Annotated[list[Weekday], Field(min_length=1)]] = None
     rpe: Optional[int] = Field(default=None, ge=1, le=10)
     key: bool = False
     priority: int = Field(default=0, ge=0, le=9)  # when a re-plan must leave sessions out: lowest first
@@ -115,6 +117,17 @@ class SessionSpec(Strict):
         if minutes > 12 * 60:
             raise ValueError(f"{minutes} minutes is longer than any training session; the limit is 12h")
         return minutes
+
+    @field_validator("only_on")
+    @classmethod
+    def _each_day_once(cls, days: Optional[list[str]]) -> Optional[list[str]]:
+        if days is not None and len(set(days)) < len(days):
+            raise ValueError(f"{', '.join(days)} names a day twice; list each day once")
+        return days
+
+    def allows_day(self, day: int) -> bool:
+        """Whether the session may go on `day` (0 = Monday): any day, unless `only_on` says otherwise."""
+        return self.only_on is None or WEEKDAYS[day] in self.only_on
 
     @model_validator(mode="after")
     def _grows_longer(self) -> "SessionSpec":

@@ -359,7 +359,7 @@ def _left_out_reasons(plan, week_start, occurrences, dropped, weights, options, 
     for item in dropped:
         others = [o for o in occurrences if o not in dropped or o is item]
         frame = WeekFrame(_with_occurrences(plan, others), week_start)
-        if not any(frame.start_ticks(day, item.spec.duration) for day in range(7)):
+        if not any(frame.session_start_ticks(item.spec, day) for day in range(7)):
             reasons[item.index] = f"no free time of {item.spec.duration} min is left in the week after now"
             continue
         names = [rule.NAME for rule in HARD_RULES if rule.NAME != "availability"]

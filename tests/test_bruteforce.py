@@ -46,6 +46,14 @@ FIXED = {
          {"name": "Tempo", "kind": "run", "duration": "60m", "rpe": 7, "prefer": {"days": ["mon"]}}],
         {"mon": ["06:00-08:00", "11:00-14:00"], "thu": ["06:00-08:00"]},
     ),
+    # A run pinned to Wednesday or Sunday though it prefers Monday, beside a lift that does.
+    "pinned": tiny(
+        [{"name": "Easy", "kind": "run", "duration": "60m", "intensity": "easy", "times": 2, "only_on": ["wed", "sun"],
+          "prefer": {"days": ["mon"]}},
+         {"name": "Lift", "kind": "strength", "duration": "60m", "focus": "lower", "prefer": {"days": ["mon"]}}],
+        {"mon": ["06:00-08:00", "17:00-19:00"], "wed": ["06:00-08:00"], "sun": ["17:00-19:00"]},
+        rest_days=0,
+    ),
     # Preferences against fatigue spread with a repeated session.
     "preferences": make_plan(
         [{"name": "Easy run", "kind": "run", "duration": "45m", "intensity": "easy", "times": 2,
@@ -77,6 +85,7 @@ session = st.fixed_dictionaries(
         "prefer": st.fixed_dictionaries({}, optional={"days": st.sampled_from([["mon"], ["wed", "sun"]]), "time": st.sampled_from(["06:00-09:00", "17:00-21:00"])}),
         "rpe": st.integers(1, 10),
         "key": st.booleans(),
+        "only_on": st.sampled_from([["mon", "tue"], ["wed", "sun"], ["mon", "tue", "wed"]]),
     },
 )
 # The version 2 settings of the hard rules, each left to its profile's default when absent.

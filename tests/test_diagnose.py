@@ -64,6 +64,15 @@ CASES = {
         {"availability", "busy"},
         "free the busy block 'mon 18:00-18:30'",
     ),
+    "pinned to days": (
+        # Hard legs only on Monday, hard intervals only on Tuesday: the legs need an easier day between.
+        make_plan(
+            [dict(LEGS, only_on=["mon"]), dict(INTERVALS, only_on=["tue"])],
+            availability={"mon": ["17:00-21:00"], "tue": ["17:00-21:00"], "thu": ["17:00-21:00"]}, rules={"rest_days": 0}, version=2,
+        ),
+        {"only_on", "hard_days"},
+        "let 'Legs' go on any day, not only Monday",
+    ),
     "busy blocks": (
         make_plan([LIFT, RUN], availability={"mon": ["06:00-08:00", "17:00-21:00"]}, busy=["2026-11-30 17:00-21:00"], rules={"rest_days": 0, "modality_gap": "6h"}),
         {"modality_gap"},

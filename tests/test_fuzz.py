@@ -132,6 +132,7 @@ def session(draw, n: int):
         "key": st.booleans(),
         "focus": st.sampled_from(["lower", "upper", "full"]),
         "prefer": st.fixed_dictionaries({}, optional={"days": st.lists(st.sampled_from(DAYS), min_size=1, max_size=3, unique=True), "time": st.sampled_from(["06:00-08:00", "01:00-02:00", "02:00-03:00", "07:00-11:00"])}),
+        "only_on": st.lists(st.sampled_from(DAYS), min_size=1, max_size=4, unique=True),
     }
     for key, values in optional.items():
         if draw(st.integers(0, 2)) == 0:
@@ -198,7 +199,7 @@ def plans(draw):
 
 
 PATHS = [("version",), ("profile",), ("athlete",), ("timezone",), ("week_start",), ("grid",), ("goals",), ("availability",), ("availability", "mon"), ("busy",), ("sessions",), ("rules",), ("weights",)]
-SESSION_KEYS = ("name", "kind", "duration", "intensity", "rpe", "key", "focus", "times", "prefer", "days", "time", "extra")
+SESSION_KEYS = ("name", "kind", "duration", "intensity", "rpe", "key", "focus", "times", "prefer", "days", "time", "only_on", "extra")
 RULE_KEYS = ("modality_gap", "double_gap", "rest_days", "max_sessions_per_day", "easy_days_between", "hard_recovery", "stack_gap", "max_demanding_per_day", "key_clearance", "demanding_load", "repeat_weekly", "separate_modalities_by", "same_visit", "typo")
 
 
