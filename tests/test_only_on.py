@@ -44,6 +44,22 @@ def test_a_pinned_long_run_goes_to_the_weekend_at_its_price():
     assert pinned.objective > asked.objective  # what the weekend costs, shown to the user
 
 
+def test_a_masters_athlete_with_a_pool_and_a_class_on_set_days_keeps_her_recovery():
+    # Helen's pool has lanes on Monday and Wednesday only, and her heavy lower-body class
+    # runs on Tuesday and Thursday: the masters profile's two easier days between the
+    # days that load her legs hard (the class, the long ride) and two rest days still hold.
+    data = yaml.safe_load((ROOT / "tests" / "athletes" / "masters.yaml").read_text())
+    for spec in data["sessions"]:
+        spec.update({"Swim": {"only_on": ["mon", "wed"]}, "Heavy lower body": {"only_on": ["tue", "thu"]}}.get(spec["name"], {}))
+    week = solve_plan(plan_from(data))
+    assert week.status == "OPTIMAL" and violations(week) == {}
+    day = {p.spec.name: p.day for p in week.placements}
+    assert day["Swim"] in (0, 2) and day["Heavy lower body"] in (1, 3)
+    legs = [p.day for p in week.placements if p.occurrence.demanding and "lower" in p.spec.regions]
+    assert len(legs) == 2 and min((legs[0] - legs[1]) % 7, (legs[1] - legs[0]) % 7) >= 3
+    assert sum(1 for d in range(7) if not any(p.occurrence.trains and p.day == d for p in week.placements)) >= 2
+
+
 def test_the_checker_names_a_pinned_session_on_another_day():
     plan = make_plan([dict(RUN, only_on=["sat", "sun"])])
     assert violations(week_at(plan, "fri 18:00")) == {"only_on": ["Run is on Friday; it may only go on Saturday or Sunday"]}
