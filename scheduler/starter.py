@@ -34,7 +34,7 @@ _SESSIONS = {
     intensity: moderate        # easy | moderate | hard
     rpe: 5                     # 105 min x 5 = 525 AU: demanding by its load
     key: true                  # nothing demanding for the legs in the 24 h before it
-    prefer: {days: [sat, sun]}
+    prefer: {days: [sat, sun]}   # asks; only_on: [sat, sun] would allow no other day
   - name: Intervals
     kind: run
     duration: 60m
