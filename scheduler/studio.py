@@ -277,6 +277,7 @@ class Studio:
 
     def pin(self, week: Week, label: str, day: int) -> str:
         """What moving one session of `week` to another day would cost, and why, in words."""
+        from trainweek.constraints.only_on import day_names
         from trainweek.scheduler.explain import alternatives
         from trainweek.scheduler.timetext import WEEKDAY_NAMES
 
@@ -287,6 +288,8 @@ class Studio:
             raise BadOption("day", day, "must be a day of the week, 0 (Monday) to 6 (Sunday)")
         if day == placement.day:
             return f"{label} already sits on {WEEKDAY_NAMES[day]}."
+        if not placement.spec.allows_day(day):
+            return f"{label} cannot go on {WEEKDAY_NAMES[day]}: the plan keeps it to {day_names(placement.spec)} (only_on)."
         for option in alternatives(week, only=placement.occurrence.index)[placement.occurrence.index]:
             if option.day == day and option.blocked_by:
                 return f"{label} cannot go on {option.sentence.removeprefix('not on ')}"

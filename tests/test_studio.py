@@ -265,6 +265,17 @@ def test_pinning_a_session_says_what_it_costs_and_why(running, plan_copy):
         assert status == 200 and placement.occurrence.label in answer["sentence"]
 
 
+def test_pinning_a_session_to_a_day_its_only_on_leaves_out_says_so(running, tmp_path):
+    plan = tmp_path / "pinned.yaml"
+    plan.write_text(STRENGTH.read_text().replace("    times: 1\n", "    times: 1\n    only_on: [sat, sun]\n", 1))
+    server, client = running(plan)
+    week = server.studio.wait_done(client.post("/api/solve", {})[1]["request"]).week
+    assert next(p.day for p in week.placements if p.spec.name == "Upper body") in (5, 6)
+    status, answer = client.post("/api/pin", {"session": "Upper body", "day": 2})
+    assert status == 200
+    assert answer["sentence"] == "Upper body cannot go on Wednesday: the plan keeps it to Saturday or Sunday (only_on)."
+
+
 def test_the_trade_off_view_gives_the_distinct_weeks_sweep_finds(running, plan_copy):
     from trainweek.scheduler.studio import TRADE_OFF_VALUES
     from trainweek.scheduler.sweep import sweep
