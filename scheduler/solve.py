@@ -6,10 +6,13 @@ imports this module) within the same time limit.
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import dataclasses
 import datetime as dt
 import math
 import time
+from collections.abc import Iterator
 from typing import Annotated, Any, Optional
 
 from ortools.sat.python import cp_model
@@ -185,7 +188,9 @@ def scaled_weights(weights: dict[str, float]) -> dict[str, int]:
     return {rule.NAME: round(weights[rule.NAME] * WEIGHT_SCALE) for rule in SOFT_OBJECTIVES}
 
 
-def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: bool = False) -> WeekModel:
+def build(
+    plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: bool = False, reported_floor: bool = True
+) -> WeekModel:
     """The week's model: every hard rule, the weighted objectives and the day floor
     (`m.floor`): on day patterns from FLOOR_FROM sessions, posted as the objective's least
     value; on session pairs from LNS_FROM, only reported as the bound: posted there (as the
@@ -193,7 +198,9 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: b
     and of six weeks of 29-30 sessions two ended worse (huge-02 95.5 -> 142.3 at 5 det s).
     Below FLOOR_FROM proofs take a tenth of a second and the posted floor made two of ten
     weeks of 11-14 sessions slower, none faster by much (docs/model.md).
-    `pairs_only` keeps same-day costs on session pairs whatever the size, without the floor.
+    `pairs_only` keeps same-day costs on session pairs whatever the size, without the floor;
+    without `reported_floor` the floor that is only reported is left to the caller
+    (`_reported_floor_beside`).
     """
     m = WeekModel(plan, frame, pairs_only=pairs_only)
     for rule in HARD_RULES:
@@ -205,13 +212,44 @@ def build(plan: Plan, frame: WeekFrame, weights: dict[str, float], pairs_only: b
             objective += scaled[objective_rule.NAME] * objective_rule.post(m)
     m.model.minimize(objective)
     m.objective = objective
-    if not pairs_only and len(m.items) >= (FLOOR_FROM if m.uses_day_patterns else LNS_FROM):
-        m.day_floor = day_floor(m, scaled)
-        m.floor = m.day_floor.bound if m.day_floor else 0
-        if m.floor and m.uses_day_patterns:
-            m.model.add(objective >= m.floor)
+    if _floor_is_posted(m) or (reported_floor and _floor_is_reported(m)):
+        _set_floor(m, scaled)
     _break_symmetry(m)
     return m
+
+
+def _floor_is_posted(m: WeekModel) -> bool:
+    return m.uses_day_patterns and len(m.items) >= FLOOR_FROM
+
+
+def _floor_is_reported(m: WeekModel) -> bool:
+    return not m.pairs_only and not m.uses_day_patterns and len(m.items) >= LNS_FROM
+
+
+def _set_floor(m: WeekModel, scaled: dict[str, int]) -> None:
+    m.day_floor = day_floor(m, scaled)
+    m.floor = m.day_floor.bound if m.day_floor else 0
+    if m.floor and m.uses_day_patterns:
+        m.model.add(m.objective >= m.floor)
+
+
+@contextlib.contextmanager
+def _reported_floor_beside(m: WeekModel, weights: dict[str, float]) -> Iterator[None]:
+    """The floor of a week on session pairs, which the search never sees, made on another
+    thread while CP-SAT searches (it releases the GIL), and set on `m` on the way out.
+
+    Why: listing huge-02's 37,066 day sets and costing them takes about 5 s of a 20 s
+    limit on the benchmark machine, in which one worker left the other core idle and the
+    search waited. The floor and the week are the same as made one after the other."""
+    if not _floor_is_reported(m):
+        yield
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainweek-floor") as pool:
+        made = pool.submit(_set_floor, m, scaled_weights(weights))
+        try:
+            yield
+        finally:
+            made.result()
 
 
 def _break_symmetry(m: WeekModel) -> None:
@@ -345,25 +383,26 @@ def solve(
             if first_week is not None and first_week.proven_optimal:
                 return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
         building = time.perf_counter()
-        m = build(plan, frame, weights)
+        m = build(plan, frame, weights, reported_floor=False)
     except NoRoom:
         raise diagnose(plan, frame, deadline) from None
     work_budget = options.time_limit * WORK_PER_SECOND if options.workers == 1 else math.inf
-    near_cost = _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)[1] if near else None
-    started += time.perf_counter() - building  # building the model (and completing `near`) is not searching
-    narrowing, cheaper = _narrow_to_cheaper_weeks(m, near_cost, weights, work_budget, deadline)
-    work += narrowing
-    if first_week is not None:
-        near_work, cost = _start_near(m, first_week.starts(), deadline)
-        narrowing, cheaper = _narrow_to_cheaper_weeks(m, cost, weights, work_budget - work - near_work, deadline)
-        work += near_work + narrowing
-    first_week = cheaper or first_week  # the week to give if the search ends without one
+    with _reported_floor_beside(m, weights):
+        near_cost = _start_near(m, {index: frame.minute_at(moment) for index, moment in near.items()}, deadline)[1] if near else None
+        started += time.perf_counter() - building  # building the model (and completing `near`) is not searching
+        narrowing, cheaper = _narrow_to_cheaper_weeks(m, near_cost, weights, work_budget, deadline)
+        work += narrowing
+        if first_week is not None:
+            near_work, cost = _start_near(m, first_week.starts(), deadline)
+            narrowing, cheaper = _narrow_to_cheaper_weeks(m, cost, weights, work_budget - work - near_work, deadline)
+            work += near_work + narrowing
+        first_week = cheaper or first_week  # the week to give if the search ends without one
+        solver = configured_solver(m, options, deadline)
+        solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
+        status = solver.solve(m.model, callback)
+    elapsed = time.perf_counter() - started
     if first_week is not None:
         first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
-    solver = configured_solver(m, options, deadline)
-    solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
-    status = solver.solve(m.model, callback)
-    elapsed = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
         raise diagnose(plan, frame, deadline)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):

@@ -322,6 +322,29 @@ def test_a_week_on_session_pairs_gets_no_pattern_booleans_from_ruling_out():
     assert (len(m.model.proto.variables), len(m.model.proto.constraints)) == before
 
 
+def test_a_week_on_session_pairs_has_its_floor_made_beside_the_search(monkeypatch):
+    """The floor a week on session pairs only reports is made on a thread of its own while
+    CP-SAT searches (large-02 put on pairs), and is the week's bound as when made first."""
+    import threading
+
+    from trainweek.scheduler import solve as solve_module
+
+    plan, frame = frame_for(_stored("large-02"), SolveOptions())
+    made_on, real = [], solve_module.day_floor
+
+    def recorded(m, weights):
+        made_on.append(threading.current_thread().name)
+        return real(m, weights)
+
+    monkeypatch.setattr(solve_module, "day_floor", recorded)
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.05)  # 1 det s at 20 s: no proof on pairs
+    with same_day_form(patterns=False):
+        first = build(plan, frame, plan.effective_weights())
+        week = solve_module.solve(plan, SolveOptions(time_limit=20))
+    assert made_on[0] == threading.main_thread().name and made_on[1].startswith("trainweek-floor")
+    assert first.floor > 0 and week.bound >= first.floor / WEIGHT_SCALE
+
+
 def _cheapest_by_enumeration(costs: dict, rows: list) -> int | None:
     """The least cost of any 0/1 choice of the columns that keeps every row (day_floor's form)."""
     columns = list(costs)
