@@ -350,7 +350,8 @@ def solve(
 
     On weeks of LNS_FROM sessions or more within reach of day patterns (unless `near` gives
     a hint) a search on session pairs runs first (`search_on_pairs`, `_pairs_share`),
-    before the patterns are listed, and the patterns' search starts from its week,
+    before the patterns are listed (from PAIRS_LEAD_FROM sessions, while they are listed
+    on another thread), and the patterns' search starts from its week,
     completed, with the patterns only dearer weeks hold ruled out and, on the few left, the
     floor on whole patterns posted (or it is the answer, if proven, and the patterns are
     never built): on 26 big weeks the proofs came sooner in
@@ -378,12 +379,18 @@ def solve(
         # proves the week (most drawn large weeks, in 0.1-0.7 det s) they are never needed.
         on_pairs = build(plan, frame, weights, pairs_only=True) if not near and len(plan.occurrences) >= LNS_FROM else None
         pairs_first = on_pairs is not None and on_pairs.day_patterns_in_reach
+        beside = None
         if pairs_first:
-            first_week, work = search_on_pairs(on_pairs, weights, *_pairs_share(plan, options, deadline), 0, callback, seed=options.seed)
+            with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainweek-build") as pool:
+                # From PAIRS_LEAD_FROM sessions the search on pairs takes most of the time:
+                # the patterns' model is built beside it, on the core its one worker leaves idle.
+                if len(plan.occurrences) >= PAIRS_LEAD_FROM:
+                    beside = pool.submit(build, plan, frame, weights, reported_floor=False)
+                first_week, work = search_on_pairs(on_pairs, weights, *_pairs_share(plan, options, deadline), 0, callback, seed=options.seed)
             if first_week is not None and first_week.proven_optimal:
                 return dataclasses.replace(first_week, solve_seconds=time.perf_counter() - started)
         building = time.perf_counter()
-        m = build(plan, frame, weights, reported_floor=False)
+        m = beside.result() if beside is not None else build(plan, frame, weights, reported_floor=False)
     except NoRoom:
         raise diagnose(plan, frame, deadline) from None
     work_budget = options.time_limit * WORK_PER_SECOND if options.workers == 1 else math.inf

@@ -345,6 +345,30 @@ def test_a_week_on_session_pairs_has_its_floor_made_beside_the_search(monkeypatc
     assert first.floor > 0 and week.bound >= first.floor / WEIGHT_SCALE
 
 
+def test_from_25_sessions_the_patterns_model_is_built_beside_the_search_on_pairs(monkeypatch):
+    """huge-01 (25 sessions): the search on pairs has the first core, the patterns' model is
+    built on the second meanwhile, and the patterns' search runs on it."""
+    import threading
+
+    from trainweek.scheduler import solve as solve_module
+
+    plan = _stored("huge-01")
+    built_on, real = [], solve_module.build
+
+    def recorded(*args, **kwargs):
+        built_on.append((threading.current_thread().name, kwargs.get("pairs_only", False)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "build", recorded)
+    monkeypatch.setattr(solve_module, "search_on_pairs", lambda *args, **kwargs: (None, 0.0))  # finds nothing
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.05)
+    week = solve_module.solve(plan, SolveOptions(time_limit=20))
+    assert len(plan.occurrences) >= solve_module.PAIRS_LEAD_FROM
+    assert built_on[0] == (threading.main_thread().name, True)
+    assert built_on[1][0].startswith("trainweek-build") and built_on[1][1] is False
+    assert len(week.placements) == len(plan.occurrences) and not week.first_fit
+
+
 def _cheapest_by_enumeration(costs: dict, rows: list) -> int | None:
     """The least cost of any 0/1 choice of the columns that keeps every row (day_floor's form)."""
     columns = list(costs)
