@@ -240,7 +240,9 @@ def _reported_floor_beside(m: WeekModel, weights: dict[str, float]) -> Iterator[
 
     Why: listing huge-02's 37,066 day sets and costing them takes about 5 s of a 20 s
     limit on the benchmark machine, in which one worker left the other core idle and the
-    search waited. The floor and the week are the same as made one after the other."""
+    search waited. The floor and the week are the same as made one after the other: until
+    the search ends nothing reads the floor of a week on pairs (`_narrow_to_cheaper_weeks`
+    returns at once there)."""
     if not _floor_is_reported(m):
         yield
         return
