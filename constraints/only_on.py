@@ -64,7 +64,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
     return {
         p.occurrence.index: [f"on {WEEKDAY_NAMES[p.day]}, one of the days you allow it ({day_names(p.spec)}; only_on)"]
         for p in week.placements
-        if p.spec.only_on is not None
+        if p.spec.only_on is not None and p.spec.allows_day(p.day)  # a session done elsewhere in a re-plan says nothing
     }
 
 

@@ -10,6 +10,7 @@ import yaml
 from tests.conftest import ROOT, make_plan, plan_from, solve_plan
 from tests.helpers import frame_of, violations, week_at
 from tests.test_cli import GOOD, run, write
+from trainweek.constraints import only_on
 from trainweek.scheduler.explain import alternatives
 from trainweek.scheduler.greedy import candidate_starts
 
@@ -64,6 +65,8 @@ def test_the_checker_names_a_pinned_session_on_another_day():
     plan = make_plan([dict(RUN, only_on=["sat", "sun"])])
     assert violations(week_at(plan, "fri 18:00")) == {"only_on": ["Run is on Friday; it may only go on Saturday or Sunday"]}
     assert violations(week_at(plan, "sun 18:00")) == {}
+    assert only_on.reasons(week_at(plan, "sun 18:00")) == {0: ["on Sunday, one of the days you allow it (Saturday or Sunday; only_on)"]}
+    assert only_on.reasons(week_at(plan, "fri 18:00")) == {}
 
 
 def test_every_week_the_solver_gives_keeps_the_pins_whatever_the_preferences():
@@ -113,3 +116,17 @@ def test_a_pin_that_cannot_hold_is_one_message_at_its_line(tmp_path, extra, mess
     line = text.splitlines().index(f"    {extra.splitlines()[-1]}") + 1
     assert result.output.strip().splitlines()[-1] == f"Error: {plan}:{line}: sessions[1] (Easy run).{message}"
     assert files == []
+
+
+def test_a_replan_keeps_a_missed_pinned_session_to_its_days_and_a_done_one_where_it_happened():
+    from tests.test_replan import MARATHONER, planned, plan_of, run, where
+
+    sessions = [dict(spec, only_on=["wed", "thu"]) if spec["name"] == "Intervals" else spec for spec in MARATHONER["sessions"]]
+    plan = plan_of(sessions=sessions)
+    earlier = planned(plan)
+    missed = run(plan, ["missed Intervals"], "2027-01-13 21:00", earlier)  # Wednesday night
+    assert where(missed.week, "Intervals").day == 3 and violations(missed.week) == {}
+    # Done on Tuesday evening anyway: it happened where it happened, and counts there.
+    done = run(plan, ["done Intervals@Tue 18:00"], "2027-01-12 21:00", earlier)
+    assert where(done.week, "Intervals").day == 1 and violations(done.week) == {}
+    assert only_on.reasons(done.week) == {}
