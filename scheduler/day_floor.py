@@ -146,6 +146,7 @@ def _ways(
             return cost[(specs, layout)]
 
         for specs in day_sets[day]:
+            m.keep_going()
             if (day, specs) in ruled_out:
                 continue
             for layout in layouts[specs]:

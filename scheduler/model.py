@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, cast
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
+    import threading
+
     from trainweek.scheduler.day_floor import DayFloor
     from trainweek.scheduler.frame import WeekFrame
     from trainweek.scheduler.plan import Occurrence, Plan
@@ -37,9 +39,12 @@ MOST_PATTERNS = 20_000
 
 
 class WeekModel:
-    def __init__(self, plan: Plan, frame: WeekFrame, *, relaxable: bool = False, pairs_only: bool = False) -> None:
+    def __init__(
+        self, plan: Plan, frame: WeekFrame, *, relaxable: bool = False, pairs_only: bool = False, stop: threading.Event | None = None
+    ) -> None:
         self.model = cp_model.CpModel()
         self.pairs_only = pairs_only  # same-day costs on session pairs whatever the size
+        self.stop = stop  # set by another thread once the model is no longer wanted (`keep_going`)
         self.plan = plan
         self.frame = frame
         self.items: tuple[Occurrence, ...] = plan.occurrences
@@ -103,6 +108,12 @@ class WeekModel:
         self.interval[item.index] = self.model.new_fixed_size_interval_var(
             self.start(item.index), duration, f"session[{item.index}]"
         )
+
+    def keep_going(self) -> None:
+        """Raise BuildStopped once `stop` is set: the long loops of building call this, so a
+        model built beside a search that proves the week stops within milliseconds."""
+        if self.stop is not None and self.stop.is_set():
+            raise BuildStopped
 
     def start(self, index: int) -> cp_model.LinearExpr:
         """The session's start in real minutes since Monday 00:00 local."""
@@ -300,6 +311,7 @@ class WeekModel:
         found: list[tuple[int, ...]] = []
 
         def grow(specs: tuple[int, ...], minutes: int, start: int) -> bool:
+            self.keep_going()
             found.append(specs)
             if most is not None and len(found) > most:
                 return False
@@ -688,6 +700,10 @@ class DayPattern:
     day: int
     specs: tuple[int, ...]
     chosen: cp_model.IntVar
+
+
+class BuildStopped(Exception):
+    """A model's building was stopped from another thread (`WeekModel.stop`)."""
 
 
 class NoRoom(Exception):

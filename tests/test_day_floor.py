@@ -345,7 +345,7 @@ def test_a_week_on_session_pairs_has_its_floor_made_beside_the_search(monkeypatc
     assert first.floor > 0 and week.bound >= first.floor / WEIGHT_SCALE
 
 
-def test_from_25_sessions_the_patterns_model_is_built_beside_the_search_on_pairs(monkeypatch):
+def test_the_patterns_model_is_built_beside_the_search_on_pairs(monkeypatch):
     """huge-01 (25 sessions): the search on pairs has the first core, the patterns' model is
     built on the second meanwhile, and the patterns' search runs on it."""
     import threading
@@ -363,10 +363,45 @@ def test_from_25_sessions_the_patterns_model_is_built_beside_the_search_on_pairs
     monkeypatch.setattr(solve_module, "search_on_pairs", lambda *args, **kwargs: (None, 0.0))  # finds nothing
     monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.05)
     week = solve_module.solve(plan, SolveOptions(time_limit=20))
-    assert len(plan.occurrences) >= solve_module.PAIRS_LEAD_FROM
+    assert len(plan.occurrences) >= solve_module.LNS_FROM
     assert built_on[0] == (threading.main_thread().name, True)
     assert built_on[1][0].startswith("trainweek-build") and built_on[1][1] is False
     assert len(week.placements) == len(plan.occurrences) and not week.first_fit
+
+
+def test_the_build_beside_stops_when_the_search_on_pairs_proves_the_week(monkeypatch):
+    """large-01 is proven on pairs: the patterns' model being built beside that search stops
+    (BuildStopped) instead of being finished and thrown away."""
+    import threading
+
+    from trainweek.scheduler import solve as solve_module
+    from trainweek.scheduler.model import BuildStopped
+
+    plan, frame = frame_for(_stored("large-01"), SolveOptions())
+    stopped = threading.Event()
+    stopped.set()
+    with pytest.raises(BuildStopped):
+        build(plan, frame, plan.effective_weights(), stop=stopped)
+    began, outcomes, real_build, real_pairs = threading.Event(), [], solve_module.build, solve_module.search_on_pairs
+
+    def build_beside(*args, stop=None, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            began.set()
+            stop.wait(60)  # the search on pairs has proved its week by now
+        try:
+            return real_build(*args, stop=stop, **kwargs)
+        except BuildStopped:
+            outcomes.append("stopped")
+            raise
+
+    def pairs_once_the_build_began(*args, **kwargs):
+        began.wait(60)
+        return real_pairs(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "build", build_beside)
+    monkeypatch.setattr(solve_module, "search_on_pairs", pairs_once_the_build_began)
+    week = solve_module.solve(plan, SolveOptions(time_limit=60))
+    assert week.status == "OPTIMAL" and outcomes == ["stopped"]
 
 
 def _cheapest_by_enumeration(costs: dict, rows: list) -> int | None:

@@ -313,10 +313,11 @@ def test_the_search_on_pairs_finds_the_same_optimum():
     assert week.proven_optimal and week.objective == solve(load_plan(EASY)).objective
 
 
-def test_a_week_the_pairs_prove_never_lists_its_day_patterns(monkeypatch):
-    """The search on session pairs runs before the day patterns are listed and costed: on
-    BIG_WEEK, which it proves, the model on patterns is never built."""
-    built = []
+def test_a_week_the_pairs_prove_never_searches_its_day_patterns(monkeypatch):
+    """The search on session pairs runs while the day patterns are listed and costed beside
+    it: on BIG_WEEK, which it proves, its week is the answer and the patterns' search never
+    runs (the build beside it is stopped: tests/test_day_floor.py)."""
+    built, searched = [], []
     original = solve_module.build
 
     def build(*args, **kwargs):
@@ -324,5 +325,6 @@ def test_a_week_the_pairs_prove_never_lists_its_day_patterns(monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(solve_module, "build", build)
+    monkeypatch.setattr(solve_module, "configured_solver", lambda *args: searched.append(args))
     week = solve(load_plan(BIG_WEEK), SolveOptions(time_limit=20))
-    assert week.proven_optimal and built == [True]
+    assert week.proven_optimal and built == [True, False] and searched == []
