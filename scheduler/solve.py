@@ -242,12 +242,14 @@ def _set_floor(m: WeekModel, scaled: dict[str, int]) -> None:
 
 
 @contextlib.contextmanager
-def _built_beside(plan: Plan, frame: WeekFrame, weights: dict[str, float]) -> Iterator[tuple[concurrent.futures.Future, threading.Event]]:
+def _built_beside(
+    plan: Plan, frame: WeekFrame, weights: dict[str, float]
+) -> Iterator[tuple[concurrent.futures.Future, threading.Event]]:
     """The patterns' model of a week, built on a second thread while the caller searches on
     session pairs on one worker (CP-SAT releases the GIL), and the event that stops the
-    build where that search proves the week (or fails): the patterns' search then gets
-    the time the build took. large-04 builds for about 0.8 s on the benchmark machine
-    (2.2 s on this round's), beside a search on pairs of 2 det s."""
+    build where that search proves the week (set too if the caller raises): the patterns'
+    search then gets the time the build took (large-04: about a sixth of its solve;
+    docs/model.md)."""
     stop = threading.Event()
     with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainweek-build") as pool:
         built = pool.submit(build, plan, frame, weights, reported_floor=False, stop=stop)
@@ -402,8 +404,8 @@ def solve(
     first_week, work = None, 0.0
     try:
         # Big weeks on day patterns start their search from a week on session pairs
-        # (docs/model.md), searched before the patterns are listed and costed: where it
-        # proves the week (most drawn large weeks, in 0.1-0.7 det s) they are never needed.
+        # (docs/model.md), searched while the patterns are listed and costed beside it: where
+        # it proves the week (most drawn large weeks, in 0.1-0.7 det s) the listing stops.
         on_pairs = build(plan, frame, weights, pairs_only=True) if not near and len(plan.occurrences) >= LNS_FROM else None
         pairs_first = on_pairs is not None and on_pairs.day_patterns_in_reach
         beside = None
