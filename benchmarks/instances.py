@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 from ruamel.yaml import YAML
 
 from trainweek.scheduler.greedy import greedy_week
+from trainweek.scheduler.interrupt import search
 from trainweek.scheduler.loading import parse_plan
 from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.plan import Plan
@@ -356,7 +357,7 @@ def feasible(plan: Plan, det_limit: float = FEASIBLE_DET_LIMIT) -> str | None:
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = det_limit
     solver.parameters.max_time_in_seconds = 3600.0  # only a guard; the deterministic limit decides
-    if solver.solve(m.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if search(solver, m.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return f"solver, {solver.deterministic_time:.3g} det s"
     return None
 

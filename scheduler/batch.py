@@ -394,13 +394,18 @@ def default_jobs() -> int:
 def _in_pool(jobs: Iterator[Job], executor: concurrent.futures.Executor, window: int) -> Iterator[JobDone]:
     """Each job's result as it finishes, with at most `window` jobs handed out at a time."""
     pending: set[concurrent.futures.Future] = set()
-    for job in jobs:
-        pending.add(executor.submit(run_job, job))
-        if len(pending) >= window:
-            done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
-            yield from (future.result() for future in done)
-    for future in concurrent.futures.as_completed(pending):
-        yield future.result()
+    try:
+        for job in jobs:
+            pending.add(executor.submit(run_job, job))
+            if len(pending) >= window:
+                done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+        for future in concurrent.futures.as_completed(pending):
+            yield future.result()
+    except BaseException:  # Ctrl+C, or a failure: the jobs not begun are not begun
+        for future in pending:
+            future.cancel()
+        raise
 
 
 def _in_ray(jobs: Iterator[Job], address: str | None, window: int | None) -> Iterator[JobDone]:
@@ -432,6 +437,18 @@ def _in_ray(jobs: Iterator[Job], address: str | None, window: int | None) -> Ite
     finally:
         if started:
             ray.shutdown()
+
+
+def _end_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """End the pool's processes now. After Ctrl+C a worker would go on to the job queued
+    for it, a whole solve, while the pool's shutdown waits for it; their weeks are not
+    wanted. Python 3.14 has this as `terminate_workers`; before, the pool's own table."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list(pool._processes.values()):
+        process.terminate()
 
 
 def solve_many(
@@ -501,7 +518,11 @@ def solve_many(
         elif executor == "process":
             # spawn: the same on every platform, and safe with the solver's threads.
             with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, max(1, len(plans))), mp_context=multiprocessing.get_context("spawn")) as pool:
-                yield from finished(_in_pool(prepared(), pool, 2 * workers))
+                try:
+                    yield from finished(_in_pool(prepared(), pool, 2 * workers))
+                except KeyboardInterrupt:
+                    _end_workers(pool)
+                    raise
         else:
             yield from finished(_in_pool(prepared(), executor, 2 * workers))
     finally:

@@ -217,6 +217,11 @@ class _Trainweek(click.Group):
             exception = click.ClickException(visible(str(error)))
             exception.exit_code = error.exit_code
             raise exception from None
+        except KeyboardInterrupt:
+            # Ctrl+C stops a search at once (scheduler/interrupt.py); files are replaced
+            # whole or not at all (scheduler/files.py), so none is left half-written.
+            click.echo("\nInterrupted (Ctrl+C): stopped; no file was left half-written.", err=True)
+            raise click.exceptions.Exit(130) from None
 
 
 @click.group(cls=_Trainweek, context_settings={"help_option_names": ["-h", "--help"]})

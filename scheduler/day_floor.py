@@ -380,6 +380,8 @@ def _cheapest(
     latest and earliest start; the work it did and the patterns of its best choice (`whole_floor`)."""
     from ortools.sat.python import cp_model
 
+    from trainweek.scheduler.interrupt import search
+
     model = cp_model.CpModel()
     chosen = {key: model.new_bool_var("") for key in ways}
     columns: dict[Pattern | int, cp_model.IntVar] = {pattern: model.new_bool_var("") for pattern in dict.fromkeys(p for p, _ in ways)}
@@ -420,7 +422,7 @@ def _cheapest(
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.cp_model_probing_level = 0
     solver.parameters.optimize_with_core = core
-    status = solver.solve(model)
+    status = search(solver, model)
     if status == cp_model.INFEASIBLE and below is not None:
         return WholeFloor(float(below), solver.deterministic_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

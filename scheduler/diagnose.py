@@ -31,6 +31,7 @@ from trainweek.constraints import HARD_RULES, availability
 from trainweek.constraints.rule import HardRule, Relaxation, changed, count
 from trainweek.scheduler.errors import NoWeekExists
 from trainweek.scheduler.frame import WeekFrame
+from trainweek.scheduler.interrupt import search
 from trainweek.scheduler.model import NoRoom, WeekModel
 from trainweek.scheduler.plan import Plan
 from trainweek.scheduler.timetext import WEEKDAY_NAMES, WEEKDAYS, format_clock
@@ -90,7 +91,7 @@ def feasible(plan: Plan, frame: WeekFrame, seconds: float = SEARCH_SECONDS) -> b
         return False
     if seconds <= 0:
         return None
-    status = _solver(seconds).solve(m.model)
+    status = search(_solver(seconds), m.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True
     return False if status == cp_model.INFEASIBLE else None
@@ -123,7 +124,7 @@ def find_conflict(plan: Plan, frame: WeekFrame, deadline: float) -> Conflict:
     literals = {rule: m.rule_literals[rule.NAME] for rule in HARD_RULES if rule.NAME in m.rule_literals}
     m.model.add_assumptions(list(literals.values()))
     solver = _solver(min(SEARCH_SECONDS, _left(deadline) / 2))
-    if solver.solve(m.model) == cp_model.INFEASIBLE:
+    if search(solver, m.model) == cp_model.INFEASIBLE:
         core = set(solver.sufficient_assumptions_for_infeasibility())
         return Conflict([rule for rule, literal in literals.items() if literal.index in core] or [availability])
     return _one_rule_at_a_time(plan, frame, list(literals), deadline)
@@ -141,7 +142,7 @@ def _one_rule_at_a_time(plan: Plan, frame: WeekFrame, rules: list[HardRule], dea
         if seconds > 0:
             m = _hard_model(plan, frame, relaxable=True)
             m.model.add_assumptions([literal for name, literal in m.rule_literals.items() if name != rule.NAME])
-            status = _solver(seconds).solve(m.model)
+            status = search(_solver(seconds), m.model)
             week = True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else False if status == cp_model.INFEASIBLE else None
         if week:
             found.append(rule)

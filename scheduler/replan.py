@@ -29,6 +29,7 @@ from trainweek.scheduler.errors import BadInput, NoWeekExists, OutOfTime
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.happened import LogEntry, Status
 from trainweek.scheduler.ics import Earlier, earlier_events, previous_starts
+from trainweek.scheduler.interrupt import search
 from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.plan import Occurrence, Plan, week_monday
 from trainweek.scheduler.solve import SolveOptions, build, configured_solver, solved_week
@@ -340,7 +341,7 @@ def _attempt(plan, week_start, items, weights, options, near, deadline, relax: t
                 m.model.add_hint(m.start_step[number], near[item.index] // frame.step)
     solver = configured_solver(m, options, deadline)
     started = time.perf_counter()
-    status = solver.solve(m.model)
+    status = search(solver, m.model)
     if status == cp_model.INFEASIBLE or status == cp_model.MODEL_INVALID and relax is not None:
         return None
     if status == cp_model.UNKNOWN:

@@ -24,6 +24,7 @@ from trainweek.scheduler.checking import RuleBroken, finished_week
 from trainweek.scheduler.day_floor import Pattern, day_floor, whole_floor
 from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
+from trainweek.scheduler.interrupt import search
 from trainweek.scheduler import model as week_model
 from trainweek.scheduler.model import NoRoom, WeekModel
 from trainweek.scheduler.plan import Plan, WeekStart, parse_grid, weight_name, weight_value
@@ -269,16 +270,20 @@ def _reported_floor_beside(m: WeekModel, weights: dict[str, float]) -> Iterator[
     limit on the benchmark machine, in which one worker left the other core idle and the
     search waited. The floor and the week are the same as made one after the other: until
     the search ends nothing reads the floor of a week on pairs (`_narrow_to_cheaper_weeks`
-    returns at once there)."""
+    returns at once there). Where the caller raises (Ctrl+C) the floor is stopped, not
+    waited for."""
     if not _floor_is_reported(m):
         yield
         return
+    m.stop = m.stop or threading.Event()
     with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainweek-floor") as pool:
         made = pool.submit(_set_floor, m, scaled_weights(weights))
         try:
             yield
-        finally:
-            made.result()
+        except BaseException:
+            m.stop.set()
+            raise
+        made.result()
 
 
 def _break_symmetry(m: WeekModel) -> None:
@@ -433,7 +438,7 @@ def solve(
         first_week = cheaper or first_week  # the week to give if the search ends without one
         solver = configured_solver(m, options, deadline)
         solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
-        status = solver.solve(m.model, callback)
+        status = search(solver, m.model, callback)
     elapsed = time.perf_counter() - started
     if first_week is not None:
         first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
@@ -499,7 +504,7 @@ def search_on_pairs(
     solver.parameters.random_seed = seed
     _tune(solver.parameters, m)
     started = time.perf_counter()
-    status = solver.solve(m.model, callback)
+    status = search(solver, m.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, solver.deterministic_time
     return solved_week(m, solver, status, weights, time.perf_counter() - started), solver.deterministic_time
@@ -587,7 +592,7 @@ def _complete_days(
     _tune(completion.parameters, m)
     m.model.add_assumptions([pattern.chosen for pattern in m.day_patterns if (pattern.day, pattern.specs) in chosen])
     try:
-        status = completion.solve(m.model)
+        status = search(completion, m.model)
     finally:
         m.model.clear_assumptions()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or round(completion.objective_value) >= cost:
@@ -620,7 +625,7 @@ def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> tuple[
     _hint(m, starts)
     completion = _short_search(NEAR_WORK, deadline)
     completion.parameters.fix_variables_to_their_hinted_value = True
-    if completion.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if search(completion, m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return completion.deterministic_time, None
     _hint_solution(m, completion)
     return completion.deterministic_time, round(completion.objective_value)

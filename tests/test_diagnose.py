@@ -122,8 +122,9 @@ class _RunsOutOfTime:
 
     def __init__(self, clock, seconds):
         self.clock, self.seconds = clock, seconds
+        self.parameters = cp_model.CpSolver().parameters
 
-    def solve(self, model):
+    def solve(self, model, callback=None):
         self.clock.now += self.seconds
         return cp_model.UNKNOWN
 
