@@ -32,6 +32,7 @@ from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES, WEIGHT_NAMES
 from trainweek.scheduler.api import PlanFile, about, open_plan
 from trainweek.scheduler.errors import BadInput, BadOption, TrainweekError
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
+from trainweek.scheduler.interrupt import SearchStopped, Stopper
 from trainweek.scheduler.plan import Plan, weight_name
 from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, solve
 from trainweek.scheduler.week import Week
@@ -63,7 +64,7 @@ class Result:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Counts the solutions of a running solve for the page, and stops it once a newer request waits."""
+    """Counts the solutions of a running solve for the page."""
 
     def __init__(self, studio: "Studio", request: int) -> None:
         super().__init__()
@@ -71,8 +72,6 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self.studio._progress(self.request, self.objective_value / WEIGHT_SCALE, self.best_objective_bound / WEIGHT_SCALE)
-        if self.studio._superseded(self.request):
-            self.stop_search()
 
 
 class Studio:
@@ -85,6 +84,7 @@ class Studio:
         self._requested = 0  # the newest request's number
         self._pending: tuple[int, Setting] | None = None
         self._running: int | None = None
+        self._stopper: Stopper | None = None  # stops the running request's searches
         self._progress_note: dict[str, Any] | None = None
         self.result: Result | None = None
         self._on_screen: Week | None = None
@@ -185,13 +185,11 @@ class Studio:
         with self._lock:
             self._requested += 1
             self._pending = (self._requested, setting)
+            if self._stopper is not None:  # the running request is no longer wanted
+                self._stopper.stop()
             self.version += 1
             self._lock.notify_all()
             return self._requested
-
-    def _superseded(self, request: int) -> bool:
-        with self._lock:
-            return self._requested > request
 
     def _progress(self, request: int, objective: float, bound: float) -> None:
         with self._lock:
@@ -209,19 +207,23 @@ class Studio:
                     return
                 request, setting = self._pending
                 self._pending, self._running, self._progress_note = None, request, None
+                self._stopper = stopper = Stopper()
                 self.version += 1
                 self._lock.notify_all()
                 previous = self._on_screen  # the last week shown, even when a later setting had none
             started = time.perf_counter()
             result = Result(request, setting)
             try:
-                result.week = self.solve_setting(setting, previous, _Progress(self, request))
+                with stopper.under():
+                    result.week = self.solve_setting(setting, previous, _Progress(self, request))
                 result.moved = moved_labels(previous, result.week) if previous else []
             except TrainweekError as error:
                 result.error = str(error)
+            except SearchStopped:  # a newer request, or the studio stops: nothing to show
+                pass
             result.seconds = time.perf_counter() - started
             with self._lock:
-                self._running = None
+                self._running, self._stopper = None, None
                 if request == self._requested:  # a newer request makes this one stale
                     self.result = result
                     self._on_screen = result.week or self._on_screen
@@ -231,6 +233,8 @@ class Studio:
     def stop(self) -> None:
         with self._lock:
             self._stopped = True
+            if self._stopper is not None:
+                self._stopper.stop()
             self._lock.notify_all()
         self._thread.join(timeout=60)
 

@@ -12,6 +12,7 @@ import http.client
 import json
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from trainweek.scheduler.studio_server import TOKEN_HEADER, serve
 ROOT = Path(__file__).resolve().parent.parent
 HYBRID = ROOT / "examples" / "hybrid-athlete.yaml"
 STRENGTH = ROOT / "examples" / "strength-first.yaml"
+NEVER_PROVEN = next((ROOT / "benchmarks" / "instances" / "huge").glob("huge-02-*.yaml"))
 
 
 class Client:
@@ -148,26 +150,38 @@ def test_a_slow_solve_shows_progress_and_a_newer_request_supersedes_one_still_wa
     assert state["result"]["request"] == last and state["result"]["weights"]["interference"] == 3
 
 
-def test_a_running_solve_stops_at_its_next_solution_once_superseded(plan_copy):
-    from trainweek.scheduler.studio import _Progress
+def _solving(studio: Studio, request: int) -> None:
+    """Wait until the studio's search for `request` has found a first week."""
+    for _ in range(1200):
+        progress = studio.state()["progress"]
+        if progress and progress["request"] == request:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"request {request} found no week within 60 s")
 
-    class Probe(_Progress):  # the solver's side of the callback, without a solver
-        objective_value = best_objective_bound = 0.0
-        stopped = 0
 
-        def stop_search(self):
-            self.stopped += 1
-
-    studio = Studio(str(plan_copy()))
+def test_a_newer_request_stops_the_running_search_and_is_solved(plan_copy):
+    # 30 sessions on session pairs with a ten-minute limit: its search never proves. It
+    # stops when the newer request comes, not at its next week, which late in a search can
+    # take the whole limit; the worker then takes the newer one.
+    studio = Studio(str(plan_copy(NEVER_PROVEN)), SolveOptions(time_limit=600))
     try:
-        progress = Probe(studio, studio.submit({}))
-        progress.on_solution_callback()
-        assert progress.stopped == 0
-        studio.submit({"weights": {"interference": 2}})
-        progress.on_solution_callback()
-        assert progress.stopped == 1
+        first = studio.submit({})
+        _solving(studio, first)
+        second = studio.submit({"weights": {"interference": 3}})
+        _solving(studio, second)
+        assert studio.result is None or studio.result.request != first  # the stopped one is never shown
     finally:
         studio.stop()
+    assert not studio._thread.is_alive()
+
+
+def test_stopping_the_studio_stops_the_running_search(plan_copy):
+    # What Ctrl+C on `trainweek studio` does: before, it waited for the search's whole limit.
+    studio = Studio(str(plan_copy(NEVER_PROVEN)), SolveOptions(time_limit=600))
+    _solving(studio, studio.submit({}))
+    studio.stop()  # waits at most 60 s for the worker
+    assert not studio._thread.is_alive()
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1", "127.0.0.1:1", "localhost.evil.example", ""])
