@@ -24,9 +24,10 @@ from collections.abc import Iterator
 
 from ortools.sat.python import cp_model
 
-# How often a stop is sent again while a stopped search winds down (a stop sent before the
-# search has begun is lost: CP-SAT has nothing to stop yet), and how often a search under
-# a Stopper looks whether it was stopped.
+# How often a waiting thread looks whether its search was stopped (by a Stopper; and by
+# Ctrl+C where a wait is not interrupted by signals: Windows before Python 3.14), and how
+# often a stop is sent again while a stopped search winds down (a stop sent before the
+# search has begun is lost: CP-SAT has nothing to stop yet).
 STOP_EVERY = 0.05  # seconds
 
 _here = threading.local()  # the Stopper of the work this thread runs, if any
@@ -74,8 +75,8 @@ def search(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: cp_mode
     with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainweek-search") as pool:
         running = pool.submit(solver.solve, model, callback)
         try:
-            while not concurrent.futures.wait([running], timeout=STOP_EVERY if stopper else None).done:
-                if stopper.stopped:
+            while not concurrent.futures.wait([running], timeout=STOP_EVERY).done:
+                if stopper is not None and stopper.stopped:
                     raise SearchStopped
             return running.result()
         except (KeyboardInterrupt, SearchStopped):
