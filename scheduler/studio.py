@@ -3,7 +3,7 @@
 A `Studio` holds one plan file and the setting on screen (weights, sessions left out,
 hard rules loosened). `submit` checks a new setting at once (a bad value is a `BadOption`
 naming it) and hands it to one background worker; a newer setting replaces one still
-waiting, and stops a solve still running at its next solution, so the page always ends on
+waiting, and stops a solve still running at once (`interrupt.Stopper`), so the page ends on
 the last thing the person asked for. Each solve starts from the week on screen (the
 `near` hint, as `sweep` does), so sessions that need not move stay put and only real
 moves are marked. `state` is what the page shows; `wait` blocks until it changes.
