@@ -217,10 +217,12 @@ class _Trainweek(click.Group):
             exception = click.ClickException(visible(str(error)))
             exception.exit_code = error.exit_code
             raise exception from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             # Ctrl+C stops a search at once (scheduler/interrupt.py); files are replaced
-            # whole or not at all (scheduler/files.py), so none is left half-written.
-            click.echo("\nInterrupted (Ctrl+C): stopped; no file was left half-written.", err=True)
+            # whole or not at all (scheduler/files.py), so none is left half-written; a
+            # calendar on a server written in part says so (errors.Interrupted).
+            left = str(interrupt) or "no file was left half-written"
+            click.echo(f"\nInterrupted (Ctrl+C): stopped; {left}.", err=True)
             raise click.exceptions.Exit(130) from None
 
 

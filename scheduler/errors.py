@@ -42,3 +42,8 @@ class OutOfTime(TrainweekError):
     """The time limit ran out before any week was found; nothing was proven impossible."""
 
     exit_code = EXIT_OUT_OF_TIME
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C where it left work half done outside trainweek's own files (a CalDAV calendar
+    holding part of a week); the message says what, and how to finish it."""

@@ -15,10 +15,11 @@ REPORT) and used as parsed: it is where the search starts, as an earlier file is
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -27,7 +28,7 @@ from caldav.elements import cdav, dav
 from caldav.lib import error as dav_error
 from icalendar import Calendar, Event
 
-from trainweek.scheduler.errors import BadInput
+from trainweek.scheduler.errors import BadInput, Interrupted
 from trainweek.scheduler.ics import CalendarOptions, slot_uid, week_calendar
 from trainweek.scheduler.plan import Plan
 from trainweek.scheduler.week import Week
@@ -114,8 +115,9 @@ class ServerCalendar:
     def write(self, whole: Calendar) -> Published:
         """Create or replace each event of `whole` on the server, by UID (`replan` writes its week this way)."""
         created = replaced = unchanged = 0
-        with _plain_errors(self.url, self.user, self._client):
-            for event in whole.walk("VEVENT"):
+        events = whole.walk("VEVENT")
+        with _plain_errors(self.url, self.user, self._client), _interrupted_writing(self.url, lambda: created + replaced + unchanged, len(events)):
+            for event in events:
                 single = _one_object(whole, event)
                 existing = self._stored.get(str(event["UID"]))
                 if existing is None:
@@ -128,6 +130,16 @@ class ServerCalendar:
                     existing.save(increase_seqno=False)
                     replaced += 1
         return Published(created=created, replaced=replaced, unchanged=unchanged)
+
+
+@contextlib.contextmanager
+def _interrupted_writing(url: str, done: Callable[[], int], events: int) -> Iterator[None]:
+    """Ctrl+C between two events leaves the calendar with part of the week: say so. Writing
+    again finishes it: what is already there as it would be written is left alone."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(f"{done()} of the week's {events} events are in {url}; run the same command again to finish") from None
 
 
 def publish(week: Week, url: str, user: str, password: str, options: CalendarOptions = CalendarOptions()) -> Published:

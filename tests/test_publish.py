@@ -326,3 +326,26 @@ def test_replan_updates_the_server_week_in_place_and_leaves_the_rest_alone(tmp_p
         assert int(event_of(doc)["SEQUENCE"]) == (1 if uid in runs else 0), event_of(doc)["SUMMARY"]
     assert event_of(after[runs[0]]).decoded("DTSTART") > dt.datetime(2026, 12, 2, 11, 0, tzinfo=dt.timezone.utc)
     assert next(o for o in calendar.get_events() if "dentist-4711" in o.data).data == dentist
+
+
+def test_ctrl_c_between_two_events_says_how_much_is_there_and_publishing_again_finishes(tmp_path, calendar, monkeypatch):
+    url = str(calendar.url)
+    sent = []
+    real = caldav.Calendar.add_event
+
+    def pressed_after_the_first(self, *args, **kwargs):
+        if sent:
+            raise KeyboardInterrupt
+        sent.append(real(self, *args, **kwargs))
+
+    monkeypatch.setattr(caldav.Calendar, "add_event", pressed_after_the_first)
+    stopped = publish(plan_file(tmp_path, "sat"), url)
+    assert stopped.exit_code == 130
+    assert f"Interrupted (Ctrl+C): stopped; 1 of the week's 3 events are in {url}; run the same command again to finish." in stopped.output
+    assert len(stored(calendar)) == 2  # the first event and the one that is not ours
+
+    monkeypatch.setattr(caldav.Calendar, "add_event", real)
+    again = publish(plan_file(tmp_path, "sat"), url)
+    assert again.exit_code == 0, again.output
+    assert "2 events created, 0 replaced, 1 already up to date" in again.output
+    assert len(stored(calendar)) == 4
