@@ -256,6 +256,7 @@ def _built_beside(
         built = pool.submit(build, plan, frame, weights, reported_floor=False, stop=stop)
         try:
             yield built, stop
+            concurrent.futures.wait([built])  # where Ctrl+C comes while the caller waits for it
         except BaseException:
             stop.set()
             raise
@@ -280,6 +281,7 @@ def _reported_floor_beside(m: WeekModel, weights: dict[str, float]) -> Iterator[
         made = pool.submit(_set_floor, m, scaled_weights(weights))
         try:
             yield
+            concurrent.futures.wait([made])  # where Ctrl+C comes while the caller waits for it
         except BaseException:
             m.stop.set()
             raise

@@ -153,3 +153,30 @@ def test_ctrl_c_in_solve_many_ends_its_workers_and_the_command_with_130(tmp_path
     assert time.monotonic() - pressed < 60  # not each queued plan's 600 s
     assert "Interrupted (Ctrl+C)" in errors and "Traceback" not in errors
     assert not list((tmp_path / "out").glob("*.ics"))
+
+
+def test_ctrl_c_while_a_solve_waits_for_the_model_built_beside_stops_the_build():
+    # The search on pairs has ended without a proof and the solve waits for the patterns'
+    # model; a build that only its stop ends stands for a long one.
+    done = _run(
+        """
+        import os, signal, threading, time
+        from trainweek.scheduler import solve
+        from trainweek.scheduler.model import BuildStopped
+
+        def endless_build(*args, stop, **settings):
+            while not stop.is_set():
+                time.sleep(0.01)
+            raise BuildStopped
+
+        solve.build = endless_build
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+        try:
+            with solve._built_beside(None, None, {}) as (beside, stop):
+                pass
+        except KeyboardInterrupt:
+            print("KeyboardInterrupt, build stopped:", stop.is_set())
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "KeyboardInterrupt, build stopped: True"
