@@ -139,7 +139,7 @@ def _interrupted_writing(url: str, done: Callable[[], int], events: int) -> Iter
     try:
         yield
     except KeyboardInterrupt:
-        raise Interrupted(f"{done()} of the week's {events} events are in {url}; run the same command again to finish") from None
+        raise Interrupted(f"the calendar at {url} holds {done()} of the week's {events} events; run the same command again to finish") from None
 
 
 def publish(week: Week, url: str, user: str, password: str, options: CalendarOptions = CalendarOptions()) -> Published:

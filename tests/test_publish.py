@@ -341,7 +341,7 @@ def test_ctrl_c_between_two_events_says_how_much_is_there_and_publishing_again_f
     monkeypatch.setattr(caldav.Calendar, "add_event", pressed_after_the_first)
     stopped = publish(plan_file(tmp_path, "sat"), url)
     assert stopped.exit_code == 130
-    assert f"Interrupted (Ctrl+C): stopped; 1 of the week's 3 events are in {url}; run the same command again to finish." in stopped.output
+    assert f"Interrupted (Ctrl+C): stopped; the calendar at {url} holds 1 of the week's 3 events; run the same command again to finish." in stopped.output
     assert len(stored(calendar)) == 2  # the first event and the one that is not ours
 
     monkeypatch.setattr(caldav.Calendar, "add_event", real)
