@@ -180,3 +180,33 @@ def test_ctrl_c_while_a_solve_waits_for_the_model_built_beside_stops_the_build()
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "KeyboardInterrupt, build stopped: True"
+
+
+def test_ctrl_c_while_a_solve_waits_for_the_floor_made_beside_stops_it():
+    # The search on pairs has ended and the solve waits for the week's reported floor; a
+    # floor that only the model's stop ends stands for a long one (huge-02: seconds).
+    done = _run(
+        """
+        import os, signal, threading, time, types
+        from trainweek.constraints import SOFT_OBJECTIVES
+        from trainweek.scheduler import solve
+        from trainweek.scheduler.model import BuildStopped
+
+        def endless_floor(m, scaled):
+            while not m.stop.is_set():
+                time.sleep(0.01)
+            raise BuildStopped
+
+        solve._floor_is_reported = lambda m: True
+        solve._set_floor = endless_floor
+        week_model = types.SimpleNamespace(stop=None)
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+        try:
+            with solve._reported_floor_beside(week_model, {rule.NAME: 1 for rule in SOFT_OBJECTIVES}):
+                pass
+        except KeyboardInterrupt:
+            print("KeyboardInterrupt, floor stopped:", week_model.stop.is_set())
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "KeyboardInterrupt, floor stopped: True"
