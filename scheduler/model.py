@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,8 +26,6 @@ from typing import TYPE_CHECKING, cast
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
-    import threading
-
     from trainweek.scheduler.day_floor import DayFloor
     from trainweek.scheduler.frame import WeekFrame
     from trainweek.scheduler.plan import Occurrence, Plan
@@ -44,7 +43,7 @@ class WeekModel:
     ) -> None:
         self.model = cp_model.CpModel()
         self.pairs_only = pairs_only  # same-day costs on session pairs whatever the size
-        self.stop = stop  # set by another thread once the model is no longer wanted (`keep_going`)
+        self.stop = stop or threading.Event()  # set by another thread once the model is no longer wanted (`keep_going`)
         self.plan = plan
         self.frame = frame
         self.items: tuple[Occurrence, ...] = plan.occurrences
@@ -112,7 +111,7 @@ class WeekModel:
     def keep_going(self) -> None:
         """Raise BuildStopped once `stop` is set: the long loops of building call this, so a
         model built beside a search that proves the week stops within milliseconds."""
-        if self.stop is not None and self.stop.is_set():
+        if self.stop.is_set():
             raise BuildStopped
 
     def start(self, index: int) -> cp_model.LinearExpr:

@@ -10,10 +10,11 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import math
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Optional
 
 from ortools.sat.python import cp_model
@@ -243,49 +244,49 @@ def _set_floor(m: WeekModel, scaled: dict[str, int]) -> None:
 
 
 @contextlib.contextmanager
-def _built_beside(
-    plan: Plan, frame: WeekFrame, weights: dict[str, float]
-) -> Iterator[tuple[concurrent.futures.Future, threading.Event]]:
-    """The patterns' model of a week, built on a second thread while the caller searches on
-    session pairs on one worker (CP-SAT releases the GIL), and the event that stops the
-    build where that search proves the week (set too if the caller raises): the patterns'
-    search then gets the time the build took (large-04: about a sixth of its solve;
-    docs/model.md)."""
-    stop = threading.Event()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainweek-build") as pool:
-        built = pool.submit(build, plan, frame, weights, reported_floor=False, stop=stop)
+def _beside(name: str, stop: threading.Event, work: Callable[[], Any]) -> Iterator[concurrent.futures.Future]:
+    """`work` on a second thread while the caller goes on (CP-SAT releases the GIL while it
+    searches), waited for on the way out; where the caller raises (Ctrl+C) it is stopped
+    through `stop` instead (its long loops call `WeekModel.keep_going`)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=name) as pool:
+        running = pool.submit(work)
         try:
-            yield built, stop
-            concurrent.futures.wait([built])  # where Ctrl+C comes while the caller waits for it
+            yield running
+            concurrent.futures.wait([running])  # where Ctrl+C comes while the caller waits for it
         except BaseException:
             stop.set()
             raise
 
 
 @contextlib.contextmanager
+def _built_beside(
+    plan: Plan, frame: WeekFrame, weights: dict[str, float]
+) -> Iterator[tuple[concurrent.futures.Future, threading.Event]]:
+    """The patterns' model of a week, built on a second thread while the caller searches on
+    session pairs on one worker, and the event that stops the build where that search
+    proves the week: the patterns' search then gets the time the build took (large-04:
+    about a sixth of its solve; docs/model.md)."""
+    stop = threading.Event()
+    with _beside("trainweek-build", stop, functools.partial(build, plan, frame, weights, reported_floor=False, stop=stop)) as built:
+        yield built, stop
+
+
+@contextlib.contextmanager
 def _reported_floor_beside(m: WeekModel, weights: dict[str, float]) -> Iterator[None]:
     """The floor of a week on session pairs, which the search never sees, made on another
-    thread while CP-SAT searches (it releases the GIL), and set on `m` on the way out.
+    thread while CP-SAT searches, and set on `m` on the way out.
 
     Why: listing huge-02's 37,066 day sets and costing them takes about 5 s of a 20 s
     limit on the benchmark machine, in which one worker left the other core idle and the
     search waited. The floor and the week are the same as made one after the other: until
     the search ends nothing reads the floor of a week on pairs (`_narrow_to_cheaper_weeks`
-    returns at once there). Where the caller raises (Ctrl+C) the floor is stopped, not
-    waited for."""
+    returns at once there)."""
     if not _floor_is_reported(m):
         yield
         return
-    m.stop = m.stop or threading.Event()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainweek-floor") as pool:
-        made = pool.submit(_set_floor, m, scaled_weights(weights))
-        try:
-            yield
-            concurrent.futures.wait([made])  # where Ctrl+C comes while the caller waits for it
-        except BaseException:
-            m.stop.set()
-            raise
-        made.result()
+    with _beside("trainweek-floor", m.stop, functools.partial(_set_floor, m, scaled_weights(weights))) as made:
+        yield
+    made.result()
 
 
 def _break_symmetry(m: WeekModel) -> None:

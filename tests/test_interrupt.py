@@ -199,7 +199,7 @@ def test_ctrl_c_while_a_solve_waits_for_the_floor_made_beside_stops_it():
 
         solve._floor_is_reported = lambda m: True
         solve._set_floor = endless_floor
-        week_model = types.SimpleNamespace(stop=None)
+        week_model = types.SimpleNamespace(stop=threading.Event())
         threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
         try:
             with solve._reported_floor_beside(week_model, {rule.NAME: 1 for rule in SOFT_OBJECTIVES}):
