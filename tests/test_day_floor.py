@@ -5,6 +5,7 @@ weeks), be exact where a day's cost is all inside it, and reach the solver's bou
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import random
@@ -19,7 +20,8 @@ from trainweek.constraints import goal_order, hard_days, hard_easy, preferred_ti
 from trainweek.scheduler.day_floor import FLOOR_SETS_AT_MOST, _cheapest, _linear_floor, day_floor, pattern_floors, whole_floor
 from trainweek.scheduler.model import WeekModel
 from trainweek.scheduler.solve import WEIGHT_SCALE, SolveOptions, build, frame_for, scaled_weights
-from tests.conftest import make_plan, solve_plan
+from trainweek.scheduler.loading import load_plan
+from tests.conftest import ROOT, make_plan, solve_plan
 from tests.helpers import brute_force, objective, same_day_form, valid_weeks
 from tests.test_bruteforce import FIXED, tiny_plans
 from tests.test_pattern_scale import _stored
@@ -640,3 +642,21 @@ def test_a_spans_tidy_floor_is_the_least_cost_of_every_placement(seed=0):
         assert tidy_times.span_floor(m, 2, span, items) == expected, (window, [s["name"] for s in chosen], gap)
         raised += expected > sum(min(tidy_times.minute_cost(frame.at(t).minute) for t in m.starts_in_span(i, 2, span)) for i in items)
     assert raised >= 1  # some windows are tight enough that the sessions together cost more than alone
+
+
+def test_a_week_at_its_bound_is_reported_proven_whichever_search_found_it():
+    """The bound may be the day floor, which CP-SAT's own bound does not reach on session
+    pairs (there it is only reported) or where it was raised after the search began: a week
+    that costs no more than it is the best, and the output must not say "not proven"."""
+    from trainweek.scheduler import solve as solve_module
+    from trainweek.scheduler.week import FIRST_FIT
+
+    best = solve_plan(load_plan(ROOT / "examples" / "hybrid-athlete.yaml"))
+    assert best.proven_optimal and best.objective > 0
+    unproven = dataclasses.replace(best, status="FEASIBLE", bound=best.objective, clock_stopped=True)
+    at_bound = solve_module._proven_if_at_its_bound(unproven)
+    assert at_bound.proven_optimal and not at_bound.clock_stopped
+    below = dataclasses.replace(unproven, bound=best.objective - 0.1)
+    assert solve_module._proven_if_at_its_bound(below) == below
+    first_fit = dataclasses.replace(unproven, status=FIRST_FIT)
+    assert solve_module._proven_if_at_its_bound(first_fit) == first_fit  # greedy's week is not a search's
