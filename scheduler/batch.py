@@ -422,10 +422,10 @@ def _in_ray(jobs: Iterator[Job], address: str | None, window: int | None) -> Ite
         except (ConnectionError, ValueError, RuntimeError) as error:
             raise BadInput(f"--ray-address {address}: cannot connect to a Ray cluster there ({error})") from None
         started = True
+    pending: list = []
     try:
         window = window or max(1, int(ray.cluster_resources().get("CPU", 1)) * 2)
         task = ray.remote(num_cpus=1)(run_job)
-        pending: list = []
         for job in jobs:
             pending.append(task.remote(job))
             if len(pending) >= window:
@@ -434,6 +434,12 @@ def _in_ray(jobs: Iterator[Job], address: str | None, window: int | None) -> Ite
         while pending:
             ready, pending = ray.wait(pending, num_returns=1)
             yield from ray.get(ready)
+    except BaseException:
+        # Ctrl+C, a failure, or a caller that stopped reading: the tasks sent are not wanted.
+        # On a cluster that outlives this run they would each go on to the end of a solve.
+        for ref in pending:
+            ray.cancel(ref, force=True)
+        raise
     finally:
         if started:
             ray.shutdown()

@@ -11,6 +11,7 @@ import re
 import shutil
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -325,6 +326,35 @@ def test_ray_gives_what_the_process_pool_gives(solved_squad, tmp_path, monkeypat
     for name in (name for name, kind in kinds.items() if kind == "feasible"):
         for suffix in (".ics", ".html"):
             assert (tmp_path / "out" / f"{name}{suffix}").read_bytes() == (root / "out" / f"{name}{suffix}").read_bytes(), name
+
+
+def test_a_run_stopped_early_cancels_the_tasks_it_sent_to_ray(tmp_path):
+    """A Ray the caller runs outlives the run, as a cluster does: stopping the run (Ctrl+C,
+    or a caller that stops reading its results) cancels the tasks it sent, which would
+    otherwise each go on to the end of a long solve, holding a CPU of the cluster."""
+    try:
+        import ray
+    except ImportError:
+        ray = None
+    need_program(ray is not None, "Ray is not installed (pip install 'trainweek[ray]')")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(ROOT / "examples" / "masters.yaml", plans / "a-quick.yaml")
+    shutil.copy(next((ROOT / "benchmarks" / "instances" / "huge").glob("huge-02-*.yaml")), plans / "b-long.yaml")
+    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", logging_level="WARNING", log_to_driver=False)
+    try:
+        results = solve_many([plans], BatchOptions(solve=SolveOptions(time_limit=600)), tmp_path / "out", executor="ray")
+        assert next(results).name == "a-quick"  # both run at once; the long one is still solving
+        assert ray.available_resources().get("CPU", 0) < 2
+        results.close()
+        waited = 0.0
+        while ray.available_resources().get("CPU", 0) < 2 and waited < 60:
+            time.sleep(0.5)
+            waited += 0.5
+        assert ray.available_resources().get("CPU", 0) == 2, "the long solve's task still holds its CPU"
+    finally:
+        ray.shutdown()
+    assert not (tmp_path / "out" / "b-long.ics").exists()
 
 
 def test_the_batch_benchmark_writes_its_table(tmp_path):
