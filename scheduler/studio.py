@@ -85,6 +85,7 @@ class Studio:
         self._pending: tuple[int, Setting] | None = None
         self._running: int | None = None
         self._stopper: Stopper | None = None  # stops the running request's searches
+        self._trade_off: Stopper | None = None  # stops the running trade-off's searches
         self._progress_note: dict[str, Any] | None = None
         self.result: Result | None = None
         self._on_screen: Week | None = None
@@ -233,8 +234,9 @@ class Studio:
     def stop(self) -> None:
         with self._lock:
             self._stopped = True
-            if self._stopper is not None:
-                self._stopper.stop()
+            for stopper in (self._stopper, self._trade_off):
+                if stopper is not None:
+                    stopper.stop()
             self._lock.notify_all()
         self._thread.join(timeout=60)
 
@@ -267,16 +269,32 @@ class Studio:
 
     def trade_off(self, name: str, base: Setting, values: tuple[float, ...] = TRADE_OFF_VALUES) -> list[tuple[list[float], Week]]:
         """The distinct weeks as one weight runs through `values`, the others as in `base`:
-        `sweep`'s walk (each solve hinted with the one before), weeks told apart by their raw penalties."""
+        `sweep`'s walk (each solve hinted with the one before), weeks told apart by their raw penalties.
+
+        One runs at a time: a newer trade-off, or the studio's stop, stops it at once
+        (SearchStopped); on a big week its solves would otherwise hold a core for minutes."""
         try:
             name = weight_name(str(name))
         except ValueError as error:
             raise BadOption("weight", name, str(error)) from None
+        stopper = Stopper()
+        with self._lock:
+            if self._stopped:
+                raise SearchStopped
+            if self._trade_off is not None:
+                self._trade_off.stop()
+            self._trade_off = stopper
         distinct: dict[tuple, tuple[list[float], Week]] = {}
         week = None
-        for value in values:
-            week = self.solve_setting(Setting({**base.weights, name: value}, base.off, base.relaxed), week)
-            distinct.setdefault(tuple(sorted(week.parts.items())), ([], week))[0].append(value)
+        try:
+            with stopper.under():
+                for value in values:
+                    week = self.solve_setting(Setting({**base.weights, name: value}, base.off, base.relaxed), week)
+                    distinct.setdefault(tuple(sorted(week.parts.items())), ([], week))[0].append(value)
+        finally:
+            with self._lock:
+                if self._trade_off is stopper:
+                    self._trade_off = None
         return list(distinct.values())
 
     def pin(self, week: Week, label: str, day: int) -> str:

@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from trainweek.constraints import WEIGHT_NAMES
 from trainweek.scheduler.errors import TrainweekError
+from trainweek.scheduler.interrupt import SearchStopped
 from trainweek.scheduler.studio import Result, Setting, Studio, objective_bars, objective_titles
 from trainweek.scheduler.view_layout import shown
 from trainweek.scheduler.week import Week
@@ -250,7 +251,10 @@ class StudioHandler(BaseHTTPRequestHandler):
             self._json({"request": studio.submit(body)})
         elif url.path == "/api/trade-off":
             setting = studio.setting(body.get("setting", {}))
-            found = studio.trade_off(body.get("weight", ""), setting)
+            try:
+                found = studio.trade_off(body.get("weight", ""), setting)
+            except SearchStopped:
+                raise Refused(HTTPStatus.CONFLICT, "stopped: a newer trade-off replaced this one, or the studio is stopping") from None
             self.server.trade_off_weeks = [week for _, week in found]
             self._json({"weight": body.get("weight"), "weeks": [{"values": values, "week": week_json(week)} for values, week in found]})
         elif url.path == "/api/show":

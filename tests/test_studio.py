@@ -184,6 +184,38 @@ def test_stopping_the_studio_stops_the_running_search(plan_copy):
     assert not studio._thread.is_alive()
 
 
+def test_a_newer_trade_off_or_the_studios_stop_ends_a_running_trade_off(running, plan_copy):
+    # Each solve of a big week's trade-off runs to its limit: before, picking another
+    # weight, or Ctrl+C on the studio, left the earlier trade-off solving for minutes.
+    server, client = running(plan_copy(NEVER_PROVEN), options=SolveOptions(time_limit=600))
+    answers: dict[str, tuple] = {}
+
+    def trade_off(weight: str) -> threading.Thread:
+        def ask() -> None:
+            answers[weight] = client.post("/api/trade-off", {"weight": weight, "setting": {}})
+
+        thread = threading.Thread(target=ask, daemon=True)
+        thread.start()
+        for _ in range(600):
+            running_now = server.studio._trade_off
+            if running_now is not None and running_now is not getattr(trade_off, "last", None):
+                trade_off.last = running_now
+                time.sleep(2)  # well inside its first solve
+                return thread
+            time.sleep(0.05)
+        raise AssertionError(f"the trade-off across {weight} did not start within 30 s")
+
+    first = trade_off("interference")
+    second = trade_off("separation")
+    first.join(timeout=30)
+    assert not first.is_alive(), "the first trade-off is still solving"
+    assert answers["interference"][0] == 409 and "a newer trade-off replaced this one" in answers["interference"][1]["error"]
+    server.studio.stop()
+    second.join(timeout=30)
+    assert not second.is_alive(), "the trade-off still solves after the studio stopped"
+    assert answers["separation"][0] == 409
+
+
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1", "127.0.0.1:1", "localhost.evil.example", ""])
 def test_a_foreign_host_header_is_refused(running, plan_copy, host):
     server, client = running(plan_copy())
