@@ -114,17 +114,16 @@ class ServerCalendar:
 
     def write(self, whole: Calendar) -> Published:
         """Create or replace each event of `whole` on the server, by UID (`replan` writes its week this way)."""
-        created = replaced = unchanged = 0
+        created = replaced = 0
         events = whole.walk("VEVENT")
-        with _plain_errors(self.url, self.user, self._client), _interrupted_writing(self.url, lambda: created + replaced + unchanged, len(events)):
-            for event in events:
-                single = _one_object(whole, event)
-                existing = self._stored.get(str(event["UID"]))
+        singles = [(_one_object(whole, event), self._stored.get(str(event["UID"]))) for event in events]
+        changed = [(single, existing) for single, existing in singles if existing is None or _canonical(existing.icalendar_instance) != _canonical(single)]
+        unchanged = len(events) - len(changed)
+        with _plain_errors(self.url, self.user, self._client), _interrupted_writing(self.url, lambda: unchanged + created + replaced, len(events)):
+            for single, existing in changed:
                 if existing is None:
                     self._calendar.add_event(ical=single.to_ical().decode(), increase_seqno=False)
                     created += 1
-                elif _canonical(existing.icalendar_instance) == _canonical(single):
-                    unchanged += 1
                 else:
                     existing.icalendar_instance = single
                     existing.save(increase_seqno=False)
@@ -134,12 +133,13 @@ class ServerCalendar:
 
 @contextlib.contextmanager
 def _interrupted_writing(url: str, done: Callable[[], int], events: int) -> Iterator[None]:
-    """Ctrl+C between two events leaves the calendar with part of the week: say so. Writing
-    again finishes it: what is already there as it would be written is left alone."""
+    """Ctrl+C between two events leaves the calendar with part of the week written (new
+    events, or a re-plan's moves): say how much. Writing again finishes it: what is already
+    there as it would be written is left alone."""
     try:
         yield
     except KeyboardInterrupt:
-        raise Interrupted(f"the calendar at {url} holds {done()} of the week's {events} events; run the same command again to finish") from None
+        raise Interrupted(f"the calendar at {url} has {done()} of the week's {events} events up to date; run the same command again to finish") from None
 
 
 def publish(week: Week, url: str, user: str, password: str, options: CalendarOptions = CalendarOptions()) -> Published:

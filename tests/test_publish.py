@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import yaml
@@ -341,7 +343,7 @@ def test_ctrl_c_between_two_events_says_how_much_is_there_and_publishing_again_f
     monkeypatch.setattr(caldav.Calendar, "add_event", pressed_after_the_first)
     stopped = publish(plan_file(tmp_path, "sat"), url)
     assert stopped.exit_code == 130
-    assert f"Interrupted (Ctrl+C): stopped; the calendar at {url} holds 1 of the week's 3 events; run the same command again to finish." in stopped.output
+    assert f"Interrupted (Ctrl+C): stopped; the calendar at {url} has 1 of the week's 3 events up to date; run the same command again to finish." in stopped.output
     assert len(stored(calendar)) == 2  # the first event and the one that is not ours
 
     monkeypatch.setattr(caldav.Calendar, "add_event", real)
@@ -349,3 +351,43 @@ def test_ctrl_c_between_two_events_says_how_much_is_there_and_publishing_again_f
     assert again.exit_code == 0, again.output
     assert "2 events created, 0 replaced, 1 already up to date" in again.output
     assert len(stored(calendar)) == 4
+
+
+def test_ctrl_c_in_a_replan_to_the_server_and_running_it_again_gives_the_week_an_uninterrupted_replan_gives(tmp_path, radicale, calendar):
+    # The 11-session hybrid racer misses Wednesday's long run: the re-plan moves four
+    # sessions, and Ctrl+C comes after the first of them is written.
+    path = tmp_path / "racer.yaml"
+    shutil.copyfile(ROOT / "tests" / "athletes" / "hybrid-racer.yaml", path)
+    replan = ["replan", str(path), "--user", USER, "--now", "2026-12-02 12:00", "--missed", "Long run"]
+    with caldav.DAVClient(url=f"{radicale}/{USER}/", username=USER, password=PASSWORD) as client:
+        straight = client.principal().make_calendar(name="Straight", cal_id=uuid.uuid4().hex)
+        for target in (calendar, straight):
+            assert publish(path, str(target.url)).exit_code == 0
+        done = CliRunner().invoke(main, [*replan, "--caldav", str(straight.url)], env={"TRAINWEEK_CALDAV_PASSWORD": PASSWORD})
+        assert done.exit_code == 0 and "4 moved" in done.output, done.output
+
+        real, saved = caldav.CalendarObjectResource.save, []
+
+        def pressed_after_the_first(self, *args, **kwargs):
+            if saved:
+                raise KeyboardInterrupt
+            saved.append(real(self, *args, **kwargs))
+
+        url = str(calendar.url)
+        with mock.patch.object(caldav.CalendarObjectResource, "save", pressed_after_the_first):
+            stopped = CliRunner().invoke(main, [*replan, "--caldav", url], env={"TRAINWEEK_CALDAV_PASSWORD": PASSWORD})
+        assert stopped.exit_code == 130, stopped.output
+        # The seven events the re-plan leaves alone and the first move are up to date; three moves are not written.
+        assert f"the calendar at {url} has 8 of the week's 11 events up to date; run the same command again to finish." in stopped.output
+        again = CliRunner().invoke(main, [*replan, "--caldav", url], env={"TRAINWEEK_CALDAV_PASSWORD": PASSWORD})
+        assert again.exit_code == 0, again.output
+        assert "(3 moved, 0 cancelled)" in again.output  # the first move was written before Ctrl+C
+
+        def times(target) -> dict[str, tuple]:
+            return {
+                uid: (str(event_of(doc)["SUMMARY"]), event_of(doc).decoded("DTSTART"), event_of(doc).decoded("DTEND"))
+                for uid, doc in stored(target).items()
+                if "dentist" not in uid
+            }
+
+        assert times(calendar) == times(straight)
