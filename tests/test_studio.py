@@ -189,6 +189,7 @@ def test_a_newer_trade_off_or_the_studios_stop_ends_a_running_trade_off(running,
     # weight, or Ctrl+C on the studio, left the earlier trade-off solving for minutes.
     server, client = running(plan_copy(NEVER_PROVEN), options=SolveOptions(time_limit=600))
     answers: dict[str, tuple] = {}
+    started: list = []  # each trade-off's stopper, as it begins
 
     def trade_off(weight: str) -> threading.Thread:
         def ask() -> None:
@@ -198,8 +199,8 @@ def test_a_newer_trade_off_or_the_studios_stop_ends_a_running_trade_off(running,
         thread.start()
         for _ in range(600):
             running_now = server.studio._trade_off
-            if running_now is not None and running_now is not getattr(trade_off, "last", None):
-                trade_off.last = running_now
+            if running_now is not None and running_now not in started:
+                started.append(running_now)
                 time.sleep(2)  # well inside its first solve
                 return thread
             time.sleep(0.05)
