@@ -4,6 +4,7 @@ bad and impossible plans reported without stopping the others, unchanged plans s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -304,20 +305,27 @@ def test_without_ray_the_ray_executor_says_how_to_install_it(tmp_path, monkeypat
     assert not (tmp_path / "out" / "a.ics").exists()
 
 
-def test_ray_gives_what_the_process_pool_gives(solved_squad, tmp_path, monkeypatch):
-    """Each plan a task on a local Ray (2 CPUs, this machine only), streamed back with ray.wait."""
+@contextlib.contextmanager
+def callers_ray():
+    """A local Ray (2 CPUs, this machine only) started as a caller would start it, shut down on the way out."""
     try:
         import ray
     except ImportError:
         ray = None
     need_program(ray is not None, "Ray is not installed (pip install 'trainweek[ray]')")
-    root, kinds, _, _ = solved_squad
     ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", logging_level="WARNING", log_to_driver=False)
     try:
-        results = by_name(solve_many([root / "plans"], BatchOptions(json=True, html=True), tmp_path / "out", executor="ray"))
-        assert ray.is_initialized()  # a Ray the caller started is left running
+        yield ray
     finally:
         ray.shutdown()
+
+
+def test_ray_gives_what_the_process_pool_gives(solved_squad, tmp_path, monkeypatch):
+    """Each plan a task on a local Ray (2 CPUs, this machine only), streamed back with ray.wait."""
+    root, kinds, _, _ = solved_squad
+    with callers_ray() as ray:
+        results = by_name(solve_many([root / "plans"], BatchOptions(json=True, html=True), tmp_path / "out", executor="ray"))
+        assert ray.is_initialized()  # a Ray the caller started is left running
     assert set(results) == set(kinds)
     assert {name for name, result in results.items() if result.outcome is Outcome.PROVEN} == {name for name, kind in kinds.items() if kind == "feasible"}
     others = [root / "plans" / f"{name}.yaml" for name, kind in kinds.items() if kind != "feasible"]
@@ -332,17 +340,11 @@ def test_a_run_stopped_early_cancels_the_tasks_it_sent_to_ray(tmp_path):
     """A Ray the caller runs outlives the run, as a cluster does: stopping the run (Ctrl+C,
     or a caller that stops reading its results) cancels the tasks it sent, which would
     otherwise each go on to the end of a long solve, holding a CPU of the cluster."""
-    try:
-        import ray
-    except ImportError:
-        ray = None
-    need_program(ray is not None, "Ray is not installed (pip install 'trainweek[ray]')")
     plans = tmp_path / "plans"
     plans.mkdir()
     shutil.copy(ROOT / "examples" / "masters.yaml", plans / "a-quick.yaml")
     shutil.copy(next((ROOT / "benchmarks" / "instances" / "huge").glob("huge-02-*.yaml")), plans / "b-long.yaml")
-    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", logging_level="WARNING", log_to_driver=False)
-    try:
+    with callers_ray() as ray:
         results = solve_many([plans], BatchOptions(solve=SolveOptions(time_limit=600)), tmp_path / "out", executor="ray")
         assert next(results).name == "a-quick"  # both run at once; the long one is still solving
         assert ray.available_resources().get("CPU", 0) < 2
@@ -352,8 +354,6 @@ def test_a_run_stopped_early_cancels_the_tasks_it_sent_to_ray(tmp_path):
             time.sleep(0.5)
             waited += 0.5
         assert ray.available_resources().get("CPU", 0) == 2, "the long solve's task still holds its CPU"
-    finally:
-        ray.shutdown()
     assert not (tmp_path / "out" / "b-long.ics").exists()
 
 
