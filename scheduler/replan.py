@@ -32,7 +32,7 @@ from trainweek.scheduler.ics import Earlier, earlier_events, previous_starts
 from trainweek.scheduler.interrupt import search
 from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.plan import Occurrence, Plan, week_monday
-from trainweek.scheduler.solve import SolveOptions, build, configured_solver, solved_week
+from trainweek.scheduler.solve import SolveOptions, build, configured_solver, search_bound, solved_week
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
 from trainweek.scheduler.week import Week
 
@@ -348,7 +348,7 @@ def _attempt(plan, week_start, items, weights, options, near, deadline, relax: t
         raise OutOfTime(f"no re-planned week found within {options.time_limit:g} s; raise --time-limit")
     if relax is not None:
         return Week(plan=plan, frame=frame, placements=(), weights=weights)
-    return solved_week(m, solver, status, weights, time.perf_counter() - started)
+    return solved_week(m, solver, status, weights, time.perf_counter() - started, bound=search_bound(m, solver))
 
 
 def _left_out_reasons(plan, week_start, occurrences, dropped, weights, options, deadline) -> dict[int, str]:

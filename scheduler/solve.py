@@ -469,7 +469,7 @@ def solve(
             clock_stopped=math.isfinite(budget) and solver.deterministic_time < 0.95 * budget,
         )
         return _proven_if_at_its_bound(week)
-    return _proven_if_at_its_bound(solved_week(m, solver, status, weights, elapsed))
+    return _proven_if_at_its_bound(solved_week(m, solver, status, weights, elapsed, bound=search_bound(m, solver)))
 
 
 def _pairs_share(plan: Plan, options: SolveOptions, deadline: float) -> tuple[float, float]:
@@ -508,7 +508,7 @@ def search_on_pairs(
     status = search(solver, m.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, solver.deterministic_time
-    return solved_week(m, solver, status, weights, time.perf_counter() - started), solver.deterministic_time
+    return solved_week(m, solver, status, weights, time.perf_counter() - started, bound=search_bound(m, solver)), solver.deterministic_time
 
 
 def _short_search(work: float, deadline: float) -> cp_model.CpSolver:
@@ -600,9 +600,9 @@ def _complete_days(
         return completion.deterministic_time, None
     _hint_solution(m, completion)
     _rule_out_dearer(m, round(completion.objective_value))
-    # Its bound is that of the days it was given, not of the week: the model's floor is.
-    week = solved_week(m, completion, cp_model.FEASIBLE, weights, time.perf_counter() - started)
-    return completion.deterministic_time, dataclasses.replace(week, bound=m.floor / WEIGHT_SCALE, clock_stopped=False)
+    # CP-SAT's bound is that of the days it was given, not of the week: the model's floor is.
+    week = solved_week(m, completion, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=m.floor)
+    return completion.deterministic_time, dataclasses.replace(week, clock_stopped=False)
 
 
 def _hint(m: WeekModel, starts: dict[int, int]) -> None:
@@ -655,9 +655,17 @@ def first_fit_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], dead
     return greedy_week(plan, frame, weights, deadline)
 
 
-def solved_week(m: WeekModel, solver: cp_model.CpSolver, status: int, weights: dict[str, float], elapsed: float) -> Week:
+def search_bound(m: WeekModel, solver: cp_model.CpSolver) -> float:
+    """The lower bound (scaled) a search of the whole week leaves: CP-SAT's, or the model's floor where higher."""
+    return max(solver.best_objective_bound, m.floor)
+
+
+def solved_week(m: WeekModel, solver: cp_model.CpSolver, status: int, weights: dict[str, float], elapsed: float, *, bound: float) -> Week:
     """The week the solver found, checked by every rule's checker and scored in plain
-    Python; a proven optimum the plain-Python score disagrees with is a bug (RuleBroken)."""
+    Python; a proven optimum the plain-Python score disagrees with is a bug (RuleBroken).
+
+    `bound` (scaled) is the caller's to give: a search under assumptions (`_complete_days`,
+    the days fixed) has a bound for those days only, not for the week (`search_bound`)."""
     plan = m.plan
     starts = {item.index: solver.value(m.start(item.index)) for item in plan.occurrences}
     budget = solver.parameters.max_deterministic_time
@@ -667,7 +675,7 @@ def solved_week(m: WeekModel, solver: cp_model.CpSolver, status: int, weights: d
         starts,
         weights,
         status=solver.status_name(status),
-        bound=max(solver.best_objective_bound, m.floor) / WEIGHT_SCALE,
+        bound=bound / WEIGHT_SCALE,
         solve_seconds=elapsed,
         clock_stopped=status == cp_model.FEASIBLE and math.isfinite(budget) and solver.deterministic_time < 0.95 * budget,
     )
