@@ -147,15 +147,32 @@ def solve_block_file(
     each week from where a calendar trainweek wrote before put its sessions; `race`
     replaces the file's `block: race`."""
     from trainweek.scheduler.block import solve_block
-    from trainweek.scheduler.plan import BlockSettings
 
     source = source if isinstance(source, PlanFile) else open_plan(source)
-    plan = source.plan
-    if race is not None:
-        settings = plan.block or BlockSettings()
-        plan = plan.model_copy(update={"block": settings.model_copy(update={"race": race})})
     with about(source.path):
-        return solve_block(plan, weeks, options, earlier)
+        return solve_block(_with_race(source.plan, race), weeks, options, earlier)
+
+
+def block_weeks(source: PlanFile, weeks: int | None = None, options: SolveOptions = SolveOptions(), race: "Race | None" = None) -> tuple[dt.date, int]:
+    """The first Monday and the number of weeks `solve_block_file` plans, known before it
+    solves: a calendar's copy of those weeks is read first (`block --caldav`)."""
+    from trainweek.scheduler.block import block_length
+    from trainweek.scheduler.frame import resolve_week_start
+
+    plan = _with_race(source.plan, race)
+    with about(source.path):
+        start = resolve_week_start(plan, options.week_start)
+        return start, block_length(plan, weeks, start)
+
+
+def _with_race(plan: Plan, race: "Race | None") -> Plan:
+    """The plan with `race` in place of its `block: race` (None: as it is)."""
+    if race is None:
+        return plan
+    from trainweek.scheduler.plan import BlockSettings
+
+    settings = plan.block or BlockSettings()
+    return plan.model_copy(update={"block": settings.model_copy(update={"race": race})})
 
 
 def sweep_plan_file(source: PlanFile | str, grid: dict[str, list[float]], options: SolveOptions = SolveOptions()):

@@ -173,16 +173,30 @@ def calendar_options(command):
     return _remind_option(command)
 
 
-# `solve --weeks N` wrote N copies of one week; several real weeks are `block`'s (issue 20).
+# `solve --weeks N` and `publish --weeks N` wrote N copies of one week; several real weeks
+# are `block`'s (issue 20), into a file or a CalDAV calendar.
 _retired_weeks = click.option("--weeks", default="1", hidden=True, help="Retired: use `trainweek block PLAN --weeks N`.")
 
 
-def _weeks_retired(weeks: str) -> None:
+def _weeks_retired(weeks: str, command: str, instead: str = "") -> None:
     if weeks.strip() != "1":
         raise UserError(
-            f"--weeks {weeks}: solve plans one week; for several weeks use 'trainweek block PLAN_FILE --weeks N', "
+            f"--weeks {weeks}: {command} plans one week; for several weeks use 'trainweek block PLAN_FILE --weeks N{instead}', "
             "which solves each week against its own busy time, with progression, deload weeks and a taper"
         )
+
+
+def _caldav_password(user: str) -> str:
+    """The CalDAV password: from the environment, else asked for (never a command-line option)."""
+    from trainweek.scheduler.publish import PASSWORD_VARIABLE
+
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password:
+        return password
+    try:
+        return click.prompt(f"Password for {user}", hide_input=True)
+    except click.Abort:
+        raise UserError(f"no password: set {PASSWORD_VARIABLE} or run this where it can ask you") from None
 
 
 def _calendar_choice(remind: str | None, weeks: int, writes: bool = True):
@@ -266,7 +280,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, solve_plan_file
     from trainweek.scheduler.report import as_json as week_json, print_week
 
-    _weeks_retired(weeks)
+    _weeks_retired(weeks, "solve")
     source = _open(plan_file)
     options = _options(**solve_args)
     choice = _calendar_choice(remind, 1, writes=not no_ics)
@@ -340,13 +354,12 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
     now = parse_now(now_text, source.plan)
     pictures = _claim_pictures(html_path, svg_path, force, source.inputs)
     if url:
-        from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
+        from trainweek.scheduler.publish import open_calendar
         from trainweek.scheduler.replan import replan_calendar, replan_week_start
 
         if not user:
             raise UserError("--caldav needs --user, the user name on the CalDAV server")
-        password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(f"Password for {user}", hide_input=True)
-        with open_calendar(url, user, password) as target:
+        with open_calendar(url, user, _caldav_password(user)) as target:
             server = target.earlier(source.plan, replan_week_start(source.plan, now, options), 1)
             with about(source.path):
                 result = replan_week(source.plan, log, now, server, options)
@@ -451,27 +464,25 @@ def example(name, output, force):
 @click.argument("plan_file", type=click.Path(dir_okay=False))
 @click.option("--caldav", "url", required=True, metavar="URL", help="Address of the CalDAV calendar (the collection itself).")
 @click.option("--user", required=True, help="User name on the CalDAV server.")
-@calendar_options
+@_retired_weeks
+@_remind_option
 @with_solve_options
 def publish(plan_file, url, user, remind, weeks, **solve_args):
     """Solve the week in PLAN_FILE and put it into a CalDAV calendar.
 
     The password comes from the environment variable TRAINWEEK_CALDAV_PASSWORD, or a prompt.
+    Several weeks: `trainweek block PLAN_FILE --caldav URL --user NAME`.
     """
     from trainweek.scheduler.frame import resolve_week_start
-    from trainweek.scheduler.publish import PASSWORD_VARIABLE, open_calendar
+    from trainweek.scheduler.publish import open_calendar
 
-    choice = _calendar_choice(remind, weeks)
+    _weeks_retired(weeks, "publish", " --caldav URL --user NAME")
+    choice = _calendar_choice(remind, 1)
     source = _open(plan_file)
     plan, week_start = source.plan, _options(**solve_args).week_start
-    password = os.environ.get(PASSWORD_VARIABLE)
-    if not password:
-        try:
-            password = click.prompt(f"Password for {user}", hide_input=True)
-        except click.Abort:
-            raise UserError(f"no password: set {PASSWORD_VARIABLE} or run publish where it can ask you") from None
+    password = _caldav_password(user)
     with open_calendar(url, user, password) as target:
-        earlier = target.earlier(plan, resolve_week_start(plan, week_start), weeks)
+        earlier = target.earlier(plan, resolve_week_start(plan, week_start), 1)
         week = run_solve(source, earlier, **solve_args)
         done = target.publish(week, earlier, choice)
     click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced, {done.unchanged} already up to date.")
@@ -568,10 +579,15 @@ def compare(first_file, second_file, as_json, **solve_args):
 @click.option("--no-ics", is_flag=True, help="Do not write a calendar file.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write the block as one self-contained web page (loads chart, one row per week).")
 @click.option("--force", is_flag=True, help="Replace an output file that trainweek did not write.")
+@click.option("--caldav", "url", metavar="URL", help="Put the block into this CalDAV calendar instead of an .ics (read first: a block published before is updated in place).")
+@click.option("--user", help="User name on the CalDAV server (with --caldav).")
 @_remind_option
 @with_solve_options
-def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, remind, **solve_args):
-    """Solve several real weeks in PLAN_FILE: progression, deload weeks, a taper to a race."""
+def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, url, user, remind, **solve_args):
+    """Solve several real weeks in PLAN_FILE: progression, deload weeks, a taper to a race.
+
+    With --caldav the password comes from TRAINWEEK_CALDAV_PASSWORD, or a prompt.
+    """
     if not as_json:
         from rich.console import Console  # rich: only for the table
 
@@ -581,6 +597,10 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, rem
         race = None if race is None else parse_race(race)
     except ValueError as error:
         raise UserError(f"--race {race}: {error}") from None
+    if url and (output or no_ics):
+        raise UserError(f"--caldav puts the block into the calendar at {url}; leave out {'-o' if output else '--no-ics'}")
+    if url and not user:
+        raise UserError("--caldav needs --user, the user name on the CalDAV server")
 
     from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, solve_block_file
     from trainweek.scheduler.block_report import block_json, print_block
@@ -588,16 +608,28 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, rem
     source = _open(plan_file)
     options = _options(**solve_args)
     choice = _calendar_choice(remind, 1, writes=not no_ics)
-    calendar = None if no_ics else claim_output(output or Path(plan_file).stem + "-block.ics", "ics", force, source.inputs)
     page = claim_output(html_path, "html", force, source.inputs, "--html") if html_path else None
-    earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
-    for note in earlier.notes:
-        click.echo(f"Note: {note}", err=True)
-    found = solve_block_file(source, weeks, options, earlier.data, race)
-    if calendar:
-        from trainweek.scheduler.block_ics import block_ics  # icalendar: only for a calendar written
+    calendar = None
+    if url:
+        from trainweek.scheduler.api import block_weeks
+        from trainweek.scheduler.block_ics import block_calendar
+        from trainweek.scheduler.publish import open_calendar
 
-        calendar.write(block_ics(found, earlier.data, choice))
+        first, number = block_weeks(source, weeks, options, race)
+        with open_calendar(url, user, _caldav_password(user)) as target:
+            server = target.events(first, number)
+            found = solve_block_file(source, weeks, options, server, race)
+            published = target.write(block_calendar(found, server, choice), "block")
+    else:
+        calendar = None if no_ics else claim_output(output or Path(plan_file).stem + "-block.ics", "ics", force, source.inputs)
+        earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
+        for note in earlier.notes:
+            click.echo(f"Note: {note}", err=True)
+        found = solve_block_file(source, weeks, options, earlier.data, race)
+        if calendar:
+            from trainweek.scheduler.block_ics import block_ics  # icalendar: only for a calendar written
+
+            calendar.write(block_ics(found, earlier.data, choice))
     if page:
         from trainweek.scheduler.block_view import block_html
 
@@ -610,6 +642,11 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, rem
         if calendar:
             events = sum(len(bw.week.placements) for bw in found.weeks)
             click.echo(f"Wrote {calendar.path} ({events} sessions in {len(found.weeks)} weeks). Import it into your calendar app.", err=to_stderr)
+        if url:
+            click.echo(
+                f"Published the block ({len(found.weeks)} weeks) to {url}: {published.created} events created, "
+                f"{published.replaced} replaced, {published.unchanged} already up to date."
+            )
         if page:
             click.echo(f"Wrote {page.path}.", err=to_stderr)
 

@@ -93,17 +93,24 @@ class ServerCalendar:
     def earlier(self, plan: Plan, week_start: dt.date, weeks: int) -> dict[str, Event]:
         """UID -> the VEVENT the server holds for each session of these weeks, from one
         time-range query; pass it to the solve as the previous copy and to `publish`."""
+        ours = {slot_uid(plan.athlete, week_start + dt.timedelta(weeks=copy), o) for copy in range(weeks) for o in plan.occurrences}
+        return {uid: event for uid, event in self.events(week_start, weeks).items() if uid in ours}
+
+    def events(self, week_start: dt.date, weeks: int) -> dict[str, Event]:
+        """UID -> every VEVENT the server holds in these weeks (and a day either side), from
+        one time-range query. A block's calendar is read this way: its weeks' sessions grow
+        and shrink, so their UIDs are known only once it is solved. Only the UIDs a later
+        `write` sends are ever replaced; every other event is left alone."""
         zone = dt.timezone.utc
         start = dt.datetime.combine(week_start - dt.timedelta(days=1), dt.time(), zone)
         end = dt.datetime.combine(week_start + dt.timedelta(weeks=weeks, days=1), dt.time(), zone)
         with _plain_errors(self.url, self.user, self._client):
             found = self._calendar.search(start=start, end=end, event=True, expand=False)
-        ours = {slot_uid(plan.athlete, week_start + dt.timedelta(weeks=copy), o) for copy in range(weeks) for o in plan.occurrences}
         events: dict[str, Event] = {}
         for item in found:
             event = item.icalendar_component
             uid = str(event.get("UID", ""))
-            if uid in ours and uid not in events:
+            if uid and uid not in events:
                 events[uid] = event
                 self._stored[uid] = item
         return events
@@ -112,14 +119,15 @@ class ServerCalendar:
         """Create or replace the week's events; `earlier` is what `earlier()` returned."""
         return self.write(week_calendar(week, earlier, options))
 
-    def write(self, whole: Calendar) -> Published:
-        """Create or replace each event of `whole` on the server, by UID (`replan` writes its week this way)."""
+    def write(self, whole: Calendar, what: str = "week") -> Published:
+        """Create or replace each event of `whole` on the server, by UID (`replan` writes its
+        week this way, `block` its weeks); `what` it holds is named if Ctrl+C stops it."""
         created = replaced = 0
         events = whole.walk("VEVENT")
         singles = [(_one_object(whole, event), self._stored.get(str(event["UID"]))) for event in events]
         changed = [(single, existing) for single, existing in singles if existing is None or _canonical(existing.icalendar_instance) != _canonical(single)]
         unchanged = len(events) - len(changed)
-        with _plain_errors(self.url, self.user, self._client), _interrupted_writing(self.url, lambda: unchanged + created + replaced, len(events)):
+        with _plain_errors(self.url, self.user, self._client), _interrupted_writing(self.url, what, lambda: unchanged + created + replaced, len(events)):
             for single, existing in changed:
                 if existing is None:
                     self._calendar.add_event(ical=single.to_ical().decode(), increase_seqno=False)
@@ -132,14 +140,14 @@ class ServerCalendar:
 
 
 @contextlib.contextmanager
-def _interrupted_writing(url: str, done: Callable[[], int], events: int) -> Iterator[None]:
-    """Ctrl+C between two events leaves the calendar with part of the week written (new
-    events, or a re-plan's moves): say how much. Writing again finishes it: what is already
-    there as it would be written is left alone."""
+def _interrupted_writing(url: str, what: str, done: Callable[[], int], events: int) -> Iterator[None]:
+    """Ctrl+C between two events leaves the calendar with part of the week (or block)
+    written (new events, or a re-plan's moves): say how much. Writing again finishes it:
+    what is already there as it would be written is left alone."""
     try:
         yield
     except KeyboardInterrupt:
-        raise Interrupted(f"the calendar at {url} has {done()} of the week's {events} events up to date; run the same command again to finish") from None
+        raise Interrupted(f"the calendar at {url} has {done()} of the {what}'s {events} events up to date; run the same command again to finish") from None
 
 
 def publish(week: Week, url: str, user: str, password: str, options: CalendarOptions = CalendarOptions()) -> Published:

@@ -120,6 +120,14 @@ def publish(path: Path, url: str, *extra: str, password: str = PASSWORD):
     )
 
 
+def publish_block(path: Path, url: str, *extra: str):
+    return CliRunner().invoke(
+        main,
+        ["block", str(path), "--caldav", url, "--user", USER, *extra],
+        env={"TRAINWEEK_CALDAV_PASSWORD": PASSWORD},
+    )
+
+
 def stored(calendar) -> dict[str, Calendar]:
     return {str(Calendar.from_ical(o.data).walk("VEVENT")[0]["UID"]): Calendar.from_ical(o.data) for o in calendar.get_events()}
 
@@ -163,7 +171,7 @@ def test_publish_then_republish_a_resolved_week_updates_in_place(tmp_path, calen
     ],
 )
 def test_server_side_expansion_of_a_dst_week_gives_the_meant_instants(tmp_path, calendar, zone, monday, run_utc):
-    result = publish(plan_file(tmp_path, "sun", zone, monday), str(calendar.url), "--weeks", "2")
+    result = publish_block(plan_file(tmp_path, "sun", zone, monday), str(calendar.url), "--weeks", "2")
     assert result.exit_code == 0, result.output
     start = dt.datetime.fromisoformat(monday).replace(tzinfo=dt.timezone.utc) - dt.timedelta(days=1)
     found = calendar.search(event=True, start=start, end=start + dt.timedelta(days=16), expand=True, server_expand=True)
@@ -270,9 +278,9 @@ def test_weight_change_republish_starts_from_the_servers_copy(tmp_path, calendar
     assert {uid: event_of(doc).decoded("DTSTART") for uid, doc in stored(calendar).items()} == before
 
 
-def test_republishing_reads_the_week_with_one_query(tmp_path, calendar, monkeypatch):
+def test_republishing_a_block_reads_its_weeks_with_one_query(tmp_path, calendar, monkeypatch):
     url = str(calendar.url)
-    assert publish(plan_file(tmp_path, "sat"), url, "--weeks", "3").exit_code == 0
+    assert publish_block(plan_file(tmp_path, "sat"), url, "--weeks", "3").exit_code == 0
     methods = []
     real = caldav.DAVClient.request
 
@@ -281,7 +289,7 @@ def test_republishing_reads_the_week_with_one_query(tmp_path, calendar, monkeypa
         return real(self, url, method, *args, **kwargs)
 
     monkeypatch.setattr(caldav.DAVClient, "request", counted)
-    moved = publish(plan_file(tmp_path, "sun"), url, "--weeks", "3")
+    moved = publish_block(plan_file(tmp_path, "sun"), url, "--weeks", "3")
     assert moved.exit_code == 0, moved.output
     assert "0 events created, 3 replaced, 6 already up to date" in moved.output
     assert methods.count("REPORT") == 1
@@ -289,7 +297,7 @@ def test_republishing_reads_the_week_with_one_query(tmp_path, calendar, monkeypa
     assert set(methods) <= {"PROPFIND", "REPORT", "PUT"}
     assert len(stored(calendar)) == 10
     methods.clear()
-    same = publish(plan_file(tmp_path, "sun"), url, "--weeks", "3")
+    same = publish_block(plan_file(tmp_path, "sun"), url, "--weeks", "3")
     assert "0 events created, 0 replaced, 9 already up to date" in same.output
     assert methods.count("REPORT") == 1 and "PUT" not in methods
 
@@ -391,3 +399,90 @@ def test_ctrl_c_in_a_replan_to_the_server_and_running_it_again_gives_the_week_an
             }
 
         assert times(calendar) == times(straight)
+
+
+def block_plan(folder: Path) -> Path:
+    """A two-session-a-week plan whose block of three weeks ends in a race: a taper week, marked, and the race event."""
+    path = folder / "block.yaml"
+    path.write_text(yaml.safe_dump({
+        "version": 2,
+        "athlete": "Alex",
+        "timezone": "Europe/Berlin",
+        "week_start": "2026-11-30",
+        "goals": ["endurance"],
+        "availability": {day: ["06:00-09:00", "17:00-21:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+        "sessions": [
+            {"name": "Lift", "kind": "strength", "duration": "60m", "times": 2, "prefer": {"days": ["mon", "thu"]}},
+            {"name": "Long run", "kind": "run", "duration": "90m", "rpe": 6, "key": True, "grow": {"duration": "2h"}},
+            {"name": "Easy run", "kind": "run", "duration": "40m", "intensity": "easy", "times": 2},
+        ],
+        "block": {"race": "2026-12-20 09:00 Christmas 10k", "taper_weeks": 1},
+    }))
+    return path
+
+
+def test_a_published_block_is_the_block_its_file_holds_and_publishing_it_again_changes_nothing(tmp_path, calendar):
+    path, url = block_plan(tmp_path), str(calendar.url)
+    written = CliRunner().invoke(main, ["block", str(path), "-o", str(tmp_path / "block.ics")])
+    assert written.exit_code == 0, written.output
+    in_file = {
+        str(e["UID"]): (str(e["SUMMARY"]), e.decoded("DTSTART"), e.decoded("DTEND"))
+        for e in Calendar.from_ical((tmp_path / "block.ics").read_bytes()).walk("VEVENT")
+    }
+    assert any(summary.startswith("Race: ") for summary, _, _ in in_file.values())
+    assert any(summary == "Taper week" for summary, _, _ in in_file.values())
+
+    first = publish_block(path, url)
+    assert first.exit_code == 0, first.output
+    assert f"Published the block (3 weeks) to {url}: {len(in_file)} events created, 0 replaced, 0 already up to date." in first.output
+    on_server = {
+        uid: (str(event_of(doc)["SUMMARY"]), event_of(doc).decoded("DTSTART"), event_of(doc).decoded("DTEND"))
+        for uid, doc in stored(calendar).items()
+        if "dentist" not in uid
+    }
+    assert on_server == in_file
+
+    again = publish_block(path, url)
+    assert again.exit_code == 0, again.output
+    assert f"0 events created, 0 replaced, {len(in_file)} already up to date." in again.output
+    assert len(stored(calendar)) == len(in_file) + 1, "nothing doubled; the event that is not ours is still there"
+
+
+def test_ctrl_c_while_a_block_is_written_says_how_much_of_the_block_is_there(tmp_path, calendar, monkeypatch):
+    url = str(calendar.url)
+    sent = []
+    real = caldav.Calendar.add_event
+
+    def pressed_after_the_first(self, *args, **kwargs):
+        if sent:
+            raise KeyboardInterrupt
+        sent.append(real(self, *args, **kwargs))
+
+    monkeypatch.setattr(caldav.Calendar, "add_event", pressed_after_the_first)
+    stopped = publish_block(plan_file(tmp_path, "sat"), url, "--weeks", "3")
+    assert stopped.exit_code == 130
+    assert f"the calendar at {url} has 1 of the block's 9 events up to date; run the same command again to finish." in stopped.output
+    monkeypatch.setattr(caldav.Calendar, "add_event", real)
+    again = publish_block(plan_file(tmp_path, "sat"), url, "--weeks", "3")
+    assert "8 events created, 0 replaced, 1 already up to date" in again.output, again.output
+
+
+def test_publish_writes_one_week_and_names_block_for_several(tmp_path, calendar):
+    result = publish(plan_file(tmp_path, "sat"), str(calendar.url), "--weeks", "4")
+    assert result.exit_code == 2, result.output
+    assert "--weeks 4: publish plans one week; for several weeks use 'trainweek block PLAN_FILE --weeks N --caldav URL --user NAME'" in result.output
+    assert len(stored(calendar)) == 1, "nothing written"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--user", USER, "-o", "block.ics"], "--caldav puts the block into the calendar at http://127.0.0.1:1/alex/training/; leave out -o"),
+        (["--user", USER, "--no-ics"], "leave out --no-ics"),
+        ([], "--caldav needs --user, the user name on the CalDAV server"),
+    ],
+)
+def test_block_to_a_calendar_refuses_options_that_contradict_it(tmp_path, extra, message):
+    result = CliRunner().invoke(main, ["block", str(block_plan(tmp_path)), "--caldav", "http://127.0.0.1:1/alex/training/", *extra])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
