@@ -338,8 +338,8 @@ def test_replan_updates_the_server_week_in_place_and_leaves_the_rest_alone(tmp_p
     assert next(o for o in calendar.get_events() if "dentist-4711" in o.data).data == dentist
 
 
-def test_ctrl_c_between_two_events_says_how_much_is_there_and_publishing_again_finishes(tmp_path, calendar, monkeypatch):
-    url = str(calendar.url)
+def ctrl_c_after_the_first_new_event(monkeypatch) -> None:
+    """Ctrl+C as the second new event is about to be sent (undone by `monkeypatch.undo()`)."""
     sent = []
     real = caldav.Calendar.add_event
 
@@ -349,12 +349,17 @@ def test_ctrl_c_between_two_events_says_how_much_is_there_and_publishing_again_f
         sent.append(real(self, *args, **kwargs))
 
     monkeypatch.setattr(caldav.Calendar, "add_event", pressed_after_the_first)
+
+
+def test_ctrl_c_between_two_events_says_how_much_is_there_and_publishing_again_finishes(tmp_path, calendar, monkeypatch):
+    url = str(calendar.url)
+    ctrl_c_after_the_first_new_event(monkeypatch)
     stopped = publish(plan_file(tmp_path, "sat"), url)
     assert stopped.exit_code == 130
     assert f"Interrupted (Ctrl+C): stopped; the calendar at {url} has 1 of the week's 3 events up to date; run the same command again to finish." in stopped.output
     assert len(stored(calendar)) == 2  # the first event and the one that is not ours
 
-    monkeypatch.setattr(caldav.Calendar, "add_event", real)
+    monkeypatch.undo()
     again = publish(plan_file(tmp_path, "sat"), url)
     assert again.exit_code == 0, again.output
     assert "2 events created, 0 replaced, 1 already up to date" in again.output
@@ -450,19 +455,11 @@ def test_a_published_block_is_the_block_its_file_holds_and_publishing_it_again_c
 
 def test_ctrl_c_while_a_block_is_written_says_how_much_of_the_block_is_there(tmp_path, calendar, monkeypatch):
     url = str(calendar.url)
-    sent = []
-    real = caldav.Calendar.add_event
-
-    def pressed_after_the_first(self, *args, **kwargs):
-        if sent:
-            raise KeyboardInterrupt
-        sent.append(real(self, *args, **kwargs))
-
-    monkeypatch.setattr(caldav.Calendar, "add_event", pressed_after_the_first)
+    ctrl_c_after_the_first_new_event(monkeypatch)
     stopped = publish_block(plan_file(tmp_path, "sat"), url, "--weeks", "3")
     assert stopped.exit_code == 130
     assert f"the calendar at {url} has 1 of the block's 9 events up to date; run the same command again to finish." in stopped.output
-    monkeypatch.setattr(caldav.Calendar, "add_event", real)
+    monkeypatch.undo()
     again = publish_block(plan_file(tmp_path, "sat"), url, "--weeks", "3")
     assert "8 events created, 0 replaced, 1 already up to date" in again.output, again.output
 
