@@ -23,8 +23,10 @@ from trainweek.scheduler.ics import (
     _event,
     _version,
     earlier_events,
+    no_longer_planned,
     now,
     one_line,
+    owned,
 )
 from trainweek.scheduler.vtimezone import vtimezone
 
@@ -50,25 +52,27 @@ def block_calendar(
         if mark:
             monday = bw.week.frame.week_start
             calendar.add_component(
-                _versioned(Event.new(
+                _versioned(owned(Event.new(
                     uid=f"{uuid.uuid5(UID_NAMESPACE, f'{plan.athlete}|{monday.isoformat()}|{bw.kind} week')}@trainweek",
                     start=monday, end=monday + dt.timedelta(weeks=1), summary=one_line(bw.title.capitalize()),
                     description=one_line(mark), categories=["Training", bw.title.capitalize()],
                     sequence=0, stamp=stamp, transparency="TRANSPARENT",
-                ), earlier, stamp)
+                ), plan.athlete, monday), earlier, stamp)
             )
     if block.race is not None:
         race = block.race
         start: dt.date | dt.datetime = race.start.date() if race.all_day else race.start
         end: dt.date | dt.datetime = start + dt.timedelta(days=1) if race.all_day else race.end  # type: ignore[operator]
         calendar.add_component(
-            _versioned(Event.new(
+            _versioned(owned(Event.new(
                 uid=f"{uuid.uuid5(UID_NAMESPACE, f'{plan.athlete}|{race.start.date().isoformat()}|race')}@trainweek",
                 start=start, end=end, summary=one_line(f"Race: {race.name}"),
                 description="The race this block tapers to. Nothing demanding in the 48 h before it. Planned by trainweek.",
                 categories=["Training", "Race"], sequence=0, stamp=stamp, transparency="OPAQUE",
-            ), earlier, stamp)
+            ), plan.athlete, race.start.date() - dt.timedelta(days=race.start.weekday())), earlier, stamp)
         )
+    for event in no_longer_planned(calendar, earlier, plan.athlete, {bw.week.frame.week_start for bw in block.weeks}, stamp):
+        calendar.add_component(event)
     return calendar
 
 

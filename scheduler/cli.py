@@ -360,7 +360,7 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
         if not user:
             raise UserError("--caldav needs --user, the user name on the CalDAV server")
         with open_calendar(url, user, _caldav_password(user)) as target:
-            server = target.earlier(source.plan, replan_week_start(source.plan, now, options), 1)
+            server = target.events(replan_week_start(source.plan, now, options), 1)
             with about(source.path):
                 result = replan_week(source.plan, log, now, server, options)
             target.write(replan_calendar(result, server))
@@ -482,7 +482,7 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
     plan, week_start = source.plan, _options(**solve_args).week_start
     password = _caldav_password(user)
     with open_calendar(url, user, password) as target:
-        earlier = target.earlier(plan, resolve_week_start(plan, week_start), 1)
+        earlier = target.events(resolve_week_start(plan, week_start), 1)
         week = run_solve(source, earlier, **solve_args)
         done = target.publish(week, earlier, choice)
     click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced, {done.unchanged} already up to date.")

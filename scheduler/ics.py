@@ -15,7 +15,8 @@ its SEQUENCE and DTSTAMP, so re-solving the same input into the same file gives 
 bytes; an event that moved or changed in any way gets SEQUENCE + 1 and DTSTAMP = now. An
 event with no earlier copy starts at SEQUENCE 0, stamped now. "Now" is the clock in UTC,
 or SOURCE_DATE_EPOCH when set (the reproducible-builds convention), and a stamp is never
-later than it.
+later than it. An event of the earlier copy that the week no longer holds (a session taken
+out of the plan) is kept, cancelled (`no_longer_planned`).
 
 `--weeks N` writes N concrete copies of the week rather than one RRULE series: each copy
 has the UID a later solve of that very week would give it, so re-solving week 3 alone
@@ -53,7 +54,10 @@ UTC = dt.timezone.utc
 PRODID = "-//trainweek//trainweek week planner//EN"
 CLOCK_VARIABLE = "SOURCE_DATE_EPOCH"
 # What an app compares to tell an event's versions apart, besides SEQUENCE and DTSTAMP.
-CONTENT = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES", "TRANSP")
+CONTENT = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES", "TRANSP", "STATUS")
+# Whose week an event belongs to: UIDs are hashes, so these say which earlier events a
+# write that no longer holds them may cancel (`no_longer_planned`).
+ATHLETE_PROPERTY, WEEK_PROPERTY = "X-TRAINWEEK-ATHLETE", "X-TRAINWEEK-WEEK"
 
 # UID -> the VEVENT an earlier file or the server holds, parsed once.
 Earlier = Mapping[str, Event]
@@ -102,6 +106,44 @@ def previous_starts(plan: Plan, week_start: dt.date, existing: bytes | Earlier |
         if isinstance(start, dt.datetime):
             found[occurrence.index] = start
     return found
+
+
+def owned(event: Event, athlete: str, monday: dt.date) -> Event:
+    """The event marked as the athlete's, in the week of `monday`."""
+    event.add(ATHLETE_PROPERTY, one_line(athlete))
+    event.add(WEEK_PROPERTY, monday.isoformat())
+    return event
+
+
+def no_longer_planned(calendar: Calendar, earlier: Earlier, athlete: str, mondays: set[dt.date], stamp: dt.datetime) -> list[Event]:
+    """The events trainweek wrote before for the athlete's weeks `mondays` that `calendar`
+    no longer holds (a session taken out of the plan, an optional one a deload week leaves
+    out, a block's race moved), each cancelled: an app that imported or subscribed to the
+    earlier copy keeps an event that merely disappears, and a CalDAV server keeps what it
+    is not told about. Events without the marks (another program's, or trainweek's before
+    it wrote them) are never touched."""
+    written = {str(event["UID"]) for event in calendar.walk("VEVENT")}
+    weeks, who = {monday.isoformat() for monday in mondays}, one_line(athlete)
+    gone = [
+        event
+        for uid, event in earlier.items()
+        if uid not in written and str(event.get(ATHLETE_PROPERTY, "")) == who and str(event.get(WEEK_PROPERTY, "")) in weeks
+    ]
+    return [cancelled(event, stamp) for event in sorted(gone, key=lambda event: (str(_decoded(event, "DTSTART")), str(event["UID"])))]
+
+
+def cancelled(old: Event, stamp: dt.datetime) -> Event:
+    """A newer version of `old` that cancels it (STATUS:CANCELLED, SEQUENCE + 1, stamped
+    `stamp`); `old` itself if it already is cancelled."""
+    if str(old.get("STATUS", "")).upper() == "CANCELLED":
+        return old
+    event = Event.from_ical(old.to_ical())
+    event["STATUS"] = "CANCELLED"
+    sequence, _ = _version(event, old, stamp)
+    for name, value in (("SEQUENCE", sequence), ("DTSTAMP", stamp)):
+        event.pop(name, None)
+        event.add(name, value)
+    return event
 
 
 def _decoded(event: Event, name: str):
@@ -241,6 +283,9 @@ def week_calendar(
     for copy in range(options.weeks):
         for placement in week.placements:
             calendar.add_component(_event(week, placement, copy, earlier, options, stamp))
+    mondays = {week.frame.week_start + dt.timedelta(weeks=copy) for copy in range(options.weeks)}
+    for event in no_longer_planned(calendar, earlier, week.plan.athlete, mondays, stamp):
+        calendar.add_component(event)
     return calendar
 
 
@@ -267,6 +312,7 @@ def _event(
     )
     if options.remind is not None:
         event.add_component(_alarm(summary, options.remind))
+    owned(event, week.plan.athlete, week.frame.week_start + dt.timedelta(weeks=copy))
     event.sequence, event.DTSTAMP = _version(event, earlier.get(uid), stamp)
     return event
 

@@ -29,8 +29,7 @@ from caldav.lib import error as dav_error
 from icalendar import Calendar, Event
 
 from trainweek.scheduler.errors import BadInput, Interrupted
-from trainweek.scheduler.ics import CalendarOptions, slot_uid, week_calendar
-from trainweek.scheduler.plan import Plan
+from trainweek.scheduler.ics import CalendarOptions, week_calendar
 from trainweek.scheduler.week import Week
 
 PASSWORD_VARIABLE = "TRAINWEEK_CALDAV_PASSWORD"
@@ -90,17 +89,12 @@ class ServerCalendar:
     def __exit__(self, *exception) -> None:
         self._client.close()
 
-    def earlier(self, plan: Plan, week_start: dt.date, weeks: int) -> dict[str, Event]:
-        """UID -> the VEVENT the server holds for each session of these weeks, from one
-        time-range query; pass it to the solve as the previous copy and to `publish`."""
-        ours = {slot_uid(plan.athlete, week_start + dt.timedelta(weeks=copy), o) for copy in range(weeks) for o in plan.occurrences}
-        return {uid: event for uid, event in self.events(week_start, weeks).items() if uid in ours}
-
     def events(self, week_start: dt.date, weeks: int) -> dict[str, Event]:
         """UID -> every VEVENT the server holds in these weeks (and a day either side), from
-        one time-range query. A block's calendar is read this way: its weeks' sessions grow
-        and shrink, so their UIDs are known only once it is solved. Only the UIDs a later
-        `write` sends are ever replaced; every other event is left alone."""
+        one time-range query: pass it to the solve as the previous copy and to `write`.
+        Only the UIDs `write` sends are replaced: the sessions trainweek writes, and its own
+        earlier events of these weeks that they no longer hold, cancelled (`ics.no_longer_planned`);
+        every other event is left alone."""
         zone = dt.timezone.utc
         start = dt.datetime.combine(week_start - dt.timedelta(days=1), dt.time(), zone)
         end = dt.datetime.combine(week_start + dt.timedelta(weeks=weeks, days=1), dt.time(), zone)
@@ -153,7 +147,7 @@ def _interrupted_writing(url: str, what: str, done: Callable[[], int], events: i
 def publish(week: Week, url: str, user: str, password: str, options: CalendarOptions = CalendarOptions()) -> Published:
     """Check the calendar at `url`, read the week's copy there and create or replace its events."""
     with open_calendar(url, user, password) as target:
-        earlier = target.earlier(week.plan, week.frame.week_start, options.weeks)
+        earlier = target.events(week.frame.week_start, options.weeks)
         return target.publish(week, earlier, options)
 
 

@@ -401,33 +401,24 @@ def replan_calendar(result: Replanned, earlier: bytes | Earlier | None, stamp: d
     the next import (Google, Apple and Outlook all do), while a cancelled newer version
     replaces it and is hidden or shown struck through.
     """
-    from icalendar import Event
-
-    from trainweek.scheduler.ics import _version, now, week_calendar
+    from trainweek.scheduler.ics import cancelled, now, slot_uid, week_calendar
 
     stamp = stamp or now()
     events = earlier_events(earlier)
     calendar = week_calendar(result.week, events, stamp=stamp)
     for number, component in enumerate(calendar.subcomponents):
-        if component.name != "VEVENT":
+        if component.name != "VEVENT" or "STATUS" in component:  # a cancelled one stays cancelled
             continue
         old = events.get(str(component["UID"]))
         if old is not None and _same_time(component, old):
             calendar.subcomponents[number] = old
-    from trainweek.scheduler.ics import slot_uid
-
+    # week_calendar cancels the events it marked as this week's; a left-out session's event
+    # from before trainweek marked them is cancelled here.
+    written = {str(event["UID"]) for event in calendar.walk("VEVENT")}
     for item in result.left_out:
-        old = events.get(slot_uid(result.week.plan.athlete, result.week.frame.week_start, item))
-        if old is None:
-            continue
-        cancelled = Event.from_ical(old.to_ical())
-        cancelled["STATUS"] = "CANCELLED"
-        sequence, _ = _version(Event.new(uid="x", summary="changed"), old, stamp)
-        cancelled.pop("SEQUENCE", None)
-        cancelled.add("SEQUENCE", sequence)
-        cancelled.pop("DTSTAMP", None)
-        cancelled.add("DTSTAMP", stamp)
-        calendar.add_component(cancelled)
+        uid = slot_uid(result.week.plan.athlete, result.week.frame.week_start, item)
+        if uid in events and uid not in written:
+            calendar.add_component(cancelled(events[uid], stamp))
     return calendar
 
 

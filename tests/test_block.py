@@ -413,3 +413,18 @@ def test_a_block_of_only_taper_weeks_tapers_from_the_week_as_written():
     for bw in block.weeks:
         assert bw.target == round(written * 0.6)
         assert 0.40 <= 1 - bw.load / written <= 0.60
+
+
+def test_a_session_taken_out_of_the_plan_is_cancelled_in_every_week_of_the_block_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, PLAN_TEXT + "block: {weeks: 4}\n")
+    assert CliRunner().invoke(main, ["block", "plan.yaml"]).exit_code == 0
+    before = {str(e["UID"]): e for e in Calendar.from_ical((tmp_path / "plan-block.ics").read_bytes()).walk("VEVENT")}
+    _write(tmp_path, PLAN_TEXT.replace("  - {name: Intervals, kind: run, duration: 45m, intensity: hard}\n", "") + "block: {weeks: 4}\n")
+    result = CliRunner().invoke(main, ["block", "plan.yaml"])
+    assert result.exit_code == 0, result.output
+    after = {str(e["UID"]): e for e in Calendar.from_ical((tmp_path / "plan-block.ics").read_bytes()).walk("VEVENT")}
+    assert after.keys() == before.keys()
+    cancelled = {uid for uid, e in after.items() if str(e.get("STATUS")) == "CANCELLED"}
+    assert {str(after[uid]["SUMMARY"]) for uid in cancelled} == {"Intervals"} and len(cancelled) == 4, "one a week"
+    assert all(int(after[uid]["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1 for uid in cancelled)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -270,3 +271,33 @@ def test_solving_again_into_the_same_file_keeps_it_byte_for_byte_and_a_new_path_
     first = versions(target.read_bytes())
     assert first == {"Lift": (0, dt.datetime.fromtimestamp(1795000000, dt.timezone.utc)), "Run": (0, dt.datetime.fromtimestamp(1795000000, dt.timezone.utc))}
     assert versions(elsewhere.read_bytes()) == {name: (0, dt.datetime.fromtimestamp(1795172800, dt.timezone.utc)) for name in first}
+
+
+def statuses(data: bytes) -> dict[str, tuple[str | None, int]]:
+    return {str(e["SUMMARY"]): (str(e["STATUS"]) if "STATUS" in e else None, int(e["SEQUENCE"])) for e in Calendar.from_ical(data).walk("VEVENT")}
+
+
+def test_a_session_taken_out_of_the_plan_is_cancelled_in_the_file_and_comes_back_as_a_new_version():
+    first = week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT, RUN]), None, stamp=WRITTEN)
+    without = week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT]), first, stamp=LATER)
+    assert statuses(without)["Run"] == ("CANCELLED", 1)
+    assert statuses(without)["Lift"][0] is None
+    assert week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT]), without, stamp=LATER + dt.timedelta(days=1)) == without, "cancelled once, then carried as it is"
+    back = week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT, RUN]), without, stamp=LATER + dt.timedelta(days=2))
+    assert statuses(back)["Run"] == (None, 2), "a newer version than the cancelled one, or apps keep it cancelled"
+
+
+def test_only_the_athletes_own_events_of_the_week_are_cancelled():
+    dana = week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT, RUN]), None, stamp=WRITTEN)
+    next_week = week_ics(solved("Europe/Berlin", "2026-12-07", [LIFT, RUN]), None, stamp=WRITTEN)
+    other = solved("Europe/Berlin", "2026-11-30", [LIFT, RUN])
+    other = dataclasses.replace(other, plan=other.plan.model_copy(update={"athlete": "Sam"}))
+    sam = week_ics(other, None, stamp=WRITTEN)
+    unmarked = dana.replace(b"X-TRAINWEEK-ATHLETE:Dana\r\n", b"")  # written before events were marked
+    everything = {}
+    for data in (dana, next_week, sam):
+        everything.update({str(e["UID"]): e for e in Calendar.from_ical(data).walk("VEVENT")})
+    written = week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT]), everything, stamp=LATER)
+    assert statuses(written)["Run"] == ("CANCELLED", 1)
+    assert len(Calendar.from_ical(written).walk("VEVENT")) == 2, "next week's and Sam's events are not this week's to cancel"
+    assert set(statuses(week_ics(solved("Europe/Berlin", "2026-11-30", [LIFT]), unmarked, stamp=LATER))) == {"Lift"}

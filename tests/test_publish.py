@@ -483,3 +483,26 @@ def test_block_to_a_calendar_refuses_options_that_contradict_it(tmp_path, extra,
     result = CliRunner().invoke(main, ["block", str(block_plan(tmp_path)), "--caldav", "http://127.0.0.1:1/alex/training/", *extra])
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_a_session_taken_out_of_the_plan_is_cancelled_on_the_server_and_nobody_elses_events_change(tmp_path, calendar):
+    url = str(calendar.url)
+    alex = plan_file(tmp_path, "sat")
+    (tmp_path / "sam").mkdir()
+    sam = plan_file(tmp_path / "sam", "sat")
+    sam.write_text(sam.read_text().replace("athlete: Alex", "athlete: Sam"))
+    assert publish(alex, url).exit_code == 0 and publish(sam, url).exit_code == 0
+    before = stored(calendar)
+    assert len(before) == 7
+    data = yaml.safe_load(alex.read_text())
+    data["sessions"] = [s for s in data["sessions"] if s["name"] != "Run"]
+    alex.write_text(yaml.safe_dump(data))
+    result = publish(alex, url)
+    assert result.exit_code == 0, result.output
+    after = stored(calendar)
+    assert after.keys() == before.keys(), "cancelled in place, nothing deleted or added"
+    changed = {uid for uid in after if after[uid].to_ical() != before[uid].to_ical()}
+    runs = [uid for uid in changed if str(event_of(after[uid])["SUMMARY"]) == "Run"]
+    assert len(runs) == 1 and str(event_of(after[runs[0]])["X-TRAINWEEK-ATHLETE"]) == "Alex"
+    assert str(event_of(after[runs[0]])["STATUS"]) == "CANCELLED" and int(event_of(after[runs[0]])["SEQUENCE"]) == 1
+    assert all(str(event_of(after[uid]).get("X-TRAINWEEK-ATHLETE")) == "Alex" for uid in changed), "Sam's week and the dentist are untouched"

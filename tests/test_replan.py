@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -283,3 +284,15 @@ def test_the_hybrid_athletes_lift_ran_long_and_counts_by_its_load():
     assert broken_rules(result.week) == []
     next_day = [p for p in result.week.on_day(done.day + 1) if p.occurrence.demanding and "lower" in p.spec.regions]
     assert next_day == []
+
+
+def test_a_left_out_session_is_cancelled_in_a_file_written_before_events_were_marked():
+    plan = plan_of()
+    earlier = re.sub(rb"X-TRAINWEEK-(ATHLETE|WEEK):[^\r]*\r\n", b"", planned(plan))
+    assert b"X-TRAINWEEK" not in earlier
+    result = run(plan, ["missed Intervals", "missed Easy run", "missed Full-body strength"], "2027-01-16 12:00", earlier)
+    written = Calendar.from_ical(replan_ics(result, earlier, stamp=dt.datetime(2027, 1, 16, 18, tzinfo=dt.timezone.utc))).walk("VEVENT")
+    out = {o.label for o in result.left_out}
+    assert out
+    assert len({str(e["UID"]) for e in written}) == len(written) == len(Calendar.from_ical(earlier).walk("VEVENT"))
+    assert {str(e["SUMMARY"]) for e in written if str(e.get("STATUS")) == "CANCELLED"} == out
