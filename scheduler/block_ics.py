@@ -16,8 +16,10 @@ from icalendar import Calendar, Event
 
 from trainweek.scheduler.block import Block, week_mark
 from trainweek.scheduler.ics import (
+    BLOCK_PROPERTY,
     PRODID,
     UID_NAMESPACE,
+    WEEK_PROPERTY,
     CalendarOptions,
     Earlier,
     _event,
@@ -57,7 +59,7 @@ def block_calendar(
                     start=monday, end=monday + dt.timedelta(weeks=1), summary=one_line(bw.title.capitalize()),
                     description=one_line(mark), categories=["Training", bw.title.capitalize()],
                     sequence=0, stamp=stamp, transparency="TRANSPARENT",
-                ), plan.athlete, monday), earlier, stamp)
+                ), plan.athlete, monday, BLOCK_PROPERTY), earlier, stamp)
             )
     if block.race is not None:
         race = block.race
@@ -69,9 +71,10 @@ def block_calendar(
                 start=start, end=end, summary=one_line(f"Race: {race.name}"),
                 description="The race this block tapers to. Nothing demanding in the 48 h before it. Planned by trainweek.",
                 categories=["Training", "Race"], sequence=0, stamp=stamp, transparency="OPAQUE",
-            ), plan.athlete, race.start.date() - dt.timedelta(days=race.start.weekday())), earlier, stamp)
+            ), plan.athlete, race.start.date() - dt.timedelta(days=race.start.weekday()), BLOCK_PROPERTY), earlier, stamp)
         )
-    for event in no_longer_planned(calendar, earlier, plan.athlete, {bw.week.frame.week_start for bw in block.weeks}, stamp):
+    mondays = {bw.week.frame.week_start for bw in block.weeks}
+    for event in no_longer_planned(calendar, earlier, plan.athlete, mondays, stamp, (WEEK_PROPERTY, BLOCK_PROPERTY)):
         calendar.add_component(event)
     return calendar
 

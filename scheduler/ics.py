@@ -56,8 +56,10 @@ CLOCK_VARIABLE = "SOURCE_DATE_EPOCH"
 # What an app compares to tell an event's versions apart, besides SEQUENCE and DTSTAMP.
 CONTENT = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES", "TRANSP", "STATUS")
 # Whose week an event belongs to: UIDs are hashes, so these say which earlier events a
-# write that no longer holds them may cancel (`no_longer_planned`).
-ATHLETE_PROPERTY, WEEK_PROPERTY = "X-TRAINWEEK-ATHLETE", "X-TRAINWEEK-WEEK"
+# write that no longer holds them may cancel (`no_longer_planned`). A block's own events
+# (a deload week's mark, the race) say BLOCK_PROPERTY instead of WEEK_PROPERTY: a week
+# re-solved or re-planned alone does not hold them, and must not cancel them.
+ATHLETE_PROPERTY, WEEK_PROPERTY, BLOCK_PROPERTY = "X-TRAINWEEK-ATHLETE", "X-TRAINWEEK-WEEK", "X-TRAINWEEK-BLOCK-WEEK"
 
 # UID -> the VEVENT an earlier file or the server holds, parsed once.
 Earlier = Mapping[str, Event]
@@ -108,26 +110,31 @@ def previous_starts(plan: Plan, week_start: dt.date, existing: bytes | Earlier |
     return found
 
 
-def owned(event: Event, athlete: str, monday: dt.date) -> Event:
+def owned(event: Event, athlete: str, monday: dt.date, week_property: str = WEEK_PROPERTY) -> Event:
     """The event marked as the athlete's, in the week of `monday`."""
     event.add(ATHLETE_PROPERTY, one_line(athlete))
-    event.add(WEEK_PROPERTY, monday.isoformat())
+    event.add(week_property, monday.isoformat())
     return event
 
 
-def no_longer_planned(calendar: Calendar, earlier: Earlier, athlete: str, mondays: set[dt.date], stamp: dt.datetime) -> list[Event]:
+def no_longer_planned(
+    calendar: Calendar, earlier: Earlier, athlete: str, mondays: set[dt.date], stamp: dt.datetime, properties: tuple[str, ...] = (WEEK_PROPERTY,)
+) -> list[Event]:
     """The events trainweek wrote before for the athlete's weeks `mondays` that `calendar`
     no longer holds (a session taken out of the plan, an optional one a deload week leaves
     out, a block's race moved), each cancelled: an app that imported or subscribed to the
     earlier copy keeps an event that merely disappears, and a CalDAV server keeps what it
     is not told about. Events without the marks (another program's, or trainweek's before
-    it wrote them) are never touched."""
+    it wrote them) are never touched, nor are those whose week is said by a property not
+    in `properties` (a block's own events, when one week is written)."""
     written = {str(event["UID"]) for event in calendar.walk("VEVENT")}
     weeks, who = {monday.isoformat() for monday in mondays}, one_line(athlete)
     gone = [
         event
         for uid, event in earlier.items()
-        if uid not in written and str(event.get(ATHLETE_PROPERTY, "")) == who and str(event.get(WEEK_PROPERTY, "")) in weeks
+        if uid not in written
+        and str(event.get(ATHLETE_PROPERTY, "")) == who
+        and any(str(event.get(name, "")) in weeks for name in properties)
     ]
     return [cancelled(event, stamp) for event in sorted(gone, key=lambda event: (str(_decoded(event, "DTSTART")), str(event["UID"])))]
 

@@ -15,7 +15,7 @@ from trainweek.constraints import broken_rules, race_eve, week_boundary
 from trainweek.scheduler.block import BUILD, DELOAD, TAPER, SpikeRefused, acwr, check_block, solve_block
 from trainweek.scheduler.block_ics import block_ics
 from trainweek.scheduler.cli import main
-from trainweek.scheduler.ics import slot_uid
+from trainweek.scheduler.ics import slot_uid, week_ics
 from trainweek.scheduler.loading import PlanError, parse_plan
 from trainweek.scheduler.solve import SolveOptions, solve
 from trainweek.scheduler.week import Week
@@ -428,3 +428,13 @@ def test_a_session_taken_out_of_the_plan_is_cancelled_in_every_week_of_the_block
     cancelled = {uid for uid, e in after.items() if str(e.get("STATUS")) == "CANCELLED"}
     assert {str(after[uid]["SUMMARY"]) for uid in cancelled} == {"Intervals"} and len(cancelled) == 4, "one a week"
     assert all(int(after[uid]["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1 for uid in cancelled)
+
+
+def test_a_week_of_the_block_re_solved_alone_cancels_none_of_the_blocks_own_events():
+    block = solve_block(runner(), 4, OPTIONS)
+    assert block.weeks[3].kind == DELOAD
+    earlier = block_ics(block)
+    alone = solve(runner(), OPTIONS.model_copy(update={"week_start": monday(4)}))
+    events = Calendar.from_ical(week_ics(alone, earlier)).walk("VEVENT")
+    assert not [str(e["SUMMARY"]) for e in events if "STATUS" in e], "the deload week's mark is the block's, not the week's"
+    assert "Strides" in {p.spec.name for p in alone.placements}, "outside the block the optional session is in the week"
