@@ -110,9 +110,16 @@ def previous_starts(plan: Plan, week_start: dt.date, existing: bytes | Earlier |
     return found
 
 
+def athlete_mark(athlete: str) -> str:
+    """The athlete as ATHLETE_PROPERTY says it: an id made from the name, which no app
+    reads as anything but one word (a name's commas and semicolons would need escaping that
+    parsers undo differently for unknown properties)."""
+    return str(uuid.uuid5(UID_NAMESPACE, f"{athlete}|athlete"))
+
+
 def owned(event: Event, athlete: str, monday: dt.date, week_property: str = WEEK_PROPERTY) -> Event:
     """The event marked as the athlete's, in the week of `monday`."""
-    event.add(ATHLETE_PROPERTY, one_line(athlete))
+    event.add(ATHLETE_PROPERTY, athlete_mark(athlete))
     event.add(week_property, monday.isoformat())
     return event
 
@@ -128,7 +135,7 @@ def no_longer_planned(
     it wrote them) are never touched, nor are those whose week is said by a property not
     in `properties` (a block's own events, when one week is written)."""
     written = {str(event["UID"]) for event in calendar.walk("VEVENT")}
-    weeks, who = {monday.isoformat() for monday in mondays}, one_line(athlete)
+    weeks, who = {monday.isoformat() for monday in mondays}, athlete_mark(athlete)
     gone = [
         event
         for uid, event in earlier.items()
