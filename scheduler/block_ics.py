@@ -50,7 +50,9 @@ def block_calendar(
     for bw in block.weeks:
         mark = week_mark(bw, block)
         for placement in bw.week.placements:
-            calendar.add_component(_event(bw.week, placement, 0, earlier, options, stamp, (bw.title.capitalize(), mark) if mark else None))
+            event = _event(bw.week, placement, 0, earlier, options, stamp, (bw.title.capitalize(), mark) if mark else None)
+            event.add(BLOCK_PROPERTY, bw.week.frame.week_start.isoformat())  # a re-plan keeps the block's volume (`block_minutes`)
+            calendar.add_component(event)
         if mark:
             monday = bw.week.frame.week_start
             calendar.add_component(

@@ -58,7 +58,8 @@ CONTENT = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES", "TRANSP",
 # Whose week an event belongs to: UIDs are hashes, so these say which earlier events a
 # write that no longer holds them may cancel (`no_longer_planned`). A block's own events
 # (a deload week's mark, the race) say BLOCK_PROPERTY instead of WEEK_PROPERTY: a week
-# re-solved or re-planned alone does not hold them, and must not cancel them.
+# re-solved or re-planned alone does not hold them, and must not cancel them. A block's
+# sessions say both: a re-plan of their week keeps the block's volume (`block_minutes`).
 ATHLETE_PROPERTY, WEEK_PROPERTY, BLOCK_PROPERTY = "X-TRAINWEEK-ATHLETE", "X-TRAINWEEK-WEEK", "X-TRAINWEEK-BLOCK-WEEK"
 
 # UID -> the VEVENT an earlier file or the server holds, parsed once.
@@ -115,6 +116,25 @@ def athlete_mark(athlete: str) -> str:
     reads as anything but one word (a name's commas and semicolons would need escaping that
     parsers undo differently for unknown properties)."""
     return str(uuid.uuid5(UID_NAMESPACE, f"{athlete}|athlete"))
+
+
+def block_minutes(plan: Plan, week_start: dt.date, existing: bytes | Earlier | None) -> dict[int, int] | None:
+    """Where an earlier calendar holds this week as a week of a block (`block_calendar`
+    marks its events with BLOCK_PROPERTY), how long the block planned each session it held
+    (occurrence index -> real minutes): a deload or taper week's shorter sessions, a build
+    week's grown ones, and by their absence the optional sessions it left out. None where
+    the week is not a block's."""
+    events = earlier_events(existing)
+    monday, who = week_start.isoformat(), athlete_mark(plan.athlete)
+    if not any(str(e.get(BLOCK_PROPERTY, "")) == monday and str(e.get(ATHLETE_PROPERTY, "")) == who for e in events.values()):
+        return None
+    found = {}
+    for occurrence in plan.occurrences:
+        event = events.get(slot_uid(plan.athlete, week_start, occurrence))
+        start, end = (_decoded(event, "DTSTART"), _decoded(event, "DTEND")) if event is not None else (None, None)
+        if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+            found[occurrence.index] = round((end - start).total_seconds() / 60)
+    return found
 
 
 def owned(event: Event, athlete: str, monday: dt.date, week_property: str = WEEK_PROPERTY) -> Event:

@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 from trainweek.scheduler.errors import BadInput, NoWeekExists, OutOfTime
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.happened import LogEntry, Status
-from trainweek.scheduler.ics import Earlier, earlier_events, previous_starts
+from trainweek.scheduler.ics import Earlier, block_minutes, earlier_events, previous_starts
 from trainweek.scheduler.interrupt import search
 from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.plan import Occurrence, Plan, week_monday
@@ -69,6 +69,7 @@ class Replanned:
     planned: tuple[tuple[str, int], ...] = ()  # (label, real minute of the week it was planned at)
     missed: frozenset[str] = frozenset()  # labels the log says were missed
     gone: tuple[str, ...] = ()  # the busy entries (of `week.plan.busy`) that stand for the time before `now`
+    block_week: bool = False  # the earlier calendar held the week as a week of a block (`ics.block_minutes`)
 
     def moved(self) -> list[Change]:
         return [change for change in self.changes if change.what == "moved"]
@@ -117,11 +118,20 @@ def replan(
     notes: list[str] = []
     planned = _planned(plan, frame, options, earlier, notes)
     status = _statuses(plan, frame, list(log), planned, now_minute)
+    in_block = block_minutes(plan, week_start, earlier) if earlier else None
+    if in_block is not None:
+        notes.append("this week is a week of a block: its sessions keep the length the block gave them, and an optional session it left out stays out")
     occurrences = []
     changes: list[Change] = []
     for item in plan.occurrences:
         entry, fixed = status[item.index]
         was = planned.get(item.index)
+        if in_block is not None:
+            if item.index not in in_block and item.spec.optional and entry is None:
+                continue  # the block left it out of this week (a deload, a taper, an early build week)
+            if in_block.get(item.index, item.spec.duration) != item.spec.duration:
+                spec = item.spec.model_copy(update={"duration": in_block[item.index]})
+                item = dataclasses.replace(item, spec=spec, demanding=spec.is_demanding(plan.rules.demanding_load))
         if fixed is not None:
             spec = item.spec
             if entry is not None and (entry.minutes is not None or entry.rpe is not None):
@@ -188,6 +198,7 @@ def replan(
         planned=tuple((original[index].label, minute) for index, minute in sorted(planned.items()) if index in original),
         missed=frozenset(original[index].label for index, (entry, _) in status.items() if entry is not None and entry.status is Status.missed),
         gone=tuple(gone),
+        block_week=in_block is not None,
     )
 
 
@@ -401,7 +412,7 @@ def replan_calendar(result: Replanned, earlier: bytes | Earlier | None, stamp: d
     the next import (Google, Apple and Outlook all do), while a cancelled newer version
     replaces it and is hidden or shown struck through.
     """
-    from trainweek.scheduler.ics import cancelled, now, slot_uid, week_calendar
+    from trainweek.scheduler.ics import BLOCK_PROPERTY, cancelled, now, slot_uid, week_calendar
 
     stamp = stamp or now()
     events = earlier_events(earlier)
@@ -412,6 +423,8 @@ def replan_calendar(result: Replanned, earlier: bytes | Earlier | None, stamp: d
         old = events.get(str(component["UID"]))
         if old is not None and _same_time(component, old):
             calendar.subcomponents[number] = old
+        elif result.block_week:  # still the block's week for the next re-plan
+            component.add(BLOCK_PROPERTY, result.week.frame.week_start.isoformat())
     # week_calendar cancels the events it marked as this week's; a left-out session's event
     # from before trainweek marked them is cancelled here.
     written = {str(event["UID"]) for event in calendar.walk("VEVENT")}

@@ -438,3 +438,30 @@ def test_a_week_of_the_block_re_solved_alone_cancels_none_of_the_blocks_own_even
     events = Calendar.from_ical(week_ics(alone, earlier)).walk("VEVENT")
     assert not [str(e["SUMMARY"]) for e in events if "STATUS" in e], "the deload week's mark is the block's, not the week's"
     assert "Strides" in {p.spec.name for p in alone.placements}, "outside the block the optional session is in the week"
+
+
+def test_a_re_plan_of_a_deload_week_keeps_the_blocks_lengths_and_leaves_its_optional_session_out():
+    from trainweek.scheduler.happened import parse_entry
+    from trainweek.scheduler.replan import parse_now, replan, replan_ics
+
+    plan = runner()
+    block = solve_block(plan, 4, OPTIONS)
+    deload = block.weeks[3].week
+    assert block.weeks[3].kind == DELOAD and "Strides" not in {p.spec.name for p in deload.placements}
+    lengths = {p.occurrence.label: p.spec.duration for p in deload.placements}
+    assert any(lengths[o.label] < o.spec.duration for o in plan.occurrences if o.label in lengths), "the deload shortened something"
+    earlier = block_ics(block)
+    now = monday(4) + dt.timedelta(days=2)
+    first = min(deload.placements, key=lambda p: p.start)
+    result = replan(plan, [parse_entry(f"missed {first.occurrence.label}")], parse_now(f"{now} 12:00", plan), earlier, OPTIONS.model_copy(update={"week_start": monday(4)}))
+    assert result.block_week
+    assert {p.occurrence.label: p.spec.duration for p in result.week.placements} == {label: minutes for label, minutes in lengths.items() if label in {p.occurrence.label for p in result.week.placements}}
+    assert "Strides" not in {p.spec.name for p in result.week.placements} and not [o for o in result.left_out if o.spec.name == "Strides"]
+    assert any("week of a block" in note for note in result.notes)
+    old = {str(e["UID"]): e for e in Calendar.from_ical(earlier).walk("VEVENT")}
+    for event in Calendar.from_ical(replan_ics(result, earlier)).walk("VEVENT"):
+        uid = str(event["UID"])
+        if uid in old and event.decoded("DTSTART") == old[uid].decoded("DTSTART") and "STATUS" not in event:
+            assert event.to_ical() == old[uid].to_ical(), "a session that did not move is written as the block wrote it"
+        if "STATUS" not in event and isinstance(event.decoded("DTSTART"), dt.datetime):
+            assert str(event["X-TRAINWEEK-BLOCK-WEEK"]) == monday(4).isoformat(), "still the block's week for the next re-plan"
