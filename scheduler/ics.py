@@ -137,6 +137,21 @@ def block_minutes(plan: Plan, week_start: dt.date, existing: bytes | Earlier | N
     return found
 
 
+def block_race(plan: Plan, existing: bytes | Earlier | None) -> tuple[dt.datetime, dt.datetime] | None:
+    """The race of the block an earlier calendar holds (`block_calendar`'s race event), as
+    its start and end in the plan's zone (a race with no time: its whole day), or None."""
+    who = athlete_mark(plan.athlete)
+    for event in earlier_events(existing).values():
+        if str(event.get(ATHLETE_PROPERTY, "")) != who or BLOCK_PROPERTY not in event or "Race" not in event.categories:
+            continue
+        start, end = _decoded(event, "DTSTART"), _decoded(event, "DTEND")
+        if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+            return start.astimezone(plan.zone), end.astimezone(plan.zone)
+        if isinstance(start, dt.date) and isinstance(end, dt.date):
+            return tuple(dt.datetime.combine(day, dt.time(), plan.zone) for day in (start, end))  # type: ignore[return-value]
+    return None
+
+
 def owned(event: Event, athlete: str, monday: dt.date, week_property: str = WEEK_PROPERTY) -> Event:
     """The event marked as the athlete's, in the week of `monday`."""
     event.add(ATHLETE_PROPERTY, athlete_mark(athlete))

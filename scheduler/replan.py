@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 from trainweek.scheduler.errors import BadInput, NoWeekExists, OutOfTime
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.happened import LogEntry, Status
-from trainweek.scheduler.ics import Earlier, block_minutes, earlier_events, previous_starts
+from trainweek.scheduler.ics import Earlier, block_minutes, block_race, earlier_events, previous_starts
 from trainweek.scheduler.interrupt import search
 from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.plan import Occurrence, Plan, week_monday
@@ -75,6 +75,18 @@ class Replanned:
         return [change for change in self.changes if change.what == "moved"]
 
 
+@dataclass(frozen=True)
+class _TheWeek:
+    """The week re-planned: its Monday, and the race of its block (start, end), which the
+    frames carry so the race-eve rule holds in a re-plan as in the block."""
+
+    start: dt.date
+    race: tuple[dt.datetime, dt.datetime] | None = None
+
+    def frame(self, plan: Plan) -> WeekFrame:
+        return WeekFrame(plan, self.start, race=self.race)
+
+
 def _when(frame: WeekFrame, minute: int | None) -> str | None:
     return None if minute is None else f"{frame.at(minute):%A %H:%M}"
 
@@ -119,8 +131,13 @@ def replan(
     planned = _planned(plan, frame, options, earlier, notes)
     status = _statuses(plan, frame, list(log), planned, now_minute)
     in_block = block_minutes(plan, week_start, earlier) if earlier else None
+    race = block_race(plan, earlier) if in_block is not None else None
+    the_week = _TheWeek(week_start, race)
     if in_block is not None:
-        notes.append("this week is a week of a block: its sessions keep the length the block gave them, and an optional session it left out stays out")
+        notes.append(
+            "this week is a week of a block: its sessions keep the length the block gave them, an optional session it left out stays out"
+            + (f", and nothing demanding comes within 48 h of the race on {race[0]:%A %d %B}" if race else "")
+        )
     occurrences = []
     changes: list[Change] = []
     for item in plan.occurrences:
@@ -147,15 +164,16 @@ def replan(
         else:
             occurrences.append(dataclasses.replace(item, planned_at=was))
     gone = _before(frame, now_minute)
-    base = plan.model_copy(update={"busy": [*plan.busy, *gone]})
+    race_day = [f"{race[0].date().isoformat()} 00:00-24:00"] if race and week_start <= race[0].date() < week_start + dt.timedelta(days=7) else []
+    base = plan.model_copy(update={"busy": [*plan.busy, *gone, *race_day]})
     weights = base.effective_weights(dict(options.weights))
-    occurrences = _facts_hold(base, week_start, occurrences, weights, notes)
+    occurrences = _facts_hold(base, the_week, occurrences, weights, notes)
     near = {o.index: o.planned_at for o in occurrences if o.planned_at is not None}
     dropped: list[Occurrence] = []
     candidates = sorted((o for o in occurrences if o.fixed_at is None), key=_leave_out_order(status))
     while True:
         kept = [o for o in occurrences if o not in dropped]
-        week = _attempt(base, week_start, kept, weights, options, near, deadline)
+        week = _attempt(base, the_week, kept, weights, options, near, deadline)
         if week is not None:
             break
         if len(dropped) == len(candidates):
@@ -164,7 +182,7 @@ def replan(
     # A session left out early may fit once a later one is out: try them back, most important first.
     for item in reversed(dropped[:-1]):
         trial = [o for o in occurrences if o not in dropped or o is item]
-        better = _attempt(base, week_start, trial, weights, options, near, deadline)
+        better = _attempt(base, the_week, trial, weights, options, near, deadline)
         if better is not None:
             dropped.remove(item)
             week = better
@@ -185,7 +203,7 @@ def replan(
             first = next(iter(week.reasons.get(placed.occurrence.index, [])), "")
             why = "missed" if entry is not None else ("its time has passed" if was < now_minute else "the week's changes make another time better")
             changes.append(Change(item.label, "moved", _when(frame, was), placed.when, why + (f"; {first}" if first else "")))
-    reasons = _left_out_reasons(base, week_start, occurrences, dropped, weights, options, deadline)
+    reasons = _left_out_reasons(base, the_week, occurrences, dropped, weights, options, deadline)
     for item in dropped:
         changes.append(Change(item.label, "left out", _when(frame, planned.get(item.index)), None, reasons[item.index]))
     return Replanned(
@@ -285,10 +303,10 @@ def _with_occurrences(plan: Plan, items: list[Occurrence]) -> Plan:
 
 # The recovery rules a done week may already break (two demanding days in a row): the
 # re-plan then counts recovery from the latest demanding session on.
-RECOVERY_RULES = ("hard_days", "hard_recovery", "key_clearance")
+RECOVERY_RULES = ("hard_days", "hard_recovery", "key_clearance", "race_eve")
 
 
-def _facts_hold(plan: Plan, week_start: dt.date, occurrences: list[Occurrence], weights: dict[str, float], notes: list[str]) -> list[Occurrence]:
+def _facts_hold(plan: Plan, the_week: _TheWeek, occurrences: list[Occurrence], weights: dict[str, float], notes: list[str]) -> list[Occurrence]:
     """What was done is fact. When the done sessions alone break a recovery rule, the
     earliest demanding ones are counted as recovered from (no longer demanding for the rules;
     their load still counts), earliest first, until they do not: recovery is then counted from
@@ -301,7 +319,7 @@ def _facts_hold(plan: Plan, week_start: dt.date, occurrences: list[Occurrence], 
         if not done:
             return []
         only = _with_occurrences(plan, done)
-        week = Week.from_starts(only, WeekFrame(only, week_start), {o.index: o.fixed_at for o in only.occurrences}, weights)
+        week = Week.from_starts(only, the_week.frame(only), {o.index: o.fixed_at for o in only.occurrences}, weights)
         return [(rule.NAME, problem) for rule in HARD_RULES for problem in rule.check(week)]
 
     found = problems(occurrences)
@@ -325,11 +343,11 @@ def _facts_hold(plan: Plan, week_start: dt.date, occurrences: list[Occurrence], 
     return items
 
 
-def _attempt(plan, week_start, items, weights, options, near, deadline, relax: tuple[str, ...] | None = None) -> Week | None:
+def _attempt(plan, the_week: _TheWeek, items, weights, options, near, deadline, relax: tuple[str, ...] | None = None) -> Week | None:
     """The best week holding these occurrences, or None when none exists. With `relax`, only
     whether a week exists with those hard rules switched off (for saying why a session is out)."""
     plan = _with_occurrences(plan, items)
-    frame = WeekFrame(plan, week_start)
+    frame = the_week.frame(plan)
     if relax is not None:
         from trainweek.constraints import HARD_RULES
         from trainweek.scheduler.model import WeekModel
@@ -362,7 +380,7 @@ def _attempt(plan, week_start, items, weights, options, near, deadline, relax: t
     return solved_week(m, solver, status, weights, time.perf_counter() - started, bound=search_bound(m, solver))
 
 
-def _left_out_reasons(plan, week_start, occurrences, dropped, weights, options, deadline) -> dict[int, str]:
+def _left_out_reasons(plan, the_week: _TheWeek, occurrences, dropped, weights, options, deadline) -> dict[int, str]:
     """Why each left-out session found no place: the hard rules that, one at a time switched
     off, would let it in."""
     from trainweek.constraints import HARD_RULES
@@ -370,18 +388,18 @@ def _left_out_reasons(plan, week_start, occurrences, dropped, weights, options, 
     reasons = {}
     for item in dropped:
         others = [o for o in occurrences if o not in dropped or o is item]
-        frame = WeekFrame(_with_occurrences(plan, others), week_start)
+        frame = the_week.frame(_with_occurrences(plan, others))
         if not any(frame.session_start_ticks(item.spec, day) for day in range(7)):
             reasons[item.index] = f"no free time of {item.spec.duration} min is left in the week after now"
             continue
         names = [rule.NAME for rule in HARD_RULES if rule.NAME != "availability"]
-        blocking = [name for name in names if _attempt(plan, week_start, others, weights, options, {}, deadline, relax=(name,)) is not None]
+        blocking = [name for name in names if _attempt(plan, the_week, others, weights, options, {}, deadline, relax=(name,)) is not None]
         together = [] if blocking else next(
             (
                 [first, second]
                 for number, first in enumerate(names)
                 for second in names[number + 1 :]
-                if _attempt(plan, week_start, others, weights, options, {}, deadline, relax=(first, second)) is not None
+                if _attempt(plan, the_week, others, weights, options, {}, deadline, relax=(first, second)) is not None
             ),
             [],
         )

@@ -465,3 +465,24 @@ def test_a_re_plan_of_a_deload_week_keeps_the_blocks_lengths_and_leaves_its_opti
             assert event.to_ical() == old[uid].to_ical(), "a session that did not move is written as the block wrote it"
         if "STATUS" not in event and isinstance(event.decoded("DTSTART"), dt.datetime):
             assert str(event["X-TRAINWEEK-BLOCK-WEEK"]) == monday(4).isoformat(), "still the block's week for the next re-plan"
+
+
+def test_a_re_plan_of_the_race_week_keeps_the_race_day_free_and_nothing_demanding_in_the_48_hours_before():
+    from trainweek.scheduler.happened import parse_entry
+    from trainweek.scheduler.replan import parse_now, replan
+
+    race = dt.datetime.combine(monday(3) + dt.timedelta(days=6), dt.time(9, 0))
+    plan = runner(block={"race": f"{race:%Y-%m-%d %H:%M} 10k", "taper_weeks": 1})
+    block = solve_block(plan, None, OPTIONS)
+    assert [bw.kind for bw in block.weeks] == [BUILD, BUILD, TAPER]
+    taper = block.weeks[2].week
+    hard = [p for p in taper.placements if p.occurrence.demanding and p.local_start.date() < monday(3) + dt.timedelta(days=2)]
+    missed = (hard or sorted(taper.placements, key=lambda p: p.start))[0].occurrence.label
+    result = replan(plan, [parse_entry(f"missed {missed}")], parse_now(f"{monday(3) + dt.timedelta(days=2)} 12:00", plan), block_ics(block), OPTIONS.model_copy(update={"week_start": monday(3)}))
+    assert result.week.frame.race is not None and any("48 h of the race" in note for note in result.notes)
+    assert broken_rules(result.week) == []
+    start = race.replace(tzinfo=plan.zone)
+    for p in result.week.placements:
+        assert p.local_start.date() != start.date(), p.when
+        if p.occurrence.demanding and p.occurrence.fixed_at is None:
+            assert p.local_end <= start - dt.timedelta(hours=48), p.when
