@@ -137,6 +137,22 @@ def block_minutes(plan: Plan, week_start: dt.date, existing: bytes | Earlier | N
     return found
 
 
+def block_mark(plan: Plan, week_start: dt.date, existing: bytes | Earlier | None) -> tuple[str, str] | None:
+    """The kind of week a block made this one (its all-day event's summary and text, "Deload
+    week" and what it does), as `block_calendar` marks the week's sessions; None for a
+    build week or a week of no block."""
+    who, monday = athlete_mark(plan.athlete), week_start.isoformat()
+    for event in earlier_events(existing).values():
+        if (
+            str(event.get(ATHLETE_PROPERTY, "")) == who
+            and str(event.get(BLOCK_PROPERTY, "")) == monday
+            and WEEK_PROPERTY not in event
+            and "Race" not in event.categories
+        ):
+            return str(event.get("SUMMARY", "")), str(event.get("DESCRIPTION", ""))
+    return None
+
+
 def block_race(plan: Plan, existing: bytes | Earlier | None) -> tuple[dt.datetime, dt.datetime] | None:
     """The race of the block an earlier calendar holds (`block_calendar`'s race event), as
     its start and end in the plan's zone (a race with no time: its whole day), or None."""

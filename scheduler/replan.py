@@ -430,19 +430,25 @@ def replan_calendar(result: Replanned, earlier: bytes | Earlier | None, stamp: d
     the next import (Google, Apple and Outlook all do), while a cancelled newer version
     replaces it and is hidden or shown struck through.
     """
-    from trainweek.scheduler.ics import BLOCK_PROPERTY, cancelled, now, slot_uid, week_calendar
+    from trainweek.scheduler.ics import BLOCK_PROPERTY, block_mark, cancelled, now, slot_uid, week_calendar
 
     stamp = stamp or now()
     events = earlier_events(earlier)
     calendar = week_calendar(result.week, events, stamp=stamp)
+    mark = block_mark(result.week.plan, result.week.frame.week_start, events) if result.block_week else None
     for number, component in enumerate(calendar.subcomponents):
         if component.name != "VEVENT" or "STATUS" in component:  # a cancelled one stays cancelled
             continue
         old = events.get(str(component["UID"]))
         if old is not None and _same_time(component, old):
             calendar.subcomponents[number] = old
-        elif result.block_week:  # still the block's week for the next re-plan
+        elif result.block_week:  # still the block's week, marked as the block marks it, for the next re-plan
             component.add(BLOCK_PROPERTY, result.week.frame.week_start.isoformat())
+            if mark is not None:
+                title, text = mark
+                described, categories = str(component.pop("DESCRIPTION")), [str(name) for name in component.pop("CATEGORIES").cats]
+                component.add("DESCRIPTION", f"{text}.\n{described}")
+                component.add("CATEGORIES", [*categories, title])
     # week_calendar cancels the events it marked as this week's; a left-out session's event
     # from before trainweek marked them is cancelled here.
     written = {str(event["UID"]) for event in calendar.walk("VEVENT")}

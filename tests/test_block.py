@@ -459,12 +459,14 @@ def test_a_re_plan_of_a_deload_week_keeps_the_blocks_lengths_and_leaves_its_opti
     assert "Strides" not in {p.spec.name for p in result.week.placements} and not [o for o in result.left_out if o.spec.name == "Strides"]
     assert any("week of a block" in note for note in result.notes)
     old = {str(e["UID"]): e for e in Calendar.from_ical(earlier).walk("VEVENT")}
+    assert result.moved(), "the missed session is placed again"
     for event in Calendar.from_ical(replan_ics(result, earlier)).walk("VEVENT"):
         uid = str(event["UID"])
         if uid in old and event.decoded("DTSTART") == old[uid].decoded("DTSTART") and "STATUS" not in event:
             assert event.to_ical() == old[uid].to_ical(), "a session that did not move is written as the block wrote it"
         if "STATUS" not in event and isinstance(event.decoded("DTSTART"), dt.datetime):
             assert str(event["X-TRAINWEEK-BLOCK-WEEK"]) == monday(4).isoformat(), "still the block's week for the next re-plan"
+            assert str(event["DESCRIPTION"]).startswith("Deload week (4 of 4)") and "Deload week" in event.categories, "moved or not, marked as the block marks it"
 
 
 def test_a_re_plan_of_the_race_week_keeps_the_race_day_free_and_nothing_demanding_in_the_48_hours_before():
