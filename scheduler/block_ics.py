@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 
 from trainweek.scheduler.block import Block, week_mark
 from trainweek.scheduler.ics import (
+    BLOCK_NUMBER_PROPERTY,
     BLOCK_PROPERTY,
     PRODID,
     UID_NAMESPACE,
@@ -51,7 +52,8 @@ def block_calendar(
         mark = week_mark(bw, block)
         for placement in bw.week.placements:
             event = _event(bw.week, placement, 0, earlier, options, stamp, (bw.title.capitalize(), mark) if mark else None)
-            event.add(BLOCK_PROPERTY, bw.week.frame.week_start.isoformat())  # a re-plan keeps the block's volume (`block_minutes`)
+            event.add(BLOCK_PROPERTY, bw.week.frame.week_start.isoformat())  # a re-plan keeps the block's week (`ics.block_week`)
+            event.add(BLOCK_NUMBER_PROPERTY, str(bw.number))
             calendar.add_component(event)
         if mark:
             monday = bw.week.frame.week_start

@@ -59,8 +59,9 @@ CONTENT = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES", "TRANSP",
 # write that no longer holds them may cancel (`no_longer_planned`). A block's own events
 # (a deload week's mark, the race) say BLOCK_PROPERTY instead of WEEK_PROPERTY: a week
 # re-solved or re-planned alone does not hold them, and must not cancel them. A block's
-# sessions say both: a re-plan of their week keeps the block's volume (`block_minutes`).
+# sessions say both: a re-plan of their week keeps the block's volume (`block_week`).
 ATHLETE_PROPERTY, WEEK_PROPERTY, BLOCK_PROPERTY = "X-TRAINWEEK-ATHLETE", "X-TRAINWEEK-WEEK", "X-TRAINWEEK-BLOCK-WEEK"
+BLOCK_NUMBER_PROPERTY = "X-TRAINWEEK-BLOCK-NUMBER"  # a block session's week number: its `weeks:` windows and busy time
 
 # UID -> the VEVENT an earlier file or the server holds, parsed once.
 Earlier = Mapping[str, Event]
@@ -118,54 +119,51 @@ def athlete_mark(athlete: str) -> str:
     return str(uuid.uuid5(UID_NAMESPACE, f"{athlete}|athlete"))
 
 
-def block_minutes(plan: Plan, week_start: dt.date, existing: bytes | Earlier | None) -> dict[int, int] | None:
-    """Where an earlier calendar holds this week as a week of a block (`block_calendar`
-    marks its events with BLOCK_PROPERTY), how long the block planned each session it held
-    (occurrence index -> real minutes): a deload or taper week's shorter sessions, a build
-    week's grown ones, and by their absence the optional sessions it left out. None where
-    the week is not a block's."""
+@dataclass(frozen=True)
+class BlockWeekCopy:
+    """What an earlier calendar says of a week a block planned (`block_calendar`), for a
+    re-plan of that week to keep: the week's number in the block (1 first), how long the
+    block planned each session it held (occurrence index -> real minutes; an optional
+    session it left out is absent), the kind of week it is (its all-day event's summary
+    and text, "Deload week" and what it does; None for a build week) and the block's race
+    (start and end in the plan's zone; a race with no time: its whole day)."""
+
+    number: int | None
+    minutes: dict[int, int]
+    mark: tuple[str, str] | None
+    race: tuple[dt.datetime, dt.datetime] | None
+
+
+def block_week(plan: Plan, week_start: dt.date, existing: bytes | Earlier | None) -> BlockWeekCopy | None:
+    """The block's copy of this week in an earlier calendar, or None where it holds no
+    session of a block in this week."""
     events = earlier_events(existing)
-    monday, who = week_start.isoformat(), athlete_mark(plan.athlete)
-    if not any(str(e.get(BLOCK_PROPERTY, "")) == monday and str(e.get(ATHLETE_PROPERTY, "")) == who for e in events.values()):
+    who, monday = athlete_mark(plan.athlete), week_start.isoformat()
+    ours = [e for e in events.values() if str(e.get(ATHLETE_PROPERTY, "")) == who and BLOCK_PROPERTY in e]
+    sessions = [e for e in ours if str(e[BLOCK_PROPERTY]) == monday and WEEK_PROPERTY in e]
+    if not sessions:
         return None
-    found = {}
+    numbers = {str(e.get(BLOCK_NUMBER_PROPERTY, "")) for e in sessions}
+    number = int(numbers.pop()) if len(numbers) == 1 and next(iter(numbers), "").isdigit() else None
+    minutes = {}
     for occurrence in plan.occurrences:
         event = events.get(slot_uid(plan.athlete, week_start, occurrence))
         start, end = (_decoded(event, "DTSTART"), _decoded(event, "DTEND")) if event is not None else (None, None)
         if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
-            found[occurrence.index] = round((end - start).total_seconds() / 60)
-    return found
-
-
-def block_mark(plan: Plan, week_start: dt.date, existing: bytes | Earlier | None) -> tuple[str, str] | None:
-    """The kind of week a block made this one (its all-day event's summary and text, "Deload
-    week" and what it does), as `block_calendar` marks the week's sessions; None for a
-    build week or a week of no block."""
-    who, monday = athlete_mark(plan.athlete), week_start.isoformat()
-    for event in earlier_events(existing).values():
-        if (
-            str(event.get(ATHLETE_PROPERTY, "")) == who
-            and str(event.get(BLOCK_PROPERTY, "")) == monday
-            and WEEK_PROPERTY not in event
-            and "Race" not in event.categories
-        ):
-            return str(event.get("SUMMARY", "")), str(event.get("DESCRIPTION", ""))
-    return None
-
-
-def block_race(plan: Plan, existing: bytes | Earlier | None) -> tuple[dt.datetime, dt.datetime] | None:
-    """The race of the block an earlier calendar holds (`block_calendar`'s race event), as
-    its start and end in the plan's zone (a race with no time: its whole day), or None."""
-    who = athlete_mark(plan.athlete)
-    for event in earlier_events(existing).values():
-        if str(event.get(ATHLETE_PROPERTY, "")) != who or BLOCK_PROPERTY not in event or "Race" not in event.categories:
+            minutes[occurrence.index] = round((end - start).total_seconds() / 60)
+    mark, race = None, None
+    for event in ours:
+        if WEEK_PROPERTY in event:
             continue
-        start, end = _decoded(event, "DTSTART"), _decoded(event, "DTEND")
-        if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
-            return start.astimezone(plan.zone), end.astimezone(plan.zone)
-        if isinstance(start, dt.date) and isinstance(end, dt.date):
-            return tuple(dt.datetime.combine(day, dt.time(), plan.zone) for day in (start, end))  # type: ignore[return-value]
-    return None
+        if "Race" in event.categories:
+            begin, end = _decoded(event, "DTSTART"), _decoded(event, "DTEND")
+            if isinstance(begin, dt.datetime) and isinstance(end, dt.datetime):
+                race = (begin.astimezone(plan.zone), end.astimezone(plan.zone))
+            elif isinstance(begin, dt.date) and isinstance(end, dt.date):
+                race = (dt.datetime.combine(begin, dt.time(), plan.zone), dt.datetime.combine(end, dt.time(), plan.zone))
+        elif str(event[BLOCK_PROPERTY]) == monday:
+            mark = (str(event.get("SUMMARY", "")), str(event.get("DESCRIPTION", "")))
+    return BlockWeekCopy(number, minutes, mark, race)
 
 
 def owned(event: Event, athlete: str, monday: dt.date, week_property: str = WEEK_PROPERTY) -> Event:

@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 from trainweek.scheduler.errors import BadInput, NoWeekExists, OutOfTime
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.happened import LogEntry, Status
-from trainweek.scheduler.ics import Earlier, block_minutes, block_race, earlier_events, previous_starts
+from trainweek.scheduler.ics import BlockWeekCopy, Earlier, block_week, earlier_events, previous_starts
 from trainweek.scheduler.interrupt import search
 from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.plan import Occurrence, Plan, week_monday
@@ -69,7 +69,7 @@ class Replanned:
     planned: tuple[tuple[str, int], ...] = ()  # (label, real minute of the week it was planned at)
     missed: frozenset[str] = frozenset()  # labels the log says were missed
     gone: tuple[str, ...] = ()  # the busy entries (of `week.plan.busy`) that stand for the time before `now`
-    block_week: bool = False  # the earlier calendar held the week as a week of a block (`ics.block_minutes`)
+    block: BlockWeekCopy | None = None  # the earlier calendar held the week as a week of a block
 
     def moved(self) -> list[Change]:
         return [change for change in self.changes if change.what == "moved"]
@@ -130,12 +130,14 @@ def replan(
     notes: list[str] = []
     planned = _planned(plan, frame, options, earlier, notes)
     status = _statuses(plan, frame, list(log), planned, now_minute)
-    in_block = block_minutes(plan, week_start, earlier) if earlier else None
-    race = block_race(plan, earlier) if in_block is not None else None
+    in_block = block_week(plan, week_start, earlier) if earlier else None
+    race = in_block.race if in_block is not None else None
     the_week = _TheWeek(week_start, race)
+    override = plan.weeks.get(in_block.number) if in_block is not None and in_block.number is not None else None
     if in_block is not None:
         notes.append(
             "this week is a week of a block: its sessions keep the length the block gave them, an optional session it left out stays out"
+            + (f", its own windows and busy time (weeks: {in_block.number}) hold" if override is not None else "")
             + (f", and nothing demanding comes within 48 h of the race on {race[0]:%A %d %B}" if race else "")
         )
     occurrences = []
@@ -144,10 +146,10 @@ def replan(
         entry, fixed = status[item.index]
         was = planned.get(item.index)
         if in_block is not None:
-            if item.index not in in_block and item.spec.optional and entry is None:
+            if item.index not in in_block.minutes and item.spec.optional and entry is None:
                 continue  # the block left it out of this week (a deload, a taper, an early build week)
-            if in_block.get(item.index, item.spec.duration) != item.spec.duration:
-                spec = item.spec.model_copy(update={"duration": in_block[item.index]})
+            if in_block.minutes.get(item.index, item.spec.duration) != item.spec.duration:
+                spec = item.spec.model_copy(update={"duration": in_block.minutes[item.index]})
                 item = dataclasses.replace(item, spec=spec, demanding=spec.is_demanding(plan.rules.demanding_load))
         if fixed is not None:
             spec = item.spec
@@ -165,7 +167,8 @@ def replan(
             occurrences.append(dataclasses.replace(item, planned_at=was))
     gone = _before(frame, now_minute)
     race_day = [f"{race[0].date().isoformat()} 00:00-24:00"] if race and week_start <= race[0].date() < week_start + dt.timedelta(days=7) else []
-    base = plan.model_copy(update={"busy": [*plan.busy, *gone, *race_day]})
+    own: dict[str, object] = {"availability": override.availability} if override is not None and override.availability is not None else {}
+    base = plan.model_copy(update={"busy": [*plan.busy, *(override.busy if override else ()), *gone, *race_day], **own})
     weights = base.effective_weights(dict(options.weights))
     occurrences = _facts_hold(base, the_week, occurrences, weights, notes)
     near = {o.index: o.planned_at for o in occurrences if o.planned_at is not None}
@@ -216,7 +219,7 @@ def replan(
         planned=tuple((original[index].label, minute) for index, minute in sorted(planned.items()) if index in original),
         missed=frozenset(original[index].label for index, (entry, _) in status.items() if entry is not None and entry.status is Status.missed),
         gone=tuple(gone),
-        block_week=in_block is not None,
+        block=in_block,
     )
 
 
@@ -430,22 +433,23 @@ def replan_calendar(result: Replanned, earlier: bytes | Earlier | None, stamp: d
     the next import (Google, Apple and Outlook all do), while a cancelled newer version
     replaces it and is hidden or shown struck through.
     """
-    from trainweek.scheduler.ics import BLOCK_PROPERTY, block_mark, cancelled, now, slot_uid, week_calendar
+    from trainweek.scheduler.ics import BLOCK_NUMBER_PROPERTY, BLOCK_PROPERTY, cancelled, now, slot_uid, week_calendar
 
     stamp = stamp or now()
     events = earlier_events(earlier)
     calendar = week_calendar(result.week, events, stamp=stamp)
-    mark = block_mark(result.week.plan, result.week.frame.week_start, events) if result.block_week else None
     for number, component in enumerate(calendar.subcomponents):
         if component.name != "VEVENT" or "STATUS" in component:  # a cancelled one stays cancelled
             continue
         old = events.get(str(component["UID"]))
         if old is not None and _same_time(component, old):
             calendar.subcomponents[number] = old
-        elif result.block_week:  # still the block's week, marked as the block marks it, for the next re-plan
+        elif result.block is not None:  # still the block's week, marked as the block marks it, for the next re-plan
             component.add(BLOCK_PROPERTY, result.week.frame.week_start.isoformat())
-            if mark is not None:
-                title, text = mark
+            if result.block.number is not None:
+                component.add(BLOCK_NUMBER_PROPERTY, str(result.block.number))
+            if result.block.mark is not None:
+                title, text = result.block.mark
                 described, categories = str(component.pop("DESCRIPTION")), [str(name) for name in component.pop("CATEGORIES").cats]
                 component.add("DESCRIPTION", f"{text}.\n{described}")
                 component.add("CATEGORIES", [*categories, title])

@@ -454,7 +454,7 @@ def test_a_re_plan_of_a_deload_week_keeps_the_blocks_lengths_and_leaves_its_opti
     now = monday(4) + dt.timedelta(days=2)
     first = min(deload.placements, key=lambda p: p.start)
     result = replan(plan, [parse_entry(f"missed {first.occurrence.label}")], parse_now(f"{now} 12:00", plan), earlier, OPTIONS.model_copy(update={"week_start": monday(4)}))
-    assert result.block_week
+    assert result.block is not None and result.block.number == 4
     assert {p.occurrence.label: p.spec.duration for p in result.week.placements} == {label: minutes for label, minutes in lengths.items() if label in {p.occurrence.label for p in result.week.placements}}
     assert "Strides" not in {p.spec.name for p in result.week.placements} and not [o for o in result.left_out if o.spec.name == "Strides"]
     assert any("week of a block" in note for note in result.notes)
@@ -488,3 +488,20 @@ def test_a_re_plan_of_the_race_week_keeps_the_race_day_free_and_nothing_demandin
         assert p.local_start.date() != start.date(), p.when
         if p.occurrence.demanding and p.occurrence.fixed_at is None:
             assert p.local_end <= start - dt.timedelta(hours=48), p.when
+
+
+def test_a_re_plan_of_a_block_week_keeps_its_own_windows():
+    from trainweek.scheduler.happened import parse_entry
+    from trainweek.scheduler.replan import parse_now, replan
+
+    mornings = {day: ["05:00-09:00"] for day in DAYS}
+    plan = runner(weeks={3: {"availability": mornings}})
+    block = solve_block(plan, 3, OPTIONS)
+    week = block.weeks[2].week
+    missed = min(week.placements, key=lambda p: p.start).occurrence.label
+    now = parse_now(f"{monday(3) + dt.timedelta(days=1)} 12:00", plan)
+    result = replan(plan, [parse_entry(f"missed {missed}")], now, block_ics(block), OPTIONS.model_copy(update={"week_start": monday(3)}))
+    assert result.block is not None and result.block.number == 3
+    assert result.moved() and any("weeks: 3" in note for note in result.notes)
+    for p in result.week.placements:
+        assert p.local_start.time() >= dt.time(5) and p.local_end.time() <= dt.time(9), p.when
