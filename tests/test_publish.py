@@ -507,3 +507,15 @@ def test_a_session_taken_out_of_the_plan_is_cancelled_on_the_server_and_nobody_e
     assert len(runs) == 1 and str(event_of(after[runs[0]])["X-TRAINWEEK-ATHLETE"]) == athlete_mark("Alex")
     assert str(event_of(after[runs[0]])["STATUS"]) == "CANCELLED" and int(event_of(after[runs[0]])["SEQUENCE"]) == 1
     assert all(str(event_of(after[uid]).get("X-TRAINWEEK-ATHLETE")) == athlete_mark("Alex") for uid in changed), "Sam's week and the dentist are untouched"
+
+
+@pytest.mark.parametrize("command", [["replan", "--now", "2026-12-01 12:00"], ["block", "--weeks", "2"]])
+def test_the_other_calendar_commands_say_what_to_do_when_no_password_can_be_asked_for(tmp_path, command):
+    result = CliRunner().invoke(
+        main,
+        [command[0], str(plan_file(tmp_path, "sat")), *command[1:], "--caldav", "http://127.0.0.1:1/alex/training/", "--user", USER],
+        env={"TRAINWEEK_CALDAV_PASSWORD": ""},
+        input="",
+    )
+    assert result.exit_code == 2, result.output
+    assert "no password: set TRAINWEEK_CALDAV_PASSWORD or run this where it can ask you" in result.output
