@@ -464,7 +464,7 @@ def test_a_re_plan_of_a_deload_week_keeps_the_blocks_lengths_and_leaves_its_opti
         uid = str(event["UID"])
         if uid in old and event.decoded("DTSTART") == old[uid].decoded("DTSTART") and "STATUS" not in event:
             assert event.to_ical() == old[uid].to_ical(), "a session that did not move is written as the block wrote it"
-        if "STATUS" not in event and isinstance(event.decoded("DTSTART"), dt.datetime):
+        if "STATUS" not in event and str(event.get("X-TRAINWEEK-WEEK")) == monday(4).isoformat():
             assert str(event["X-TRAINWEEK-BLOCK-WEEK"]) == monday(4).isoformat(), "still the block's week for the next re-plan"
             assert str(event["DESCRIPTION"]).startswith("Deload week (4 of 4)") and "Deload week" in event.categories, "moved or not, marked as the block marks it"
 
@@ -505,3 +505,27 @@ def test_a_re_plan_of_a_block_week_keeps_its_own_windows():
     assert result.moved() and any("weeks: 3" in note for note in result.notes)
     for p in result.week.placements:
         assert p.local_start.time() >= dt.time(5) and p.local_end.time() <= dt.time(9), p.when
+
+
+def test_a_re_plan_written_into_the_block_file_keeps_the_blocks_other_weeks(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, PLAN_TEXT + "block: {weeks: 4}\n")
+    assert CliRunner().invoke(main, ["block", "plan.yaml"]).exit_code == 0
+    before = {str(e["UID"]): e for e in Calendar.from_ical((tmp_path / "plan-block.ics").read_bytes()).walk("VEVENT")}
+    result = CliRunner().invoke(
+        main,
+        ["replan", "plan.yaml", "-o", "plan-block.ics", "--week-start", "2026-12-21", "--now", "2026-12-23 12:00", "--missed", "Intervals"],
+    )
+    assert result.exit_code == 0, result.output
+    written = Calendar.from_ical((tmp_path / "plan-block.ics").read_bytes())
+    after = {str(e["UID"]): e for e in written.walk("VEVENT")}
+    assert after.keys() == before.keys(), "nothing of the block lost, nothing doubled"
+    week4 = dt.date(2026, 12, 21)
+    for uid, event in before.items():
+        start = event.decoded("DTSTART")
+        day = start.date() if isinstance(start, dt.datetime) else start
+        if not week4 <= day < week4 + dt.timedelta(days=7) or "X-TRAINWEEK-WEEK" not in event:
+            assert after[uid].to_ical() == event.to_ical(), str(event["SUMMARY"])
+    assert "Deload week" in {str(e["SUMMARY"]) for e in after.values()}
+    (zone,) = written.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/Berlin"
