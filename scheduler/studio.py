@@ -86,6 +86,7 @@ class Studio:
         self._running: int | None = None
         self._stopper: Stopper | None = None  # stops the running request's searches
         self._trade_off: Stopper | None = None  # stops the running trade-off's searches
+        self._newest_ask: tuple[float, ...] | None = None  # the order of the newest trade-off a page asked for
         self._progress_note: dict[str, Any] | None = None
         self.result: Result | None = None
         self._on_screen: Week | None = None
@@ -267,20 +268,27 @@ class Studio:
 
     # Trade-offs, pins and saving.
 
-    def trade_off(self, name: str, base: Setting, values: tuple[float, ...] = TRADE_OFF_VALUES) -> list[tuple[list[float], Week]]:
+    def trade_off(
+        self, name: str, base: Setting, values: tuple[float, ...] = TRADE_OFF_VALUES, ask: tuple[float, ...] | None = None
+    ) -> list[tuple[list[float], Week]]:
         """The distinct weeks as one weight runs through `values`, the others as in `base`:
         `sweep`'s walk (each solve hinted with the one before), weeks told apart by their raw penalties.
 
         One runs at a time: a newer trade-off, or the studio's stop, stops it at once
-        (SearchStopped); on a big week its solves would otherwise hold a core for minutes."""
+        (SearchStopped); on a big week its solves would otherwise hold a core for minutes.
+        Which is newer is `ask`, the order the page asked in, where it is given: two asked
+        at once may reach the server in either order, and the one asked first must not stop
+        the other (it is refused instead); without it, the later to arrive."""
         try:
             name = weight_name(str(name))
         except ValueError as error:
             raise BadOption("weight", name, str(error)) from None
         stopper = Stopper()
         with self._lock:
-            if self._stopped:
+            if self._stopped or (ask is not None and self._newest_ask is not None and ask <= self._newest_ask):
                 raise SearchStopped
+            if ask is not None:
+                self._newest_ask = ask
             if self._trade_off is not None:
                 self._trade_off.stop()
             self._trade_off = stopper

@@ -251,8 +251,13 @@ class StudioHandler(BaseHTTPRequestHandler):
             self._json({"request": studio.submit(body)})
         elif url.path == "/api/trade-off":
             setting = studio.setting(body.get("setting", {}))
+            ask = body.get("ask")
+            if ask is not None and not (
+                isinstance(ask, list) and ask and all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in ask)
+            ):
+                raise Refused(HTTPStatus.BAD_REQUEST, "ask must be a list of numbers: the order the page asked in")
             try:
-                found = studio.trade_off(body.get("weight", ""), setting)
+                found = studio.trade_off(body.get("weight", ""), setting, ask=None if ask is None else tuple(ask))
             except SearchStopped:
                 raise Refused(HTTPStatus.CONFLICT, "stopped: a newer trade-off replaced this one, or the studio is stopping") from None
             self.server.trade_off_weeks = [week for _, week in found]

@@ -217,6 +217,28 @@ def test_a_newer_trade_off_or_the_studios_stop_ends_a_running_trade_off(running,
     assert answers["separation"][0] == 409
 
 
+def test_a_trade_off_asked_earlier_that_arrives_later_is_refused_and_stops_nothing(running, plan_copy):
+    # The page asks twice at once; the second request may reach the server first. Before,
+    # the first, arriving later, stopped the second: the page showed "stopped" and no chart.
+    server, client = running(plan_copy(NEVER_PROVEN), options=SolveOptions(time_limit=600))
+    answers: dict[str, tuple] = {}
+    newer = threading.Thread(target=lambda: answers.update(newer=client.post("/api/trade-off", {"weight": "separation", "setting": {}, "ask": [1000.5, 2]})), daemon=True)
+    newer.start()
+    for _ in range(600):
+        if server.studio._trade_off is not None:
+            break
+        time.sleep(0.05)
+    running_now = server.studio._trade_off
+    assert running_now is not None, "the newer trade-off did not start within 30 s"
+    older = client.post("/api/trade-off", {"weight": "interference", "setting": {}, "ask": [1000.5, 1]})
+    assert older[0] == 409 and "a newer trade-off replaced this one" in older[1]["error"]
+    assert server.studio._trade_off is running_now and not running_now.stopped, "the newer one still solves"
+    assert client.post("/api/trade-off", {"weight": "interference", "setting": {}, "ask": "first"})[0] == 400
+    server.studio.stop()
+    newer.join(timeout=30)
+    assert not newer.is_alive()
+
+
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1", "127.0.0.1:1", "localhost.evil.example", ""])
 def test_a_foreign_host_header_is_refused(running, plan_copy, host):
     server, client = running(plan_copy())

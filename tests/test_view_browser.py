@@ -91,8 +91,9 @@ class Chromium:
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
 
-    def _read_message(self) -> dict:
-        deadline = time.monotonic() + GIVE_UP_AFTER
+    def _read_message(self, deadline: float) -> dict:
+        """The next message, or TimeoutError at `deadline` (time.monotonic()): the whole call's,
+        so events that keep coming (a page that polls and logs) cannot hold a test forever."""
         while b"\0" not in self._buffer:
             ready, _, _ = select.select([self._from_browser], [], [], max(0.0, deadline - time.monotonic()))
             if not ready:
@@ -110,8 +111,9 @@ class Chromium:
         if session:
             request["sessionId"] = session
         os.write(self._to_browser, json.dumps(request).encode() + b"\0")
+        deadline = time.monotonic() + 2 * GIVE_UP_AFTER  # a page's own 60 s evaluation, and margin
         while True:
-            message = self._read_message()
+            message = self._read_message(deadline)
             if message.get("id") == self._next_id:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
@@ -122,11 +124,12 @@ class Chromium:
         return self.call(method, self.session, **params)
 
     def wait_for(self, method: str) -> dict:
+        deadline = time.monotonic() + GIVE_UP_AFTER
         while True:
             for n, event in enumerate(self.events):
                 if event.get("method") == method:
                     return self.events.pop(n)
-            self.events.append(self._read_message())
+            self.events.append(self._read_message(deadline))
 
     def open(self, url: str, width: int, height: int) -> None:
         self.events.clear()
