@@ -6,7 +6,8 @@ happened with the load actually done and count for every rule; time before `now`
 rest of the week when the hard rules allow, and otherwise sessions are left out, lowest
 `priority` first and key sessions last; sessions still to come cost `moves` when they leave
 their planned start. A session planned before `now` and not in the log counts as done as
-planned.
+planned. A week a block planned (its calendar says so, `ics.block_week`) keeps the block's
+lengths, its left-out optional sessions, its own `weeks:` windows and its race.
 
 The model is the ordinary one (`solve.build`): done sessions are occurrences with a fixed
 start (`Occurrence.fixed_at`), upcoming ones carry their planned start
