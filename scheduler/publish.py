@@ -110,7 +110,7 @@ class ServerCalendar:
         return events
 
     def publish(self, week: Week, earlier: dict[str, Event], options: CalendarOptions = CalendarOptions()) -> Published:
-        """Create or replace the week's events; `earlier` is what `earlier()` returned."""
+        """Create or replace the week's events; `earlier` is what `events()` returned."""
         return self.write(week_calendar(week, earlier, options))
 
     def write(self, whole: Calendar, what: str = "week") -> Published:

@@ -408,7 +408,7 @@ def test_ctrl_c_in_a_replan_to_the_server_and_running_it_again_gives_the_week_an
 
 
 def block_plan(folder: Path) -> Path:
-    """A two-session-a-week plan whose block of three weeks ends in a race: a taper week, marked, and the race event."""
+    """Five sessions a week, in a block of three weeks that ends in a race: a taper week, marked, and the race event."""
     path = folder / "block.yaml"
     path.write_text(yaml.safe_dump({
         "version": 2,
