@@ -4,7 +4,10 @@ Each session is the event a single-week solve of its week writes (`ics._event`, 
 the athlete, that week's Monday and the session slot), so a re-solve of the block, or of
 one of its weeks alone, updates events in place. A deload or taper week is marked on each
 of its sessions (a first line of the description, a category) and by an all-day event
-over the week; the race is an event of its own (all day when it has no time).
+over the week; the race is an event of its own (all day when it has no time). Each of
+these events says its week of the block and that week's number, which together say where
+its block starts: a block written shorter than before (fewer weeks, a race moved earlier)
+cancels its earlier copy's events past its new end, which no week it writes would reach.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from icalendar import Calendar, Event
 
 from trainweek.scheduler.block import Block, week_mark
 from trainweek.scheduler.ics import (
+    ATHLETE_PROPERTY,
     BLOCK_NUMBER_PROPERTY,
     BLOCK_PROPERTY,
     PRODID,
@@ -25,13 +29,15 @@ from trainweek.scheduler.ics import (
     Earlier,
     _event,
     _version,
+    athlete_mark,
+    cancelled,
+    cover_zone,
     earlier_events,
     no_longer_planned,
     now,
     one_line,
     owned,
 )
-from trainweek.scheduler.vtimezone import vtimezone
 
 
 def block_calendar(
@@ -47,7 +53,6 @@ def block_calendar(
         calscale="GREGORIAN",
         name=one_line(f"Training block, {len(block.weeks)} weeks from {first:%d %b %Y} ({plan.athlete})"),
     )
-    calendar.add_component(vtimezone(plan.timezone, first - dt.timedelta(days=1), first + dt.timedelta(weeks=len(block.weeks), days=1)))
     for bw in block.weeks:
         mark = week_mark(bw, block)
         for placement in bw.week.placements:
@@ -63,7 +68,7 @@ def block_calendar(
                     start=monday, end=monday + dt.timedelta(weeks=1), summary=one_line(bw.title.capitalize()),
                     description=one_line(mark), categories=["Training", bw.title.capitalize()],
                     sequence=0, stamp=stamp, transparency="TRANSPARENT",
-                ), plan.athlete, monday, BLOCK_PROPERTY), earlier, stamp)
+                ), plan.athlete, monday, BLOCK_PROPERTY, bw.number), earlier, stamp)
             )
     if block.race is not None:
         race = block.race
@@ -75,12 +80,35 @@ def block_calendar(
                 start=start, end=end, summary=one_line(f"Race: {race.name}"),
                 description="The race this block tapers to. Nothing demanding in the 48 h before it. Planned by trainweek.",
                 categories=["Training", "Race"], sequence=0, stamp=stamp, transparency="OPAQUE",
-            ), plan.athlete, race.start.date() - dt.timedelta(days=race.start.weekday()), BLOCK_PROPERTY), earlier, stamp)
+            ), plan.athlete, race.start.date() - dt.timedelta(days=race.start.weekday()), BLOCK_PROPERTY, len(block.weeks)), earlier, stamp)
         )
     mondays = {bw.week.frame.week_start for bw in block.weeks}
     for event in no_longer_planned(calendar, earlier, plan.athlete, mondays, stamp, (WEEK_PROPERTY, BLOCK_PROPERTY)):
         calendar.add_component(event)
+    for event in _past_the_end(earlier, plan.athlete, max(mondays), stamp):
+        calendar.add_component(event)
+    cover_zone(calendar, plan, first - dt.timedelta(days=1), first + dt.timedelta(weeks=len(block.weeks), days=1))
     return calendar
+
+
+def _past_the_end(earlier: Earlier, athlete: str, last: dt.date, stamp: dt.datetime) -> list[Event]:
+    """The athlete's block events after `last` (this block's last Monday) from a block that
+    started by then, cancelled: an earlier, longer copy of this block (8 weeks written as 6,
+    a race moved a fortnight earlier) left them there, and nothing else would tell the app or
+    server they are gone. A block that starts after this one ends is another block, and is
+    left alone, as are events without a week and number in the block."""
+    who, gone = athlete_mark(athlete), []
+    for event in earlier.values():
+        if str(event.get(ATHLETE_PROPERTY, "")) != who:
+            continue
+        try:
+            monday = dt.date.fromisoformat(str(event.get(BLOCK_PROPERTY, "")))
+            number = int(str(event.get(BLOCK_NUMBER_PROPERTY, "")))
+        except ValueError:
+            continue
+        if monday > last and monday - dt.timedelta(weeks=number - 1) <= last:
+            gone.append(event)
+    return [cancelled(event, stamp) for event in sorted(gone, key=lambda event: (str(event.get(BLOCK_PROPERTY)), str(event["UID"])))]
 
 
 def _versioned(event: Event, earlier: Earlier, stamp: dt.datetime) -> Event:

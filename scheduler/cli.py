@@ -612,12 +612,14 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, url
     calendar = None
     if url:
         from trainweek.scheduler.api import block_weeks
+        from trainweek.scheduler.block import MOST_WEEKS
         from trainweek.scheduler.block_ics import block_calendar
         from trainweek.scheduler.publish import open_calendar
 
         first, number = block_weeks(source, weeks, options, race)
         with open_calendar(url, user, _caldav_password(user)) as target:
-            server = target.events(first, number)
+            # An earlier, longer copy of the block may reach MOST_WEEKS past its last week.
+            server = target.events(first, number + MOST_WEEKS)
             found = solve_block_file(source, weeks, options, server, race)
             published = target.write(block_calendar(found, server, choice), "block")
     else:

@@ -61,7 +61,7 @@ CONTENT = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES", "TRANSP",
 # re-solved or re-planned alone does not hold them, and must not cancel them. A block's
 # sessions say both: a re-plan of their week keeps the block's volume (`block_week`).
 ATHLETE_PROPERTY, WEEK_PROPERTY, BLOCK_PROPERTY = "X-TRAINWEEK-ATHLETE", "X-TRAINWEEK-WEEK", "X-TRAINWEEK-BLOCK-WEEK"
-BLOCK_NUMBER_PROPERTY = "X-TRAINWEEK-BLOCK-NUMBER"  # a block session's week number: its `weeks:` windows and busy time
+BLOCK_NUMBER_PROPERTY = "X-TRAINWEEK-BLOCK-NUMBER"  # the week's number in its block: its `weeks:` windows, where the block starts
 
 # UID -> the VEVENT an earlier file or the server holds, parsed once.
 Earlier = Mapping[str, Event]
@@ -166,11 +166,31 @@ def block_week(plan: Plan, week_start: dt.date, existing: bytes | Earlier | None
     return BlockWeekCopy(number, minutes, mark, race)
 
 
-def owned(event: Event, athlete: str, monday: dt.date, week_property: str = WEEK_PROPERTY) -> Event:
-    """The event marked as the athlete's, in the week of `monday`."""
+def owned(event: Event, athlete: str, monday: dt.date, week_property: str = WEEK_PROPERTY, number: int | None = None) -> Event:
+    """The event marked as the athlete's, in the week of `monday` (with `number`, that
+    week's number in its block)."""
     event.add(ATHLETE_PROPERTY, athlete_mark(athlete))
     event.add(week_property, monday.isoformat())
+    if number is not None:
+        event.add(BLOCK_NUMBER_PROPERTY, str(number))
     return event
+
+
+def cover_zone(calendar: Calendar, plan: Plan, first: dt.date, last: dt.date) -> None:
+    """Make the calendar's VTIMEZONE (first among its components) cover `first` to `last`
+    and the dates of every event it holds, a day either side: events kept or cancelled from
+    other weeks included."""
+    days = [first + dt.timedelta(days=1), last - dt.timedelta(days=1)]
+    for event in calendar.walk("VEVENT"):
+        for name in ("DTSTART", "DTEND"):
+            value = _decoded(event, name)
+            if isinstance(value, dt.datetime):
+                days.append(value.astimezone(plan.zone).date() if value.tzinfo else value.date())
+            elif isinstance(value, dt.date):
+                days.append(value)
+    zone = vtimezone(plan.timezone, min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1))
+    others = [component for component in calendar.subcomponents if component.name != "VTIMEZONE"]
+    calendar.subcomponents[:] = [zone, *others]
 
 
 def no_longer_planned(

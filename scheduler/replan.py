@@ -423,34 +423,21 @@ def replan_ics(result: Replanned, earlier: bytes | Earlier | None, stamp: dt.dat
     the week: a block's other weeks, its race and its marks stay in the file as they were
     (written again, a block file would otherwise shrink to the one week re-planned), with
     the VTIMEZONE widened to cover them."""
-    from trainweek.scheduler.ics import BLOCK_PROPERTY, WEEK_PROPERTY
-    from trainweek.scheduler.vtimezone import vtimezone
+    from trainweek.scheduler.ics import BLOCK_PROPERTY, WEEK_PROPERTY, _decoded, cover_zone
 
     calendar = replan_calendar(result, earlier, stamp)
     written = {str(event["UID"]) for event in calendar.walk("VEVENT")}
     monday = result.week.frame.week_start
     kept = []
     for uid, event in earlier_events(earlier).items():
-        start = event.decoded("DTSTART") if "DTSTART" in event else None
+        start = _decoded(event, "DTSTART")
         day = start.astimezone(result.week.plan.zone).date() if isinstance(start, dt.datetime) else start
         outside = isinstance(day, dt.date) and not monday <= day < monday + dt.timedelta(days=7)
         if uid not in written and (outside or (BLOCK_PROPERTY in event and WEEK_PROPERTY not in event)):
             kept.append(event)
-    if not kept:
-        return calendar.to_ical()
-    days = [monday, monday + dt.timedelta(days=6)]
-    for event in kept:
-        for name in ("DTSTART", "DTEND"):
-            value = event.decoded(name) if name in event else None
-            if isinstance(value, dt.datetime):
-                days.append(value.astimezone(result.week.plan.zone).date())
-            elif isinstance(value, dt.date):
-                days.append(value)
-    for number, component in enumerate(calendar.subcomponents):
-        if component.name == "VTIMEZONE":
-            calendar.subcomponents[number] = vtimezone(result.week.plan.timezone, min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1))
-    for event in sorted(kept, key=lambda event: (str(event.decoded("DTSTART")) if "DTSTART" in event else "", str(event["UID"]))):
+    for event in sorted(kept, key=lambda event: (str(_decoded(event, "DTSTART")), str(event["UID"]))):
         calendar.add_component(event)
+    cover_zone(calendar, result.week.plan, monday - dt.timedelta(days=1), monday + dt.timedelta(days=8))
     return calendar.to_ical()
 
 

@@ -430,6 +430,48 @@ def test_a_session_taken_out_of_the_plan_is_cancelled_in_every_week_of_the_block
     assert all(int(after[uid]["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1 for uid in cancelled)
 
 
+def test_a_block_written_shorter_cancels_its_earlier_copys_weeks_past_the_new_end(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, PLAN_TEXT + "block: {weeks: 4}\n")
+    assert CliRunner().invoke(main, ["block", "plan.yaml"]).exit_code == 0
+    before = {str(e["UID"]): e for e in Calendar.from_ical((tmp_path / "plan-block.ics").read_bytes()).walk("VEVENT")}
+    assert any("Deload week" in e.categories for e in before.values() if "X-TRAINWEEK-WEEK" not in e), "week 4's mark"
+    _write(tmp_path, PLAN_TEXT + "block: {weeks: 2}\n")
+    result = CliRunner().invoke(main, ["block", "plan.yaml"])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "plan-block.ics").read_bytes()
+    after = {str(e["UID"]): e for e in Calendar.from_ical(written).walk("VEVENT")}
+    assert after.keys() == before.keys(), "nothing of the longer copy disappears from the file"
+    late = {uid for uid, e in before.items() if str(e["X-TRAINWEEK-BLOCK-WEEK"]) >= monday(3).isoformat()}
+    assert late and {uid for uid, e in after.items() if str(e.get("STATUS")) == "CANCELLED"} == late, "weeks 3 and 4, the mark too"
+    assert all(int(after[uid]["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1 for uid in late)
+    assert all(after[uid].decoded("DTSTART") == before[uid].decoded("DTSTART") for uid in late)
+    assert CliRunner().invoke(main, ["block", "plan.yaml"]).exit_code == 0
+    assert (tmp_path / "plan-block.ics").read_bytes() == written, "cancelled once; written again the same"
+
+
+def test_a_block_that_starts_after_the_new_one_ends_is_left_alone():
+    later = solve_block(runner(week_start=monday(5).isoformat()), 2, OPTIONS)
+    earlier = block_ics(later)
+    events = Calendar.from_ical(block_ics(solve_block(runner(), 2, OPTIONS), earlier)).walk("VEVENT")
+    assert not [e for e in events if "STATUS" in e]
+    assert all(str(e["X-TRAINWEEK-BLOCK-WEEK"]) < monday(3).isoformat() for e in events)
+
+
+def test_a_race_moved_earlier_cancels_the_old_race_and_the_weeks_after_the_new_one():
+    plan = runner(block={"race": monday(3).isoformat() + " 09:00", "taper_weeks": 1})
+    earlier = block_ics(solve_block(plan, None, OPTIONS))
+    moved = runner(block={"race": (monday(2) + dt.timedelta(days=6)).isoformat() + " 09:00", "taper_weeks": 1})
+    calendar = Calendar.from_ical(block_ics(solve_block(moved, None, OPTIONS), earlier))
+    gone = [e for e in calendar.walk("VEVENT") if "STATUS" in e]
+    assert [e.decoded("DTSTART").date() for e in gone if "Race" in e.categories] == [monday(3)], "the old race"
+    third = {str(e["UID"]) for e in Calendar.from_ical(earlier).walk("VEVENT") if str(e["X-TRAINWEEK-BLOCK-WEEK"]) == monday(3).isoformat()}
+    assert third and third <= {str(e["UID"]) for e in gone}, "every event of the old race week"
+    assert [e for e in calendar.walk("VEVENT") if "Race" in e.categories and "STATUS" not in e][0].decoded("DTSTART").date() == monday(2) + dt.timedelta(days=6)
+    zone = calendar.walk("VTIMEZONE")
+    assert len(zone) == 1 and calendar.subcomponents[0] is zone[0], "one VTIMEZONE, first"
+
+
 def test_a_week_of_the_block_re_solved_alone_cancels_none_of_the_blocks_own_events():
     block = solve_block(runner(), 4, OPTIONS)
     assert block.weeks[3].kind == DELOAD

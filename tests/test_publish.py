@@ -303,6 +303,19 @@ def test_republishing_a_block_reads_its_weeks_with_one_query(tmp_path, calendar,
     assert methods.count("REPORT") == 1 and "PUT" not in methods
 
 
+def test_a_block_published_shorter_cancels_the_weeks_its_longer_copy_put_on_the_server(tmp_path, calendar):
+    url = str(calendar.url)
+    assert publish_block(plan_file(tmp_path, "sat"), url, "--weeks", "3").exit_code == 0
+    third = {uid for uid, document in stored(calendar).items() if str(event_of(document).get("X-TRAINWEEK-BLOCK-WEEK")) == "2026-12-14"}
+    assert len(third) == 3
+    shorter = publish_block(plan_file(tmp_path, "sat"), url, "--weeks", "2")
+    assert shorter.exit_code == 0, shorter.output
+    assert "0 events created, 3 replaced, 6 already up to date" in shorter.output
+    now = stored(calendar)
+    assert {uid for uid, document in now.items() if str(event_of(document).get("STATUS")) == "CANCELLED"} == third
+    assert all(int(event_of(now[uid])["SEQUENCE"]) == 1 for uid in third)
+
+
 def test_no_password_and_nobody_to_ask_is_a_clear_error(tmp_path, calendar):
     result = CliRunner().invoke(
         main,
