@@ -49,7 +49,9 @@ gets its floor, as long as its sets stay within FLOOR_SETS_AT_MOST.
 
 from __future__ import annotations
 
+import itertools
 import math
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, NamedTuple
@@ -364,6 +366,139 @@ def whole_floor(
     return _cheapest(ways, _rows(m, patterns, terms), [cost for cost, _ in terms], reach, at_least, work, below, core=in_spans)
 
 
+def placed_floor(
+    m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern], at_least: int, work: float, below: int, deadline: float | None = None
+) -> WholeFloor:
+    """`whole_floor` with each way's sessions placed exactly, at every combination of their
+    starts, and each repeated session's start split by the hour on the clock it falls in.
+
+    Why: on dense-02 the whole floor stops at 119 against a best week of 123.2. It prices a
+    pair of a day at its spans' reach and each session at its best start on its own, so a
+    key lift with its endurance work after it and every session at its preferred time all
+    count at once (docs/model.md); and a repeated session may start anywhere in its span for
+    consistency, though its cheapest start is elsewhere. Here a column is a way with an hour
+    for each repeated session, at the least cost of every placement of its sessions with
+    those hours (no overlap, the spacing rules' start differences): in-day costs are exact,
+    and consistency is seen to the hour. dense-02's bound rises to 122.4.
+
+    A session's cost at a start is what `session_floor` and `span_floor` say of it in a span
+    exactly its length, a pair's what `pair_floor` says at their real gap and order. A way
+    with more than PLACED_CELLS_AT_MOST combinations keeps the cost and reach its spans give
+    (`_ways(in_spans=True)`). Always with `below`, a week the model holds: where no choice is
+    cheaper the bound is `below`. Its search stops at `deadline` (time.monotonic()) too."""
+    day_sets = _floor_day_sets(m)
+    if day_sets is None:
+        return WholeFloor(0.0, 0.0)
+    spreads = [
+        (weights[rule.NAME], spec)
+        for rule in SOFT_OBJECTIVES
+        if weights.get(rule.NAME) and hasattr(rule, "start_spread")
+        for spec in rule.start_spread(m)
+    ]
+    columns: dict[tuple[Pattern, tuple], int] = {}
+    reaches: dict[tuple[Pattern, tuple], dict[int, tuple[int, int]]] = {}
+    for key, cost, reach in _placed_ways(m, weights, day_sets, ruled_out, {spec for _, spec in spreads}):
+        if cost < columns.get(key, cost + 1):
+            columns[key], reaches[key] = cost, reach
+    reach = [(weight, {key: spans[spec] for key, spans in reaches.items() if spec in spans}) for weight, spec in spreads]
+    terms = _terms(m, weights)
+    patterns = list(dict.fromkeys(pattern for pattern, _ in columns))
+    return _cheapest(columns, _rows(m, patterns, terms), [cost for cost, _ in terms], reach, at_least, work, below, core=True, deadline=deadline)
+
+
+# The most combinations of its sessions' starts a way is placed at in `placed_floor` (an
+# array of this many costs); dense-02's largest has about 200,000.
+PLACED_CELLS_AT_MOST = 1_000_000
+_NEVER = 1 << 40  # the cost of a placement the spacing rules forbid
+
+
+def _placed_ways(
+    m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[int, ...]]], ruled_out: Collection[Pattern], spread: set[int]
+) -> Iterator[tuple[tuple[Pattern, tuple], int, dict[int, tuple[int, int]]]]:
+    """Each way's columns for `placed_floor`: key (pattern, (its spans for the sessions in
+    `spread`, their hours)), least cost, and each such session's least and greatest start
+    time of day there."""
+    import numpy as np
+
+    plan, frame, copies = m.plan, m.frame, m.training_copies
+    session_rules = [(weights[rule.NAME], rule.session_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "session_floor")]
+    span_rules = [(weights[rule.NAME], rule.span_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "span_floor")]
+    pair_rules = [(weights[rule.NAME], rule.pair_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "pair_floor")]
+    starts_cache: dict[tuple[int, int, tuple[int, int]], tuple] = {}
+    pair_cache: dict[tuple, object] = {}
+    cost_apart: dict[tuple[int, int, int], int] = {}
+
+    def starts(day: int, spec: int, span: tuple[int, int]) -> tuple:
+        """The session's starts in the span, the cost of each, and each one's clock time."""
+        if (day, spec, span) not in starts_cache:
+            item, found, costs, clocks = copies[spec][0], [], [], []
+            for start in m.starts_in_span(item, day, span):
+                own = (start, start + item.spec.duration)
+                found.append(start)
+                costs.append(sum(w * floor(frame, item, day, own) for w, floor in session_rules) + sum(w * floor(m, day, own, [item]) for w, floor in span_rules))
+                clocks.append(frame.reading(day, start, start + 1)[0])
+            starts_cache[(day, spec, span)] = (np.array(found, dtype=np.int64), np.array(costs, dtype=np.int64), np.array(clocks, dtype=np.int64))
+        return starts_cache[(day, spec, span)]
+
+    def pair(day: int, a: int, x: tuple[int, int], b: int, y: tuple[int, int]):
+        """The cost of a at each of its starts in span x and b at each of its in span y."""
+        if (day, a, x, b, y) not in pair_cache:
+            differences = starts(day, b, y)[0][None, :] - starts(day, a, x)[0][:, None]
+            values, where = np.unique(differences, return_inverse=True)
+            costs = np.array([apart(a, b, difference) for difference in values.tolist()], dtype=np.int64)
+            pair_cache[(day, a, x, b, y)] = costs[where].reshape(differences.shape)
+        return pair_cache[(day, a, x, b, y)]
+
+    def apart(a: int, b: int, difference: int) -> int:
+        """The cost of b starting `difference` minutes after a on their day (_NEVER if the spacing rules forbid it)."""
+        if (a, b, difference) not in cost_apart:
+            first, second = copies[a][0], copies[b][0]
+            if not m.start_differences(first, second).contains(difference):
+                cost_apart[(a, b, difference)] = _NEVER
+            elif difference >= 0:
+                cost_apart[(a, b, difference)] = sum(w * floor(plan, first, second, difference - first.spec.duration, first) for w, floor in pair_rules)
+            else:
+                cost_apart[(a, b, difference)] = sum(w * floor(plan, first, second, -difference - second.spec.duration, second) for w, floor in pair_rules)
+        return cost_apart[(a, b, difference)]
+
+    for (day, specs), layout, spans_cost in _ways(m, weights, day_sets, ruled_out, in_spans=True):
+        spans = [tuple(m.day_layouts(day)[0][number]) for number in layout]
+        repeated = [k for k, spec in enumerate(specs) if spec in spread]
+        kept = tuple(number if spec in spread else -1 for spec, number in zip(specs, layout))
+        placed = [starts(day, spec, span) for spec, span in zip(specs, spans)]
+        if not all(len(found) for found, _, _ in placed):
+            continue  # a session with no start in its span: no week holds this way
+        if math.prod(len(found) for found, _, _ in placed) > PLACED_CELLS_AT_MOST:
+            reach = {}
+            for k in repeated:
+                duration = copies[specs[k]][0].spec.duration
+                reach[specs[k]] = frame.reading(day, spans[k][0], spans[k][1] - duration + 1)
+            yield ((day, specs), (kept, None)), spans_cost, reach
+            continue
+        total = np.zeros([len(found) for found, _, _ in placed], dtype=np.int64)
+        for k, (_, costs, _) in enumerate(placed):
+            total = total + costs.reshape([-1 if axis == k else 1 for axis in range(len(specs))])
+        for i, j in itertools.combinations(range(len(specs)), 2):
+            shape = [1] * len(specs)
+            shape[i], shape[j] = len(placed[i][0]), len(placed[j][0])
+            total = total + pair(day, specs[i], spans[i], specs[j], spans[j]).reshape(shape)
+        others = tuple(k for k in range(len(specs)) if k not in repeated)
+        least = total.min(axis=others) if others else total
+        hours = []
+        for k in repeated:
+            clocks = placed[k][2]
+            hours.append([(hour, np.nonzero(clocks // 60 == hour)[0]) for hour in np.unique(clocks // 60).tolist()])
+        for choice in itertools.product(*hours):
+            cell = least
+            for axis, (_, where) in enumerate(choice):
+                cell = cell.take(where, axis=axis)
+            cost = int(cell.min()) if cell.size else _NEVER
+            if cost >= _NEVER:
+                continue  # no placement with these hours keeps the spacing rules
+            reach = {specs[k]: (int(placed[k][2][where].min()), int(placed[k][2][where].max())) for k, (_, where) in zip(repeated, choice)}
+            yield ((day, specs), (kept, tuple(hour for hour, _ in choice))), max(cost, spans_cost), reach
+
+
 def _cheapest(
     ways: dict[tuple[Pattern, tuple[int, ...]], int],
     rows: list[Row],
@@ -373,6 +508,7 @@ def _cheapest(
     work: float,
     below: int | None,
     core: bool = False,
+    deadline: float | None = None,
 ) -> WholeFloor:
     """CP-SAT's bound on choosing one way per pattern chosen, the patterns and the terms' paid
     columns keeping `rows`, at the ways' and terms' costs plus, for each (weight, {way: least
@@ -418,6 +554,8 @@ def _cheapest(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = work
+    if deadline is not None:
+        solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
     solver.parameters.linearization_level = 2
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.cp_model_probing_level = 0

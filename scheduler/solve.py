@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.checking import RuleBroken, finished_week
-from trainweek.scheduler.day_floor import Pattern, day_floor, whole_floor
+from trainweek.scheduler.day_floor import Pattern, day_floor, placed_floor, whole_floor
 from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler.interrupt import search
@@ -81,6 +81,16 @@ WHOLE_FLOOR_SHARE = 0.3
 # exactly (`day_floor.whole_floor(in_spans=True)`) gets at most this much of what is left of
 # its work: large-05 is proven by it in 0.19 det s; where it finds nothing (large-04) it is lost.
 SPANS_FLOOR_WORK = 0.5
+# A week on day patterns whose search starts from no known week (dense weeks: 16-20
+# sessions, no `near`) gets no floor beyond the LP's before it. Where its search ends
+# unproven, the floor with each way placed exactly (`day_floor.placed_floor`) runs on the
+# patterns the week found leaves, with WHOLE_FLOOR_WORK kept back from a one-worker search
+# for it where that is at most PLACED_FLOOR_SHARE of the budget (a time limit of about 53 s
+# or more; the default 60 s): dense-02, open at 123.2 against the LP's 110, gets 122.4 in
+# 3.3 det s. With less, the search needs all of it: at 20 s, with 1.5 det s kept back, it
+# found 158.1 rather than 133.2 and the floor nothing (docs/model.md). A week the search
+# proves never pays for it.
+PLACED_FLOOR_SHARE = 0.3
 # From this many sessions a week on session pairs gets three presolve passes, every other
 # week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
@@ -440,8 +450,11 @@ def solve(
             work += near_work + narrowing
         first_week = cheaper or first_week  # the week to give if the search ends without one
         solver = configured_solver(m, options, deadline)
-        solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work)
+        kept_back = _kept_for_placed_floor(m, solver.parameters.max_deterministic_time - work) if first_week is None and not near else 0.0
+        solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work - kept_back)
         status = search(solver, m.model, callback)
+        if status == cp_model.FEASIBLE and kept_back:
+            _placed_floor_after(m, solver, weights, kept_back, deadline)
     elapsed = time.perf_counter() - started
     if first_week is not None:
         first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
@@ -557,6 +570,29 @@ def _narrow_to_cheaper_weeks(
         return work, None
     completion_work, cheaper = _complete_days(m, weights, days, deadline, min(NEAR_WORK, budget - work), cost)
     return work + completion_work, cheaper
+
+
+def _kept_for_placed_floor(m: WeekModel, budget: float) -> float:
+    """The work kept back from the search of a week with no week known before it, for
+    `_placed_floor_after`: WHOLE_FLOOR_WORK where that is at most PLACED_FLOOR_SHARE of the
+    `budget`; none without a day floor on patterns, or with no budget of work (more than
+    one worker)."""
+    if m.day_floor is None or not m.uses_day_patterns or not math.isfinite(budget) or PLACED_FLOOR_SHARE * budget < WHOLE_FLOOR_WORK:
+        return 0.0
+    return WHOLE_FLOOR_WORK
+
+
+def _placed_floor_after(m: WeekModel, solver: cp_model.CpSolver, weights: dict[str, float], work: float, deadline: float) -> None:
+    """Raise the model's floor by `day_floor.placed_floor` over the patterns the search's week
+    leaves (at most WHOLE_FLOOR_PATTERNS), from the search's bound: at the week's cost it is proven."""
+    cost = round(solver.objective_value)
+    if cost <= m.floor:
+        return
+    dearer = _rule_out_dearer(m, cost)
+    if len(m.day_patterns) - len(dearer) > WHOLE_FLOOR_PATTERNS:
+        return
+    at_least = max(m.floor, math.ceil(solver.best_objective_bound - 1e-6))
+    _raise_floor(m, placed_floor(m, scaled_weights(weights), dearer, at_least, work, below=cost, deadline=deadline).bound, cost)
 
 
 def _raise_floor(m: WeekModel, bound: float, cost: int) -> None:
