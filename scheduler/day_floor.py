@@ -383,8 +383,8 @@ def placed_floor(
 
     A session's cost at a start is what `session_floor` and `span_floor` say of it in a span
     exactly its length, a pair's what `pair_floor` says at their real gap and order. A way
-    with more than PLACED_CELLS_AT_MOST combinations keeps the cost and reach its spans give
-    (`_ways(in_spans=True)`). Always with `below`, a week the model holds: where no choice is
+    with more than PLACED_CELLS_AT_MOST combinations, or any past PLACED_CELLS_IN_ALL, keeps the
+    cost and reach its spans give (`_ways(in_spans=True)`). Always with `below`, a week the model holds: where no choice is
     cheaper the bound is `below`. Its search stops at `deadline` (time.monotonic()) too."""
     day_sets = _floor_day_sets(m)
     if day_sets is None:
@@ -407,8 +407,11 @@ def placed_floor(
 
 
 # The most combinations of its sessions' starts a way is placed at in `placed_floor` (an
-# array of this many costs); dense-02's largest has about 200,000.
+# array of this many costs), and in all: dense-02's 1,347 ways from its best week have
+# 52.8 million, the largest 139,944 (1.9 s of Python on a slow machine). Past either, a way
+# keeps the cost its spans give.
 PLACED_CELLS_AT_MOST = 1_000_000
+PLACED_CELLS_IN_ALL = 200_000_000
 _NEVER = 1 << 40  # the cost of a placement the spacing rules forbid
 
 
@@ -461,6 +464,7 @@ def _placed_ways(
                 cost_apart[(a, b, difference)] = sum(w * floor(plan, first, second, -difference - second.spec.duration, second) for w, floor in pair_rules)
         return cost_apart[(a, b, difference)]
 
+    cells_left = PLACED_CELLS_IN_ALL
     for (day, specs), layout, spans_cost in _ways(m, weights, day_sets, ruled_out, in_spans=True):
         spans = [tuple(m.day_layouts(day)[0][number]) for number in layout]
         repeated = [k for k, spec in enumerate(specs) if spec in spread]
@@ -468,13 +472,15 @@ def _placed_ways(
         placed = [starts(day, spec, span) for spec, span in zip(specs, spans)]
         if not all(len(found) for found, _, _ in placed):
             continue  # a session with no start in its span: no week holds this way
-        if math.prod(len(found) for found, _, _ in placed) > PLACED_CELLS_AT_MOST:
+        cells = math.prod(len(found) for found, _, _ in placed)
+        if cells > min(PLACED_CELLS_AT_MOST, cells_left):
             reach = {}
             for k in repeated:
                 duration = copies[specs[k]][0].spec.duration
                 reach[specs[k]] = frame.reading(day, spans[k][0], spans[k][1] - duration + 1)
             yield ((day, specs), (kept, None)), spans_cost, reach
             continue
+        cells_left -= cells
         total = np.zeros([len(found) for found, _, _ in placed], dtype=np.int64)
         for k, (_, costs, _) in enumerate(placed):
             total = total + costs.reshape([-1 if axis == k else 1 for axis in range(len(specs))])

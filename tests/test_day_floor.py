@@ -485,6 +485,8 @@ def test_sessions_that_cannot_all_start_at_their_preferred_time_cost_it_in_the_p
     assert valid
     assert whole_floor_of(plan, in_spans=True) <= best - plan.effective_weights()["preferred_times"]
     assert placed_floor_of(plan, best) == pytest.approx(best)
+    with mock.patch("trainweek.scheduler.day_floor.PLACED_CELLS_IN_ALL", 0):  # every way at what its spans give
+        assert placed_floor_of(plan, best) == pytest.approx(whole_floor_of(plan, in_spans=True))
 
 
 def test_the_placed_floor_bounds_dense_02_within_a_percent_of_its_best_week():
