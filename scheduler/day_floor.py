@@ -52,7 +52,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
@@ -79,6 +79,11 @@ def pattern_floors(m: WeekModel, weights: dict[str, int], day_sets: dict[int, li
     return floors
 
 
+def _hooks(weights: dict[str, int], name: str) -> list[tuple[int, Callable]]:
+    """(weight, the function `name`) of each weighted objective whose module defines it."""
+    return [(weights[rule.NAME], getattr(rule, name)) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, name)]
+
+
 def _ways(
     m: WeekModel,
     weights: dict[str, int],
@@ -92,15 +97,8 @@ def _ways(
     sessions sharing a span cost together (`span_floor`): that places them exactly, too slow
     for every pattern of a big week (large-04: 4,333 groups of sessions, 1.3 s)."""
     plan, frame = m.plan, m.frame
-    pair_rules = [(weights[rule.NAME], rule.pair_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "pair_floor")]
-    session_rules = [
-        (weights[rule.NAME], rule.session_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "session_floor")
-    ]
-    span_rules = [
-        (weights[rule.NAME], rule.span_floor)
-        for rule in SOFT_OBJECTIVES
-        if in_spans and weights.get(rule.NAME) and hasattr(rule, "span_floor")
-    ]
+    pair_rules, session_rules = _hooks(weights, "pair_floor"), _hooks(weights, "session_floor")
+    span_rules = _hooks(weights, "span_floor") if in_spans else []
     copies = m.training_copies
     for day in range(7):
         spans, layouts = m.day_layouts(day)
@@ -219,12 +217,7 @@ def _floor_day_sets(m: WeekModel) -> dict[int, list[tuple[int, ...]]] | None:
 
 def _terms(m: WeekModel, weights: dict[str, int]) -> list[tuple[int, tuple]]:
     """The objectives' costs across days (`day_terms`), weighted."""
-    return [
-        (weights[rule.NAME] * cost, holdings)
-        for rule in SOFT_OBJECTIVES
-        if weights.get(rule.NAME) and hasattr(rule, "day_terms")
-        for cost, holdings in rule.day_terms(m.frame)
-    ]
+    return [(weight * cost, holdings) for weight, day_terms in _hooks(weights, "day_terms") for cost, holdings in day_terms(m.frame)]
 
 
 def _rows(m: WeekModel, patterns: list[Pattern], terms: list) -> list[Row]:
@@ -339,12 +332,7 @@ def whole_floor(
     day_sets = _floor_day_sets(m)
     if day_sets is None:
         return WholeFloor(0.0, 0.0)
-    spreads = [
-        (weights[rule.NAME], spec)
-        for rule in SOFT_OBJECTIVES
-        if weights.get(rule.NAME) and hasattr(rule, "start_spread")
-        for spec in rule.start_spread(m)
-    ]
+    spreads = [(weight, spec) for weight, start_spread in _hooks(weights, "start_spread") for spec in start_spread(m)]
     spread_specs = {spec for _, spec in spreads}
     ways: dict[tuple[Pattern, tuple[int, ...]], int] = {}
     for pattern, layout, cost in _ways(m, weights, day_sets, ruled_out, in_spans):
@@ -383,18 +371,14 @@ def placed_floor(
 
     A session's cost at a start is what `session_floor` and `span_floor` say of it in a span
     exactly its length, a pair's what `pair_floor` says at their real gap and order. A way
-    with more than PLACED_CELLS_AT_MOST combinations, or any past PLACED_CELLS_IN_ALL, keeps the
-    cost and reach its spans give (`_ways(in_spans=True)`). Always with `below`, a week the model holds: where no choice is
-    cheaper the bound is `below`. Its search stops at `deadline` (time.monotonic()) too."""
+    with more than PLACED_CELLS_AT_MOST combinations, or any past PLACED_CELLS_IN_ALL, keeps
+    the cost and reach its spans give (`_ways(in_spans=True)`). Always with `below`, a week
+    the model holds: where no choice is cheaper the bound is `below`. Its search stops at
+    `deadline` (time.monotonic()) too."""
     day_sets = _floor_day_sets(m)
     if day_sets is None:
         return WholeFloor(0.0, 0.0)
-    spreads = [
-        (weights[rule.NAME], spec)
-        for rule in SOFT_OBJECTIVES
-        if weights.get(rule.NAME) and hasattr(rule, "start_spread")
-        for spec in rule.start_spread(m)
-    ]
+    spreads = [(weight, spec) for weight, start_spread in _hooks(weights, "start_spread") for spec in start_spread(m)]
     columns: dict[tuple[Pattern, tuple], int] = {}
     reaches: dict[tuple[Pattern, tuple], dict[int, tuple[int, int]]] = {}
     for key, cost, reach in _placed_ways(m, weights, day_sets, ruled_out, {spec for _, spec in spreads}):
@@ -424,9 +408,7 @@ def _placed_ways(
     import numpy as np
 
     plan, frame, copies = m.plan, m.frame, m.training_copies
-    session_rules = [(weights[rule.NAME], rule.session_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "session_floor")]
-    span_rules = [(weights[rule.NAME], rule.span_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "span_floor")]
-    pair_rules = [(weights[rule.NAME], rule.pair_floor) for rule in SOFT_OBJECTIVES if weights.get(rule.NAME) and hasattr(rule, "pair_floor")]
+    session_rules, span_rules, pair_rules = _hooks(weights, "session_floor"), _hooks(weights, "span_floor"), _hooks(weights, "pair_floor")
     starts_cache: dict[tuple[int, int, tuple[int, int]], tuple] = {}
     pair_cache: dict[tuple, object] = {}
     cost_apart: dict[tuple[int, int, int], int] = {}
