@@ -403,8 +403,8 @@ def _placed_ways(
     m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[int, ...]]], ruled_out: Collection[Pattern], spread: set[int]
 ) -> Iterator[tuple[tuple[Pattern, tuple], int, dict[int, tuple[int, int]]]]:
     """Each way's columns for `placed_floor`: key (pattern, (its spans for the sessions in
-    `spread`, their hours)), least cost, and each such session's least and greatest start
-    time of day there."""
+    `spread`, their hours; None for a way costed by its spans)), least cost, and each such
+    session's least and greatest start time of day there."""
     import numpy as np
 
     plan, frame, copies = m.plan, m.frame, m.training_copies

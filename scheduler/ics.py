@@ -180,17 +180,16 @@ def cover_zone(calendar: Calendar, plan: Plan, first: dt.date, last: dt.date) ->
     """Make the calendar's VTIMEZONE (first among its components) cover `first` to `last`
     and the dates of every event it holds, a day either side: events kept or cancelled from
     other weeks included."""
-    days = [first + dt.timedelta(days=1), last - dt.timedelta(days=1)]
+    day = dt.timedelta(days=1)
     for event in calendar.walk("VEVENT"):
         for name in ("DTSTART", "DTEND"):
             value = _decoded(event, name)
             if isinstance(value, dt.datetime):
-                days.append(value.astimezone(plan.zone).date() if value.tzinfo else value.date())
-            elif isinstance(value, dt.date):
-                days.append(value)
-    zone = vtimezone(plan.timezone, min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1))
+                value = value.astimezone(plan.zone).date() if value.tzinfo else value.date()
+            if isinstance(value, dt.date):
+                first, last = min(first, value - day), max(last, value + day)
     others = [component for component in calendar.subcomponents if component.name != "VTIMEZONE"]
-    calendar.subcomponents[:] = [zone, *others]
+    calendar.subcomponents[:] = [vtimezone(plan.timezone, first, last), *others]
 
 
 def no_longer_planned(
