@@ -403,7 +403,9 @@ def solve(
     floor on whole patterns posted (or it is the answer, if proven, and the patterns are
     never built): on 26 big weeks the proofs came sooner in
     sum and the weeks found were better on most (docs/model.md). One worker's budget of
-    work is for both. `callback` sees both searches' weeks.
+    work is for both. `callback` sees both searches' weeks. A week on day patterns with no
+    week known before its search (dense weeks) gets the floor placed exactly after a search
+    that ends unproven, from work kept back for it (`_kept_for_placed_floor`).
 
     When the search ends without any week (out of time or work), the week is the one it
     started from (on the whole floor's days if that was cheaper, else the pairs' first
