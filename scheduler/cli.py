@@ -178,6 +178,13 @@ def calendar_options(command):
 _retired_weeks = click.option("--weeks", default="1", hidden=True, help="Retired: use `trainweek block PLAN --weeks N`.")
 
 
+def _cancelled(count: int) -> str:
+    """What a file written over an earlier one says of the events it cancels."""
+    if not count:
+        return ""
+    return f" It cancels {count} event{'' if count == 1 else 's'} of the earlier file: sessions no longer planned."
+
+
 def _weeks_retired(weeks: str, command: str, instead: str = "") -> None:
     if weeks.strip() != "1":
         raise UserError(
@@ -291,10 +298,13 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
         click.echo(f"Note: {note}", err=True)
     week = solve_plan_file(source, options, earlier.data)
     _draw(week, pictures)
+    cancelled = 0
     if calendar:
-        from trainweek.scheduler.ics import week_ics
+        from trainweek.scheduler.ics import newly_cancelled, week_calendar
 
-        calendar.write(week_ics(week, earlier.data, choice))
+        written = week_calendar(week, earlier.data, choice)
+        calendar.write(written.to_ical())
+        cancelled = newly_cancelled(written, earlier.data)
     # With -o /dev/stdout the file is the output: the table and messages go to stderr.
     to_stderr = any(output.is_stdout() for output in [calendar, *pictures] if output)
     if as_json:
@@ -303,7 +313,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
         print_week(week, Console(stderr=to_stderr))
         if calendar:
             events = len(week.placements)
-            click.echo(f"Wrote {calendar.path} ({events} event{'' if events == 1 else 's'}). Import it into your calendar app.", err=to_stderr)
+            click.echo(f"Wrote {calendar.path} ({events} event{'' if events == 1 else 's'}). Import it into your calendar app.{_cancelled(cancelled)}", err=to_stderr)
         for picture in pictures:
             click.echo(f"Wrote {picture.path}.", err=to_stderr)
 
@@ -485,7 +495,7 @@ def publish(plan_file, url, user, remind, weeks, **solve_args):
         earlier = target.events(resolve_week_start(plan, week_start), 1)
         week = run_solve(source, earlier, **solve_args)
         done = target.publish(week, earlier, choice)
-    click.echo(f"Published to {url}: {done.created} events created, {done.replaced} replaced, {done.unchanged} already up to date.")
+    click.echo(done.sentence(f"Published to {url}"))
 
 
 @main.command()
@@ -609,7 +619,7 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, url
     options = _options(**solve_args)
     choice = _calendar_choice(remind, 1, writes=not no_ics)
     page = claim_output(html_path, "html", force, source.inputs, "--html") if html_path else None
-    calendar = None
+    calendar, cancelled = None, 0
     if url:
         from trainweek.scheduler.api import block_weeks
         from trainweek.scheduler.block import MOST_WEEKS
@@ -629,9 +639,12 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, url
             click.echo(f"Note: {note}", err=True)
         found = solve_block_file(source, weeks, options, earlier.data, race)
         if calendar:
-            from trainweek.scheduler.block_ics import block_ics  # icalendar: only for a calendar written
+            from trainweek.scheduler.block_ics import block_calendar  # icalendar: only for a calendar written
+            from trainweek.scheduler.ics import newly_cancelled
 
-            calendar.write(block_ics(found, earlier.data, choice))
+            written = block_calendar(found, earlier.data, choice)
+            calendar.write(written.to_ical())
+            cancelled = newly_cancelled(written, earlier.data)
     if page:
         from trainweek.scheduler.block_view import block_html
 
@@ -643,12 +656,12 @@ def block(plan_file, weeks, race, output, as_json, no_ics, html_path, force, url
         print_block(found, Console(stderr=to_stderr))
         if calendar:
             events = sum(len(bw.week.placements) for bw in found.weeks)
-            click.echo(f"Wrote {calendar.path} ({events} sessions in {len(found.weeks)} weeks). Import it into your calendar app.", err=to_stderr)
-        if url:
             click.echo(
-                f"Published the block ({len(found.weeks)} weeks) to {url}: {published.created} events created, "
-                f"{published.replaced} replaced, {published.unchanged} already up to date."
+                f"Wrote {calendar.path} ({events} sessions in {len(found.weeks)} weeks). Import it into your calendar app.{_cancelled(cancelled)}",
+                err=to_stderr,
             )
+        if url:
+            click.echo(published.sentence(f"Published the block ({len(found.weeks)} weeks) to {url}"))
         if page:
             click.echo(f"Wrote {page.path}.", err=to_stderr)
 

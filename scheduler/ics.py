@@ -214,10 +214,25 @@ def no_longer_planned(
     return [cancelled(event, stamp) for event in sorted(gone, key=lambda event: (str(_decoded(event, "DTSTART")), str(event["UID"])))]
 
 
+def newly_cancelled(calendar: Calendar, earlier: Earlier | None) -> int:
+    """How many events `calendar` cancels that the earlier copy held and had not cancelled
+    (what a person is told, since the app hides or strikes them through)."""
+    before = earlier or {}
+    return sum(
+        1
+        for event in calendar.walk("VEVENT")
+        if _is_cancelled(event) and (uid := str(event["UID"])) in before and not _is_cancelled(before[uid])
+    )
+
+
+def _is_cancelled(event: Event) -> bool:
+    return str(event.get("STATUS", "")).upper() == "CANCELLED"
+
+
 def cancelled(old: Event, stamp: dt.datetime) -> Event:
     """A newer version of `old` that cancels it (STATUS:CANCELLED, SEQUENCE + 1, stamped
     `stamp`); `old` itself if it already is cancelled."""
-    if str(old.get("STATUS", "")).upper() == "CANCELLED":
+    if _is_cancelled(old):
         return old
     event = Event.from_ical(old.to_ical())
     event["STATUS"] = "CANCELLED"

@@ -29,7 +29,7 @@ from caldav.lib import error as dav_error
 from icalendar import Calendar, Event
 
 from trainweek.scheduler.errors import BadInput, Interrupted
-from trainweek.scheduler.ics import CalendarOptions, week_calendar
+from trainweek.scheduler.ics import CalendarOptions, newly_cancelled, week_calendar
 from trainweek.scheduler.week import Week
 
 PASSWORD_VARIABLE = "TRAINWEEK_CALDAV_PASSWORD"
@@ -47,6 +47,11 @@ class Published:
     created: int
     replaced: int
     unchanged: int = 0  # already on the server as they would be written: not sent again
+    cancelled: int = 0  # of those replaced, events cancelled (sessions the plan no longer holds)
+
+    def sentence(self, where: str) -> str:
+        text = f"{where}: {self.created} events created, {self.replaced} replaced, {self.unchanged} already up to date."
+        return text + (f" {self.cancelled} of them cancelled: sessions no longer planned." if self.cancelled else "")
 
 
 def open_calendar(url: str, user: str, password: str) -> ServerCalendar:
@@ -121,6 +126,7 @@ class ServerCalendar:
         singles = [(_one_object(whole, event), self._stored.get(str(event["UID"]))) for event in events]
         changed = [(single, existing) for single, existing in singles if existing is None or _canonical(existing.icalendar_instance) != _canonical(single)]
         unchanged = len(events) - len(changed)
+        cancelled = newly_cancelled(whole, {uid: item.icalendar_component for uid, item in self._stored.items()})
         with _plain_errors(self.url, self.user, self._client), _interrupted_writing(self.url, what, lambda: unchanged + created + replaced, len(events)):
             for single, existing in changed:
                 if existing is None:
@@ -130,7 +136,7 @@ class ServerCalendar:
                     existing.icalendar_instance = single
                     existing.save(increase_seqno=False)
                     replaced += 1
-        return Published(created=created, replaced=replaced, unchanged=unchanged)
+        return Published(created=created, replaced=replaced, unchanged=unchanged, cancelled=cancelled)
 
 
 @contextlib.contextmanager

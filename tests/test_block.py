@@ -423,6 +423,7 @@ def test_a_session_taken_out_of_the_plan_is_cancelled_in_every_week_of_the_block
     _write(tmp_path, PLAN_TEXT.replace("  - {name: Intervals, kind: run, duration: 45m, intensity: hard}\n", "") + "block: {weeks: 4}\n")
     result = CliRunner().invoke(main, ["block", "plan.yaml"])
     assert result.exit_code == 0, result.output
+    assert "It cancels 4 events of the earlier file: sessions no longer planned." in result.output
     after = {str(e["UID"]): e for e in Calendar.from_ical((tmp_path / "plan-block.ics").read_bytes()).walk("VEVENT")}
     assert after.keys() == before.keys()
     cancelled = {uid for uid, e in after.items() if str(e.get("STATUS")) == "CANCELLED"}
@@ -446,7 +447,9 @@ def test_a_block_written_shorter_cancels_its_earlier_copys_weeks_past_the_new_en
     assert late and {uid for uid, e in after.items() if str(e.get("STATUS")) == "CANCELLED"} == late, "weeks 3 and 4, the mark too"
     assert all(int(after[uid]["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1 for uid in late)
     assert all(after[uid].decoded("DTSTART") == before[uid].decoded("DTSTART") for uid in late)
-    assert CliRunner().invoke(main, ["block", "plan.yaml"]).exit_code == 0
+    assert f"It cancels {len(late)} events of the earlier file" in result.output
+    again = CliRunner().invoke(main, ["block", "plan.yaml"])
+    assert again.exit_code == 0 and "It cancels" not in again.output
     assert (tmp_path / "plan-block.ics").read_bytes() == written, "cancelled once; written again the same"
 
 

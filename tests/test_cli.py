@@ -183,6 +183,18 @@ def test_rewriting_its_own_file_keeps_it_identical(tmp_path):
     assert target.read_bytes() == first
 
 
+def test_solving_into_its_own_file_says_how_many_events_it_cancels(tmp_path):
+    plan = write(tmp_path, GOOD)
+    target = tmp_path / "out.ics"
+    first, _ = run(["solve", str(plan), "-o", str(target)], tmp_path)
+    assert "It cancels" not in first.output
+    plan.write_text(GOOD.replace("    times: 2\n", ""))
+    result, _ = run(["solve", str(plan), "-o", str(target)], tmp_path)
+    assert result.exit_code == 0 and "(2 events). Import it into your calendar app. It cancels 1 event of the earlier file: sessions no longer planned." in result.output
+    again, _ = run(["solve", str(plan), "-o", str(target)], tmp_path)
+    assert "It cancels" not in again.output, "cancelled already"
+
+
 def test_init_writes_a_starter_that_solves_and_will_not_overwrite(tmp_path):
     for goal in ("strength", "endurance", "fat_loss", "general", "power", "hypertrophy"):
         target = tmp_path / f"{goal}.yaml"
