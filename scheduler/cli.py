@@ -182,7 +182,7 @@ def _cancelled(count: int) -> str:
     """What a file written over an earlier one says of the events it cancels."""
     if not count:
         return ""
-    return f" It cancels {count} event{'' if count == 1 else 's'} of the earlier file: sessions no longer planned."
+    return f" It cancels {count} event{'' if count == 1 else 's'} of the earlier file that the plan no longer holds."
 
 
 def _weeks_retired(weeks: str, command: str, instead: str = "") -> None:

@@ -51,7 +51,7 @@ class Published:
 
     def sentence(self, where: str) -> str:
         text = f"{where}: {self.created} events created, {self.replaced} replaced, {self.unchanged} already up to date."
-        return text + (f" {self.cancelled} of them cancelled: sessions no longer planned." if self.cancelled else "")
+        return text + (f" {self.cancelled} of them cancelled: no longer in the plan." if self.cancelled else "")
 
 
 def open_calendar(url: str, user: str, password: str) -> ServerCalendar:

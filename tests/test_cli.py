@@ -190,7 +190,7 @@ def test_solving_into_its_own_file_says_how_many_events_it_cancels(tmp_path):
     assert "It cancels" not in first.output
     plan.write_text(GOOD.replace("    times: 2\n", ""))
     result, _ = run(["solve", str(plan), "-o", str(target)], tmp_path)
-    assert result.exit_code == 0 and "(2 events). Import it into your calendar app. It cancels 1 event of the earlier file: sessions no longer planned." in result.output
+    assert result.exit_code == 0 and "(2 events). Import it into your calendar app. It cancels 1 event of the earlier file that the plan no longer holds." in result.output
     again, _ = run(["solve", str(plan), "-o", str(target)], tmp_path)
     assert "It cancels" not in again.output, "cancelled already"
 

@@ -310,7 +310,7 @@ def test_a_block_published_shorter_cancels_the_weeks_its_longer_copy_put_on_the_
     assert len(third) == 3
     shorter = publish_block(plan_file(tmp_path, "sat"), url, "--weeks", "2")
     assert shorter.exit_code == 0, shorter.output
-    assert "0 events created, 3 replaced, 6 already up to date. 3 of them cancelled: sessions no longer planned." in shorter.output
+    assert "0 events created, 3 replaced, 6 already up to date. 3 of them cancelled: no longer in the plan." in shorter.output
     now = stored(calendar)
     assert {uid for uid, document in now.items() if str(event_of(document).get("STATUS")) == "CANCELLED"} == third
     assert all(int(event_of(now[uid])["SEQUENCE"]) == 1 for uid in third)
