@@ -230,18 +230,26 @@ def lighter(plan: Plan, volume: Volume, share: float) -> Volume:
 def week_plan(plan: Plan, number: int, volume: Volume, busy_extra: list[str]) -> Plan:
     """The plan of one week of the block: its sessions at this volume, its own windows and
     busy time, and the rules reaching across days kept against the real week before."""
-    override = plan.weeks.get(number)
     sessions = [_spec(plan, index, volume) for index in range(len(plan.sessions)) if index in volume.included]
     update: dict[str, object] = {
         "sessions": sessions,
         "rules": plan.rules.model_copy(update={"repeat_weekly": False}),
-        "busy": list(plan.busy) + (list(override.busy) if override else []) + busy_extra,
         "block": None,
         "weeks": {},
+        **week_time(plan, number, busy_extra),
     }
+    return plan.model_copy(update=update)
+
+
+def week_time(plan: Plan, number: int | None, busy_extra: list[str]) -> dict[str, object]:
+    """The plan's time in week `number` of a block (None: the file's own), as an update of
+    it: that week's windows and busy time (`weeks:`), with `busy_extra` busy too. A re-plan
+    of a block's week keeps them as `block` planned it."""
+    override = plan.weeks.get(number) if number is not None else None
+    update: dict[str, object] = {"busy": [*plan.busy, *(override.busy if override else ()), *busy_extra]}
     if override is not None and override.availability is not None:
         update["availability"] = override.availability
-    return plan.model_copy(update=update)
+    return update
 
 
 # --- the load view --------------------------------------------------------------------------
@@ -313,9 +321,12 @@ def _race(plan: Plan, settings: BlockSettings) -> RaceEvent | None:
     return RaceEvent(race.name, start, end, False)
 
 
-def _race_busy(race: RaceEvent) -> list[str]:
-    """The race day, as a busy entry of its week: nothing else is planned that day."""
-    return [f"{race.start.date().isoformat()} 00:00-24:00"]
+def race_day(start: dt.datetime, monday: dt.date) -> list[str]:
+    """The day of a race starting at `start` as a busy entry of the week of `monday`, where
+    it falls in that week: nothing else is planned that day."""
+    if not monday <= start.date() < monday + dt.timedelta(weeks=1):
+        return []
+    return [f"{start.date().isoformat()} 00:00-24:00"]
 
 
 def _carried(previous: Week | None) -> tuple[Placement, ...]:
@@ -385,8 +396,7 @@ def solve_block(
                 f"week {index + 1}: acute:chronic ratio {ratio:.2f}, above {RATIO_WARNING} (the load rises fast; "
                 "keep it between 0.8 and 1.3)"
             )
-        extra = _race_busy(race) if race and monday <= race.start.date() < monday + dt.timedelta(weeks=1) else []
-        this_plan = week_plan(plan, index + 1, volume, extra)
+        this_plan = week_plan(plan, index + 1, volume, race_day(race.start, monday) if race else [])
         frame = WeekFrame(this_plan, monday, _carried(previous), race_times)
         try:
             near = previous_starts(this_plan, monday, earlier) if earlier else None

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from trainweek.scheduler.block import race_day, week_time
 from trainweek.scheduler.errors import BadInput, NoWeekExists, OutOfTime
 from trainweek.scheduler.frame import WeekFrame
 from trainweek.scheduler.happened import LogEntry, Status
@@ -134,11 +135,11 @@ def replan(
     in_block = block_week(plan, week_start, earlier) if earlier else None
     race = in_block.race if in_block is not None else None
     the_week = _TheWeek(week_start, race)
-    override = plan.weeks.get(in_block.number) if in_block is not None and in_block.number is not None else None
+    number = in_block.number if in_block is not None else None
     if in_block is not None:
         notes.append(
             "this week is a week of a block: its sessions keep the length the block gave them, an optional session it left out stays out"
-            + (f", its own windows and busy time (weeks: {in_block.number}) hold" if override is not None else "")
+            + (f", its own windows and busy time (weeks: {number}) hold" if number in plan.weeks else "")
             + (f", and nothing demanding comes within 48 h of the race on {race[0]:%A %d %B}" if race else "")
         )
     occurrences = []
@@ -167,9 +168,7 @@ def replan(
         else:
             occurrences.append(dataclasses.replace(item, planned_at=was))
     gone = _before(frame, now_minute)
-    race_day = [f"{race[0].date().isoformat()} 00:00-24:00"] if race and week_start <= race[0].date() < week_start + dt.timedelta(days=7) else []
-    own: dict[str, object] = {"availability": override.availability} if override is not None and override.availability is not None else {}
-    base = plan.model_copy(update={"busy": [*plan.busy, *(override.busy if override else ()), *gone, *race_day], **own})
+    base = plan.model_copy(update=week_time(plan, number, [*gone, *(race_day(race[0], week_start) if race else [])]))
     weights = base.effective_weights(dict(options.weights))
     occurrences = _facts_hold(base, the_week, occurrences, weights, notes)
     near = {o.index: o.planned_at for o in occurrences if o.planned_at is not None}
