@@ -590,7 +590,7 @@ def _placed_floor_after(m: WeekModel, solver: cp_model.CpSolver, weights: dict[s
     cost = round(solver.objective_value)
     if cost <= m.floor:
         return
-    dearer = _rule_out_dearer(m, cost)
+    dearer = m.day_floor.ruled_out(cost)  # only read: the search they would be fixed off in is over
     if len(m.day_patterns) - len(dearer) > WHOLE_FLOOR_PATTERNS:
         return
     at_least = max(m.floor, math.ceil(solver.best_objective_bound - 1e-6))
