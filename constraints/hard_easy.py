@@ -5,7 +5,8 @@ pushed Foster's monotony over 2.0): a day is a hard day when it holds a demandin
 (hard, key, or a load of `demanding_load` AU or more; any body region). Penalty: 1 for
 each pair of consecutive hard days, and 3 more for each three hard days in a row (Sunday
 to Monday too when the week repeats; in a block, from the real week before, whose hard
-days are known: `WeekFrame.before`). Two demanding sessions stacked on one day count as
+days are known: `WeekFrame.before`, and in a re-plan of a block's week into the week after:
+`WeekFrame.after`). Two demanding sessions stacked on one day count as
 one hard day, so stacking is free here while spreading them over the week is not.
 
 Model: `day_holds` gives per day a flag that is 1 whenever a demanding session falls on
@@ -48,28 +49,35 @@ THREE_IN_A_ROW = 3  # more, per three hard days in a row
 DEMANDING_DAY = "demanding_day"  # the name of the day flags, shared with key_freshness
 
 
-def runs(plan: Plan, length: int, before: bool = False) -> list[tuple[int, ...]]:
+def runs(plan: Plan, length: int, frame: WeekFrame) -> list[tuple[int, ...]]:
     """Every `length` consecutive days, wrapping from Sunday to Monday when the week repeats;
-    with a real week `before`, also the runs reaching back into it (day -1 is its Sunday)."""
+    with a real week before or after, also the runs reaching into it (day -1 is last
+    Sunday, day 7 next Monday)."""
     if plan.rules.repeat_weekly:
         return [tuple((day + n) % 7 for n in range(length)) for day in range(7)]
-    first = 1 - length if before else 0
-    return [tuple(range(day, day + length)) for day in range(first, 8 - length)]
+    first = 1 - length if frame.before else 0
+    last = 6 if frame.after else 7 - length
+    return [tuple(range(day, day + length)) for day in range(first, last + 1)]
 
 
-def hard_before(frame: WeekFrame) -> set[int]:
-    """The days of the week before (-1 its Sunday) holding a demanding session."""
-    return {p.day for p in frame.before if p.occurrence.demanding}
+def hard_around(frame: WeekFrame) -> set[int]:
+    """The days of the weeks before and after (-1 last Sunday, 7 next Monday) holding a
+    demanding session."""
+    return {p.day for p in (*frame.before, *frame.after) if p.occurrence.demanding}
+
+
+def _in_week(day: int) -> bool:
+    return 0 <= day < 7
 
 
 def post(m: WeekModel) -> cp_model.LinearExpr | int:
     hard = m.day_holds(DEMANDING_DAY, lambda item: item.demanding)
-    known = hard_before(m.frame)
+    known = hard_around(m.frame)
     terms = []
     for length, price in ((2, IN_A_ROW), (3, THREE_IN_A_ROW)):
-        for days in runs(m.plan, length, bool(m.frame.before)):
-            here = [day for day in days if day >= 0]
-            if not all(day in hard for day in here) or not all(day in known for day in days if day < 0):
+        for days in runs(m.plan, length, m.frame):
+            here = [day for day in days if _in_week(day)]
+            if not all(day in hard for day in here) or not all(day in known for day in days if not _in_week(day)):
                 continue
             row = m.model.new_bool_var(f"hard_in_a_row[{','.join(map(str, days))}]")
             m.model.add(row >= sum(hard[day] for day in here) - (len(here) - 1))
@@ -88,11 +96,11 @@ def day_terms(frame: WeekFrame) -> Iterator[tuple[int, tuple[tuple[frozenset[int
     demanding = demanding_sessions(plan)
     if not demanding:
         return
-    known = hard_before(frame)
+    known = hard_around(frame)
     for length, price in ((2, IN_A_ROW), (3, THREE_IN_A_ROW)):
-        for days in runs(plan, length, bool(frame.before)):
-            if all(day in known for day in days if day < 0):
-                yield price, tuple((demanding, day) for day in days if day >= 0)
+        for days in runs(plan, length, frame):
+            if all(day in known for day in days if not _in_week(day)):
+                yield price, tuple((demanding, day) for day in days if _in_week(day))
 
 
 def hard_days(week: Week) -> set[int]:
@@ -102,8 +110,8 @@ def hard_days(week: Week) -> set[int]:
 
 def rows(week: Week, length: int) -> list[tuple[int, ...]]:
     """The runs of `length` consecutive hard days (reaching into a real week before)."""
-    hard = hard_days(week) | hard_before(week.frame)
-    return [days for days in runs(week.plan, length, bool(week.frame.before)) if all(day in hard for day in days)]
+    hard = hard_days(week) | hard_around(week.frame)
+    return [days for days in runs(week.plan, length, week.frame) if all(day in hard for day in days)]
 
 
 def penalty(week: Week) -> int:
@@ -117,7 +125,7 @@ def reasons(week: Week) -> dict[int, list[str]]:
     for p in week.placements:
         if not p.occurrence.demanding:
             continue
-        neighbours = [WEEKDAY_NAMES[other] for days in pairs if p.day in days for other in days if other != p.day]
+        neighbours = [_day_name(other) for days in pairs if p.day in days for other in days if other != p.day]
         stacked = [o.occurrence.label for o in week.on_day(p.day) if o is not p and o.occurrence.demanding]
         notes = found.setdefault(p.occurrence.index, [])
         if stacked:
@@ -130,6 +138,13 @@ def reasons(week: Week) -> dict[int, list[str]]:
         elif len(hard) > 1 or stacked:
             notes.append("an easier day before and after it, so you come to it fresh and recover after it (hard_easy)")
     return {index: notes for index, notes in found.items() if notes}
+
+
+def _day_name(day: int) -> str:
+    """A day of the week, or of the weeks around it (last Sunday, next Monday)."""
+    if _in_week(day):
+        return WEEKDAY_NAMES[day]
+    return f"{'last' if day < 0 else 'next'} {WEEKDAY_NAMES[day % 7]}"
 
 
 def cost_phrase(raw: float) -> str:

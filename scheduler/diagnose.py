@@ -70,7 +70,7 @@ def _left(deadline: float) -> float:
 
 
 def _hard_model(plan: Plan, frame: WeekFrame, relaxable: bool) -> WeekModel:
-    m = WeekModel(plan, WeekFrame(plan, frame.week_start, frame.before, frame.race), relaxable=relaxable)
+    m = WeekModel(plan, WeekFrame(plan, frame.week_start, frame.before, frame.race, frame.after), relaxable=relaxable)
     for rule in HARD_RULES:
         rule.post(m)
     return m

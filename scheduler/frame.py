@@ -73,8 +73,10 @@ class WeekFrame:
 
     In a block a week also knows what surrounds it: `before`, the week before as it was
     placed (its placements in this week's real minutes, so negative, day -1 its Sunday),
-    which the rules reaching across days see instead of the week wrapping onto itself; and
-    `race`, the start and end (aware) of the race the block tapers to.
+    which the rules reaching across days see instead of the week wrapping onto itself;
+    `after`, the week after as the block placed it (day 7 its Monday), which only a re-plan
+    of a block's week has; and `race`, the start and end (aware) of the race the block
+    tapers to.
     """
 
     def __init__(
@@ -83,12 +85,14 @@ class WeekFrame:
         week_start: dt.date,
         before: tuple[Placement, ...] = (),
         race: tuple[dt.datetime, dt.datetime] | None = None,
+        after: tuple[Placement, ...] = (),
     ) -> None:
         self.plan = plan
         self.week_start = week_start
         self.zone = plan.zone
         self._origin = self.local_datetime(0, 0).astimezone(UTC)
         self.before = before
+        self.after = after
         self.race = race
 
     def date(self, day: int) -> dt.date:

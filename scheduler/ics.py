@@ -125,13 +125,17 @@ class BlockWeekCopy:
     re-plan of that week to keep: the week's number in the block (1 first), how long the
     block planned each session it held (occurrence index -> real minutes; an optional
     session it left out is absent), the kind of week it is (its all-day event's summary
-    and text, "Deload week" and what it does; None for a build week) and the block's race
-    (start and end in the plan's zone; a race with no time: its whole day)."""
+    and text, "Deload week" and what it does; None for a build week), the block's race
+    (start and end in the plan's zone; a race with no time: its whole day), and the block's
+    sessions in the weeks before and after this one (occurrence index, start, end), which
+    the rules across days reach into."""
 
     number: int | None
     minutes: dict[int, int]
     mark: tuple[str, str] | None
     race: tuple[dt.datetime, dt.datetime] | None
+    before: tuple[tuple[int, dt.datetime, dt.datetime], ...] = ()
+    after: tuple[tuple[int, dt.datetime, dt.datetime], ...] = ()
 
 
 def block_week(plan: Plan, week_start: dt.date, existing: bytes | Earlier | None) -> BlockWeekCopy | None:
@@ -163,7 +167,23 @@ def block_week(plan: Plan, week_start: dt.date, existing: bytes | Earlier | None
                 race = (dt.datetime.combine(begin, dt.time(), plan.zone), dt.datetime.combine(end, dt.time(), plan.zone))
         elif str(event[BLOCK_PROPERTY]) == monday:
             mark = (str(event.get("SUMMARY", "")), str(event.get("DESCRIPTION", "")))
-    return BlockWeekCopy(number, minutes, mark, race)
+    week = dt.timedelta(weeks=1)
+    around = [_block_sessions(plan, events, week_start + shift) for shift in (-week, week)]
+    return BlockWeekCopy(number, minutes, mark, race, *around)
+
+
+def _block_sessions(plan: Plan, events: Earlier, monday: dt.date) -> tuple[tuple[int, dt.datetime, dt.datetime], ...]:
+    """The block's sessions of the week of `monday` still in the plan (not cancelled), as
+    (occurrence index, start, end) in the plan's zone."""
+    found = []
+    for occurrence in plan.occurrences:
+        event = events.get(slot_uid(plan.athlete, monday, occurrence))
+        if event is None or str(event.get(BLOCK_PROPERTY, "")) != monday.isoformat() or str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        start, end = _decoded(event, "DTSTART"), _decoded(event, "DTEND")
+        if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) and start.tzinfo and end.tzinfo:
+            found.append((occurrence.index, start.astimezone(plan.zone), end.astimezone(plan.zone)))
+    return tuple(found)
 
 
 def owned(event: Event, athlete: str, monday: dt.date, week_property: str = WEEK_PROPERTY, number: int | None = None) -> Event:

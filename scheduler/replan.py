@@ -7,7 +7,10 @@ rest of the week when the hard rules allow, and otherwise sessions are left out,
 `priority` first and key sessions last; sessions still to come cost `moves` when they leave
 their planned start. A session planned before `now` and not in the log counts as done as
 planned. A week a block planned (its calendar says so, `ics.block_week`) keeps the block's
-lengths, its left-out optional sessions, its own `weeks:` windows and its race.
+lengths, its left-out optional sessions, its own `weeks:` windows and its race, and the
+rules across days reach into the block's weeks before and after it as the calendar holds
+them (`WeekFrame.before`, `WeekFrame.after`), as `block` solved it, rather than wrapping
+onto the week itself.
 
 The model is the ordinary one (`solve.build`): done sessions are occurrences with a fixed
 start (`Occurrence.fixed_at`), upcoming ones carry their planned start
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from trainweek.constraints import week_boundary
 from trainweek.scheduler.block import race_day, week_time
 from trainweek.scheduler.errors import BadInput, NoWeekExists, OutOfTime
 from trainweek.scheduler.frame import WeekFrame
@@ -36,7 +40,7 @@ from trainweek.scheduler.model import NoRoom
 from trainweek.scheduler.plan import Occurrence, Plan, week_monday
 from trainweek.scheduler.solve import SolveOptions, build, configured_solver, search_bound, solved_week
 from trainweek.scheduler.timetext import WEEKDAY_NAMES
-from trainweek.scheduler.week import Week
+from trainweek.scheduler.week import Placement, Week
 
 
 @dataclass(frozen=True)
@@ -79,14 +83,17 @@ class Replanned:
 
 @dataclass(frozen=True)
 class _TheWeek:
-    """The week re-planned: its Monday, and the race of its block (start, end), which the
-    frames carry so the race-eve rule holds in a re-plan as in the block."""
+    """The week re-planned: its Monday, and of a block's week the race (start, end) and the
+    block's weeks before and after it, which the frames carry so the race-eve rule and the
+    rules across days hold in a re-plan as in the block."""
 
     start: dt.date
     race: tuple[dt.datetime, dt.datetime] | None = None
+    before: tuple[Placement, ...] = ()
+    after: tuple[Placement, ...] = ()
 
     def frame(self, plan: Plan) -> WeekFrame:
-        return WeekFrame(plan, self.start, race=self.race)
+        return WeekFrame(plan, self.start, self.before, self.race, self.after)
 
 
 def _when(frame: WeekFrame, minute: int | None) -> str | None:
@@ -134,14 +141,17 @@ def replan(
     status = _statuses(plan, frame, list(log), planned, now_minute)
     in_block = block_week(plan, week_start, earlier) if earlier else None
     race = in_block.race if in_block is not None else None
-    the_week = _TheWeek(week_start, race)
     number = in_block.number if in_block is not None else None
+    the_week = _TheWeek(week_start, race, *(_sessions_of(plan, frame, held) for held in (in_block.before, in_block.after))) if in_block else _TheWeek(week_start)
     if in_block is not None:
         notes.append(
             "this week is a week of a block: its sessions keep the length the block gave them, an optional session it left out stays out"
             + (f", its own windows and busy time (weeks: {number}) hold" if number in plan.weeks else "")
             + (f", and nothing demanding comes within 48 h of the race on {race[0]:%A %d %B}" if race else "")
         )
+        around = [name for name, held in (("before", in_block.before), ("after", in_block.after)) if held]
+        if around:
+            notes.append(f"the rules across days hold against the block's week {' and '.join(around)} as the calendar has it, not against this week repeated")
     occurrences = []
     changes: list[Change] = []
     for item in plan.occurrences:
@@ -169,7 +179,10 @@ def replan(
             occurrences.append(dataclasses.replace(item, planned_at=was))
     gone = _before(frame, now_minute)
     base = plan.model_copy(update=week_time(plan, number, [*gone, *(race_day(race[0], week_start) if race else [])]))
+    if in_block is not None:  # the block's weeks around it stand in for the week repeating
+        base = base.model_copy(update={"rules": base.rules.model_copy(update={"repeat_weekly": False})})
     weights = base.effective_weights(dict(options.weights))
+    the_week = _clear_of_done(base, the_week, occurrences, notes)
     occurrences = _facts_hold(base, the_week, occurrences, weights, notes)
     near = {o.index: o.planned_at for o in occurrences if o.planned_at is not None}
     dropped: list[Occurrence] = []
@@ -277,6 +290,51 @@ def _statuses(plan: Plan, frame: WeekFrame, log: list[LogEntry], planned: dict[i
                 raise BadInput(f"'{entry}': {_when(frame, at)} is not before now ({_when(frame, now)}); a session still to come cannot be done")
             result[item.index] = (entry, at)
     return result
+
+
+def _sessions_of(plan: Plan, frame: WeekFrame, held: tuple[tuple[int, dt.datetime, dt.datetime], ...]) -> tuple[Placement, ...]:
+    """A block's week before or after as this week's frame sees it (negative minutes and
+    days before, past the week's length after), each session at the length the calendar
+    gives it."""
+    placed = []
+    for index, start, end in held:
+        item = plan.occurrences[index]
+        spec = item.spec.model_copy(update={"duration": frame.minute_at(end) - frame.minute_at(start)})
+        item = dataclasses.replace(item, spec=spec, demanding=spec.is_demanding(plan.rules.demanding_load))
+        day = (start.date() - frame.week_start).days
+        placed.append(Placement(item, frame.minute_at(start), frame.minute_at(end), day, start, end))
+    return tuple(placed)
+
+
+def _clear_of_done(plan: Plan, the_week: _TheWeek, occurrences: list[Occurrence], notes: list[str]) -> _TheWeek:
+    """The weeks around without the sessions a done one clashes with. A done session is a
+    fact; where it breaks a rule across days against last week's session as planned, that
+    session did not happen so (it is not counted), and next week's must move (say so)."""
+    done = [o for o in occurrences if o.fixed_at is not None]
+    if not done or not (the_week.before or the_week.after):
+        return the_week
+    only = _with_occurrences(plan, done)
+    placed = Week.from_starts(only, the_week.frame(only), {o.index: o.fixed_at for o in only.occurrences}, {}).placements
+    rules = plan.rules
+
+    def clash(earlier: Placement, later: Placement) -> str | None:
+        return next(iter(week_boundary.clashes(rules, earlier, later)), None)
+
+    before = []
+    for p in the_week.before:
+        problem = next(filter(None, (clash(p, q) for q in placed)), None)
+        if problem is None:
+            before.append(p)
+        else:
+            notes.append(f"last week's {p.occurrence.label} is not counted as planned, as what was done this week breaks a rule after it: {problem}")
+    after = []
+    for p in the_week.after:
+        problem = next(filter(None, (clash(q, p) for q in placed)), None)
+        if problem is None:
+            after.append(p)
+        else:
+            notes.append(f"re-plan next week too: {problem}")
+    return dataclasses.replace(the_week, before=tuple(before), after=tuple(after))
 
 
 def _leave_out_order(status):

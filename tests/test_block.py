@@ -552,6 +552,77 @@ def test_a_re_plan_of_a_block_week_keeps_its_own_windows():
         assert p.local_start.time() >= dt.time(5) and p.local_end.time() <= dt.time(9), p.when
 
 
+def _moved_in(calendar: bytes, plan, number: int, label: str, start: dt.datetime) -> bytes:
+    """The block's calendar with one session of week `number` moved (as a re-plan of it would)."""
+    parsed = Calendar.from_ical(calendar)
+    item = next(o for o in plan.occurrences if o.label == label)
+    (event,) = [e for e in parsed.walk("VEVENT") if str(e["UID"]) == slot_uid(plan.athlete, monday(number), item)]
+    length = event.decoded("DTEND") - event.decoded("DTSTART")
+    for name, value in (("DTSTART", start), ("DTEND", start + length)):
+        del event[name]
+        event.add(name, value.replace(tzinfo=plan.zone))
+    return parsed.to_ical()
+
+
+def test_a_re_plan_of_a_block_week_keeps_the_rules_against_the_real_next_week_not_a_copy_of_itself():
+    from trainweek.scheduler.happened import parse_entry
+    from trainweek.scheduler.block import _carried
+    from trainweek.scheduler.frame import WeekFrame
+    from trainweek.scheduler.replan import parse_now, replan
+
+    plan = runner()
+    block = solve_block(plan, 2, OPTIONS)
+    first, second = (bw.week for bw in block.weeks)
+    on = {p.occurrence.label: p for p in first.placements}
+    assert on["Intervals"].day == 0 and on["Long run"].when.startswith("Sunday 06:00"), "the week this test is about"
+    assert not any(p.occurrence.demanding for p in second.placements if p.day == 0), "next Monday is an easy day"
+    now = parse_now(f"{monday(1) + dt.timedelta(days=6)} 08:00", plan)
+    options = OPTIONS.model_copy(update={"week_start": monday(1)})
+
+    # This week's own Monday holds the demanding Intervals; next week's does not. The key long
+    # run, missed on Sunday morning, goes to Sunday evening, which next week allows.
+    result = replan(plan, [parse_entry("missed Long run")], now, block_ics(block), options)
+    assert not result.left_out and result.week.frame.after
+    (long_run,) = [p for p in result.week.placements if p.occurrence.label == "Long run"]
+    assert long_run.day == 6 and long_run.local_start.hour >= 17, long_run.when
+    assert broken_rules(result.week) == []
+    after = Week(plan=second.plan, frame=WeekFrame(second.plan, monday(2), _carried(result.week)), placements=second.placements, weights=second.weights)
+    assert week_boundary.check(after) == [], "next week as the block placed it still keeps the rules"
+
+    # The same, with next week's Intervals moved to Monday morning in the calendar: a demanding
+    # Sunday evening would leave no easier day before it, so the long run is left out, and why.
+    earlier = _moved_in(block_ics(block), plan, 2, "Intervals", dt.datetime.combine(monday(2), dt.time(6)))
+    result = replan(plan, [parse_entry("missed Long run")], now, earlier, options)
+    assert [o.label for o in result.left_out] == ["Long run"]
+    (change,) = [c for c in result.changes if c.what == "left out"]
+    assert "week_boundary" in change.why, change.why
+    assert broken_rules(result.week) == []
+
+    # Done on Sunday evening anyway: a fact. Next week's Monday now breaks a rule after it; say so.
+    late = parse_now(f"{monday(1) + dt.timedelta(days=6)} 21:00", plan)
+    result = replan(plan, [parse_entry("done Long run@Sun 18:00")], late, earlier, options)
+    assert any(note.startswith("re-plan next week too: Long run (Sunday 18:00-19:40)") and "next Monday's Intervals" in note for note in result.notes), result.notes
+    assert broken_rules(result.week) == []
+
+
+def test_a_re_plan_does_not_count_last_weeks_session_that_what_was_done_could_not_follow():
+    from trainweek.scheduler.happened import parse_entry
+    from trainweek.scheduler.replan import parse_now, replan
+
+    plan = runner()
+    block = solve_block(plan, 2, OPTIONS)
+    (long_run,) = [p for p in block.weeks[0].week.placements if p.occurrence.label == "Long run"]
+    assert long_run.day == 6 and long_run.occurrence.demanding
+    now = parse_now(f"{monday(2) + dt.timedelta(days=1)} 12:00", plan)
+    # Intervals done on Monday, the day after last Sunday's long run as planned: then that long
+    # run did not happen as planned, and the rest of the week is planned from what was done.
+    result = replan(plan, [parse_entry("done Intervals@Mon 06:00")], now, block_ics(block), OPTIONS.model_copy(update={"week_start": monday(2)}))
+    assert any(note.startswith("last week's Long run is not counted as planned") for note in result.notes), result.notes
+    assert "Long run" not in {p.occurrence.label for p in result.week.frame.before}
+    assert result.week.frame.before, "the rest of last week still counts"
+    assert broken_rules(result.week) == []
+
+
 def test_a_re_plan_written_into_the_block_file_keeps_the_blocks_other_weeks(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _write(tmp_path, PLAN_TEXT + "block: {weeks: 4}\n")
