@@ -364,13 +364,16 @@ def replan(plan_file, now_text, done, missed, log_file, output, as_json, no_ics,
     now = parse_now(now_text, source.plan)
     pictures = _claim_pictures(html_path, svg_path, force, source.inputs)
     if url:
+        from datetime import timedelta
+
         from trainweek.scheduler.publish import open_calendar
         from trainweek.scheduler.replan import replan_calendar, replan_week_start
 
         if not user:
             raise UserError("--caldav needs --user, the user name on the CalDAV server")
         with open_calendar(url, user, _caldav_password(user)) as target:
-            server = target.events(replan_week_start(source.plan, now, options), 1)
+            # the block's weeks around a block week too: the rules across days reach into them
+            server = target.events(replan_week_start(source.plan, now, options) - timedelta(weeks=1), 3)
             with about(source.path):
                 result = replan_week(source.plan, log, now, server, options)
             target.write(replan_calendar(result, server))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import socket
 import subprocess
@@ -465,6 +466,22 @@ def test_a_published_block_is_the_block_its_file_holds_and_publishing_it_again_c
     assert again.exit_code == 0, again.output
     assert f"0 events created, 0 replaced, {len(in_file)} already up to date." in again.output
     assert len(stored(calendar)) == len(in_file) + 1, "nothing doubled; the event that is not ours is still there"
+
+
+def test_a_re_plan_of_a_block_week_on_the_server_reads_the_weeks_around_it_as_from_the_blocks_file(tmp_path, calendar):
+    path, url = block_plan(tmp_path), str(calendar.url)
+    assert CliRunner().invoke(main, ["block", str(path), "-o", str(tmp_path / "block.ics")]).exit_code == 0
+    assert publish_block(path, url).exit_code == 0
+    replan = ["replan", str(path), "--week-start", "2026-12-07", "--now", "2026-12-10 12:00", "--missed", "Long run", "--json"]
+    from_file = CliRunner().invoke(main, [*replan, "-o", str(tmp_path / "block.ics")])
+    on_server = CliRunner().invoke(main, [*replan, "--caldav", url, "--user", USER], env={"TRAINWEEK_CALDAV_PASSWORD": PASSWORD})
+    assert from_file.exit_code == 0, from_file.output
+    assert on_server.exit_code == 0, on_server.output
+    from_file, on_server = (json.loads(result.output) for result in (from_file, on_server))
+    assert any("the block's week before and after" in note for note in on_server["notes"]), on_server["notes"]
+    for data in (from_file, on_server):
+        del data["solve_seconds"]
+    assert on_server == from_file
 
 
 def test_ctrl_c_while_a_block_is_written_says_how_much_of_the_block_is_there(tmp_path, calendar, monkeypatch):
