@@ -40,7 +40,9 @@ each as a variable at least the sum of its days' holdings less one, exact in a w
 Once a week is known and the patterns only dearer weeks hold are ruled out (by the LP's
 reduced costs), the same rows on the patterns left can be solved with whole patterns, split
 into their ways over the day's spans (`whole_floor`, a short CP-SAT search): that also sees
-the spread of repeated sessions' start times.
+the spread of repeated sessions' start times. Asked time after time for its cheapest choice
+of days with a day outside the patterns its earlier choices used (`OutsideUnion`), it proves
+a week optimal together with the best week over those patterns (`solve._best_over_union`).
 
 The patterns are the day sets the hard rules allow (`WeekModel.day_sets`), whichever form
 the model's same-day costs take: a week too big for pattern booleans (30 sessions) still
@@ -49,7 +51,6 @@ gets its floor, as long as its sets stay within FLOOR_SETS_AT_MOST.
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from collections.abc import Callable, Collection
@@ -329,9 +330,21 @@ def whole_floor(
             each one's repeats.
 
     Returns 0 where no floor can be made."""
+    columns = _whole_columns(m, weights, ruled_out, in_spans)
+    if columns is None:
+        return WholeFloor(0.0, 0.0)
+    # Core-based search suits the spans' floor (large-05 proven in 0.19 det s) and not the
+    # first (huge-03: no bound in 4 det s, 8 without): docs/model.md.
+    return _cheapest(*columns, at_least, work, below, core=in_spans)
+
+
+def _whole_columns(m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern], in_spans: bool) -> tuple | None:
+    """`whole_floor`'s program before its bounds: its ways with their costs, rows, the terms'
+    costs and the repeated sessions' reach (`_cheapest`'s first four arguments); None where
+    no floor can be made."""
     day_sets = _floor_day_sets(m)
     if day_sets is None:
-        return WholeFloor(0.0, 0.0)
+        return None
     spreads = [(weight, spec) for weight, start_spread in _hooks(weights, "start_spread") for spec in start_spread(m)]
     spread_specs = {spec for _, spec in spreads}
     ways: dict[tuple[Pattern, tuple[int, ...]], int] = {}
@@ -349,142 +362,47 @@ def whole_floor(
         reach.append((weight, starts))
     terms = _terms(m, weights)
     patterns = list(dict.fromkeys(pattern for pattern, _ in ways))
-    # Core-based search suits the spans' floor (large-05 proven in 0.19 det s) and not the
-    # first (huge-03: no bound in 4 det s, 8 without): docs/model.md.
-    return _cheapest(ways, _rows(m, patterns, terms), [cost for cost, _ in terms], reach, at_least, work, below, core=in_spans)
+    return ways, _rows(m, patterns, terms), [cost for cost, _ in terms], reach
 
 
-def placed_floor(
-    m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern], at_least: int, work: float, below: int, deadline: float | None = None
-) -> WholeFloor:
-    """`whole_floor` with each way's sessions placed exactly, at every combination of their
-    starts, and each repeated session's start split by the hour on the clock it falls in.
+class OutsideUnion:
+    """The spans' whole floor asked, time after time, for its cheapest choice of days that
+    puts at least one day on a pattern no earlier answer used.
 
-    Why: on dense-02 the whole floor stops at 119 against a best week of 123.2. It prices a
-    pair of a day at its spans' reach and each session at its best start on its own, so a
-    key lift with its endurance work after it and every session at its preferred time all
-    count at once (docs/model.md); and a repeated session may start anywhere in its span for
-    consistency, though its cheapest start is elsewhere. Here a column is a way with an hour
-    for each repeated session, at the least cost of every placement of its sessions with
-    those hours (no overlap, the spacing rules' start differences): in-day costs are exact,
-    and consistency is seen to the hour. dense-02's bound rises to 122.4.
+    Why: a floor's cheapest choice of days is where the best week most likely is, and the
+    week model restricted to the patterns of a few such choices (their union) is small
+    enough to solve to the end in a fraction of a second. Once the floor's cheapest choice
+    outside the union costs no less than the best week inside it, no week costs less:
+    every week's choice of days is either inside the union or costs at least the floor
+    there. dense-02, open at 123.2 against 122.4 after every floor tried before, is proven
+    so in 43 rounds (docs/model.md, sixteenth round). Each call adds to one CP-SAT model:
+    the union only grows, so each round's "outside" row implies the earlier ones, and its
+    cheapest choice never gets cheaper."""
 
-    A session's cost at a start is what `session_floor` and `span_floor` say of it in a span
-    exactly its length, a pair's what `pair_floor` says at their real gap and order. A way
-    with more than PLACED_CELLS_AT_MOST combinations, or any past PLACED_CELLS_IN_ALL, keeps
-    the cost and reach its spans give (`_ways(in_spans=True)`). Always with `below`, a week
-    the model holds: where no choice is cheaper the bound is `below`. Its search stops at
-    `deadline` (time.monotonic()) too."""
-    day_sets = _floor_day_sets(m)
-    if day_sets is None:
-        return WholeFloor(0.0, 0.0)
-    spreads = [(weight, spec) for weight, start_spread in _hooks(weights, "start_spread") for spec in start_spread(m)]
-    columns: dict[tuple[Pattern, tuple], int] = {}
-    reaches: dict[tuple[Pattern, tuple], dict[int, tuple[int, int]]] = {}
-    for key, cost, reach in _placed_ways(m, weights, day_sets, ruled_out, {spec for _, spec in spreads}):
-        if cost < columns.get(key, cost + 1):
-            columns[key], reaches[key] = cost, reach
-    reach = [(weight, {key: spans[spec] for key, spans in reaches.items() if spec in spans}) for weight, spec in spreads]
-    terms = _terms(m, weights)
-    patterns = list(dict.fromkeys(pattern for pattern, _ in columns))
-    return _cheapest(columns, _rows(m, patterns, terms), [cost for cost, _ in terms], reach, at_least, work, below, core=True, deadline=deadline)
+    def __init__(self, m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern]) -> None:
+        columns = _whole_columns(m, weights, ruled_out, in_spans=True)
+        self.union: set[Pattern] = set()
+        self.program = _FloorProgram(*columns) if columns is not None else None
 
+    def cheapest(self, at_least: int, below: int, work: float, deadline: float) -> WholeFloor:
+        """The floor's cheapest choice of days outside the union, from `at_least`, below
+        `below`; its bound is `below` where there is none, 0 where the search was cut short.
+        Its days join the union."""
+        program = self.program
+        if program is None:
+            return WholeFloor(0.0, 0.0)
+        program.model.add(program.total >= at_least)
+        program.model.add(program.total <= below - 1)
+        found = program.solve(work, deadline, core=True, below=below)
+        if found.days:
+            self.take(found.days)
+        return found
 
-# The most combinations of its sessions' starts a way is placed at in `placed_floor` (an
-# array of this many costs), and in all: dense-02's 1,347 ways from its best week have
-# 52.8 million, the largest 139,944 (1.9 s of Python on a slow machine). Past either, a way
-# keeps the cost its spans give.
-PLACED_CELLS_AT_MOST = 1_000_000
-PLACED_CELLS_IN_ALL = 200_000_000
-_NEVER = 1 << 40  # the cost of a placement the spacing rules forbid
-
-
-def _placed_ways(
-    m: WeekModel, weights: dict[str, int], day_sets: dict[int, list[tuple[int, ...]]], ruled_out: Collection[Pattern], spread: set[int]
-) -> Iterator[tuple[tuple[Pattern, tuple], int, dict[int, tuple[int, int]]]]:
-    """Each way's columns for `placed_floor`: key (pattern, (its spans for the sessions in
-    `spread`, their hours; None for a way costed by its spans)), least cost, and each such
-    session's least and greatest start time of day there."""
-    import numpy as np
-
-    plan, frame, copies = m.plan, m.frame, m.training_copies
-    session_rules, span_rules, pair_rules = _hooks(weights, "session_floor"), _hooks(weights, "span_floor"), _hooks(weights, "pair_floor")
-    starts_cache: dict[tuple[int, int, tuple[int, int]], tuple] = {}
-    pair_cache: dict[tuple, object] = {}
-    cost_apart: dict[tuple[int, int, int], int] = {}
-
-    def starts(day: int, spec: int, span: tuple[int, int]) -> tuple:
-        """The session's starts in the span, the cost of each, and each one's clock time."""
-        if (day, spec, span) not in starts_cache:
-            item, found, costs, clocks = copies[spec][0], [], [], []
-            for start in m.starts_in_span(item, day, span):
-                own = (start, start + item.spec.duration)
-                found.append(start)
-                costs.append(sum(w * floor(frame, item, day, own) for w, floor in session_rules) + sum(w * floor(m, day, own, [item]) for w, floor in span_rules))
-                clocks.append(frame.reading(day, start, start + 1)[0])
-            starts_cache[(day, spec, span)] = (np.array(found, dtype=np.int64), np.array(costs, dtype=np.int64), np.array(clocks, dtype=np.int64))
-        return starts_cache[(day, spec, span)]
-
-    def pair(day: int, a: int, x: tuple[int, int], b: int, y: tuple[int, int]):
-        """The cost of a at each of its starts in span x and b at each of its in span y."""
-        if (day, a, x, b, y) not in pair_cache:
-            differences = starts(day, b, y)[0][None, :] - starts(day, a, x)[0][:, None]
-            values, where = np.unique(differences, return_inverse=True)
-            costs = np.array([apart(a, b, difference) for difference in values.tolist()], dtype=np.int64)
-            pair_cache[(day, a, x, b, y)] = costs[where].reshape(differences.shape)
-        return pair_cache[(day, a, x, b, y)]
-
-    def apart(a: int, b: int, difference: int) -> int:
-        """The cost of b starting `difference` minutes after a on their day (_NEVER if the spacing rules forbid it)."""
-        if (a, b, difference) not in cost_apart:
-            first, second = copies[a][0], copies[b][0]
-            if not m.start_differences(first, second).contains(difference):
-                cost_apart[(a, b, difference)] = _NEVER
-            elif difference >= 0:
-                cost_apart[(a, b, difference)] = sum(w * floor(plan, first, second, difference - first.spec.duration, first) for w, floor in pair_rules)
-            else:
-                cost_apart[(a, b, difference)] = sum(w * floor(plan, first, second, -difference - second.spec.duration, second) for w, floor in pair_rules)
-        return cost_apart[(a, b, difference)]
-
-    cells_left = PLACED_CELLS_IN_ALL
-    for (day, specs), layout, spans_cost in _ways(m, weights, day_sets, ruled_out, in_spans=True):
-        spans = [tuple(m.day_layouts(day)[0][number]) for number in layout]
-        repeated = [k for k, spec in enumerate(specs) if spec in spread]
-        kept = tuple(number if spec in spread else -1 for spec, number in zip(specs, layout))
-        placed = [starts(day, spec, span) for spec, span in zip(specs, spans)]
-        if not all(len(found) for found, _, _ in placed):
-            continue  # a session with no start in its span: no week holds this way
-        cells = math.prod(len(found) for found, _, _ in placed)
-        if cells > min(PLACED_CELLS_AT_MOST, cells_left):
-            reach = {}
-            for k in repeated:
-                duration = copies[specs[k]][0].spec.duration
-                reach[specs[k]] = frame.reading(day, spans[k][0], spans[k][1] - duration + 1)
-            yield ((day, specs), (kept, None)), spans_cost, reach
-            continue
-        cells_left -= cells
-        total = np.zeros([len(found) for found, _, _ in placed], dtype=np.int64)
-        for k, (_, costs, _) in enumerate(placed):
-            total = total + costs.reshape([-1 if axis == k else 1 for axis in range(len(specs))])
-        for i, j in itertools.combinations(range(len(specs)), 2):
-            shape = [1] * len(specs)
-            shape[i], shape[j] = len(placed[i][0]), len(placed[j][0])
-            total = total + pair(day, specs[i], spans[i], specs[j], spans[j]).reshape(shape)
-        others = tuple(k for k in range(len(specs)) if k not in repeated)
-        least = total.min(axis=others) if others else total
-        hours = []
-        for k in repeated:
-            clocks = placed[k][2]
-            hours.append([(hour, np.nonzero(clocks // 60 == hour)[0]) for hour in np.unique(clocks // 60).tolist()])
-        for choice in itertools.product(*hours):
-            cell = least
-            for axis, (_, where) in enumerate(choice):
-                cell = cell.take(where, axis=axis)
-            cost = int(cell.min()) if cell.size else _NEVER
-            if cost >= _NEVER:
-                continue  # no placement with these hours keeps the spacing rules
-            reach = {specs[k]: (int(placed[k][2][where].min()), int(placed[k][2][where].max())) for k, (_, where) in zip(repeated, choice)}
-            yield ((day, specs), (kept, tuple(hour for hour, _ in choice))), max(cost, spans_cost), reach
+    def take(self, days: Collection[Pattern]) -> None:
+        """Add these patterns to the union: the floor's next choice has a day outside it."""
+        self.union.update(days)
+        if self.program is not None:
+            self.program.model.add_bool_or([self.program.columns[pattern] for pattern in self.program.patterns if pattern not in self.union])
 
 
 def _cheapest(
@@ -502,56 +420,76 @@ def _cheapest(
     columns keeping `rows`, at the ways' and terms' costs plus, for each (weight, {way: least
     and greatest start time of day}) in `reach`, the weight per started hour between the
     latest and earliest start; the work it did and the patterns of its best choice (`whole_floor`)."""
-    from ortools.sat.python import cp_model
-
-    from trainweek.scheduler.interrupt import search
-
-    model = cp_model.CpModel()
-    chosen = {key: model.new_bool_var("") for key in ways}
-    columns: dict[Pattern | int, cp_model.IntVar] = {pattern: model.new_bool_var("") for pattern in dict.fromkeys(p for p, _ in ways)}
-    columns.update((number, model.new_bool_var("")) for number in range(len(term_costs)))
-    of_pattern: dict[Pattern, list[cp_model.IntVar]] = {}
-    for (pattern, _), way in chosen.items():
-        of_pattern.setdefault(pattern, []).append(way)
-    for pattern, its_ways in of_pattern.items():
-        model.add(cp_model.LinearExpr.sum(its_ways) == columns[pattern])
-    for low, high, coefficients in rows:
-        expression = cp_model.LinearExpr.weighted_sum([columns[key] for key in coefficients], list(coefficients.values()))
-        model.add_linear_constraint(expression, low, cp_model.INT_MAX if high is None else high)
-    objective = [cost * chosen[key] for key, cost in ways.items() if cost]
-    objective += [cost * columns[number] for number, cost in enumerate(term_costs)]
-    last = 26 * 60  # past any clock reading, a day's clock change included
-    for weight, starts in reach:
-        latest, earliest = model.new_int_var(0, last, ""), model.new_int_var(0, last, "")
-        hours = model.new_int_var(0, last // 60, "")
-        for day in range(7):
-            # A day holds the session in at most one way: the latest start is at least the
-            # least its way allows, the earliest at most the greatest (else `last`).
-            here = [(chosen[key], low, high) for key, (low, high) in starts.items() if key[0][0] == day]
-            if here:
-                held = [way for way, _, _ in here]
-                model.add(latest >= cp_model.LinearExpr.weighted_sum(held, [low for _, low, _ in here]))
-                model.add(earliest <= cp_model.LinearExpr.weighted_sum(held, [high - last for _, _, high in here]) + last)
-        model.add(60 * hours >= latest - earliest)
-        objective.append(weight * hours)
-    total = cp_model.LinearExpr.sum(objective)
-    model.add(total >= at_least)
+    program = _FloorProgram(ways, rows, term_costs, reach)
+    program.model.add(program.total >= at_least)
     if below is not None:
-        model.add(total <= below - 1)
-    model.minimize(total)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = work
-    if deadline is not None:
-        solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
-    solver.parameters.linearization_level = 2
-    solver.parameters.max_presolve_iterations = 1
-    solver.parameters.cp_model_probing_level = 0
-    solver.parameters.optimize_with_core = core
-    status = search(solver, model)
-    if status == cp_model.INFEASIBLE and below is not None:
-        return WholeFloor(float(below), solver.deterministic_time)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return WholeFloor(0.0, solver.deterministic_time)
-    days = tuple(key for key, column in columns.items() if isinstance(key, tuple) and solver.value(column))
-    return WholeFloor(solver.best_objective_bound, solver.deterministic_time, days)
+        program.model.add(program.total <= below - 1)
+    return program.solve(work, deadline, core, below)
+
+
+class _FloorProgram:
+    """`_cheapest`'s integer program, kept to be solved again with more rows (`OutsideUnion`)."""
+
+    def __init__(
+        self,
+        ways: dict[tuple[Pattern, tuple[int, ...]], int],
+        rows: list[Row],
+        term_costs: list[int],
+        reach: list[tuple[int, dict[tuple[Pattern, tuple[int, ...]], tuple[int, int]]]],
+    ) -> None:
+        from ortools.sat.python import cp_model
+
+        self.model = model = cp_model.CpModel()
+        chosen = {key: model.new_bool_var("") for key in ways}
+        columns: dict[Pattern | int, cp_model.IntVar] = {pattern: model.new_bool_var("") for pattern in dict.fromkeys(p for p, _ in ways)}
+        columns.update((number, model.new_bool_var("")) for number in range(len(term_costs)))
+        of_pattern: dict[Pattern, list[cp_model.IntVar]] = {}
+        for (pattern, _), way in chosen.items():
+            of_pattern.setdefault(pattern, []).append(way)
+        for pattern, its_ways in of_pattern.items():
+            model.add(cp_model.LinearExpr.sum(its_ways) == columns[pattern])
+        for low, high, coefficients in rows:
+            expression = cp_model.LinearExpr.weighted_sum([columns[key] for key in coefficients], list(coefficients.values()))
+            model.add_linear_constraint(expression, low, cp_model.INT_MAX if high is None else high)
+        objective = [cost * chosen[key] for key, cost in ways.items() if cost]
+        objective += [cost * columns[number] for number, cost in enumerate(term_costs)]
+        last = 26 * 60  # past any clock reading, a day's clock change included
+        for weight, starts in reach:
+            latest, earliest = model.new_int_var(0, last, ""), model.new_int_var(0, last, "")
+            hours = model.new_int_var(0, last // 60, "")
+            for day in range(7):
+                # A day holds the session in at most one way: the latest start is at least the
+                # least its way allows, the earliest at most the greatest (else `last`).
+                here = [(chosen[key], low, high) for key, (low, high) in starts.items() if key[0][0] == day]
+                if here:
+                    held = [way for way, _, _ in here]
+                    model.add(latest >= cp_model.LinearExpr.weighted_sum(held, [low for _, low, _ in here]))
+                    model.add(earliest <= cp_model.LinearExpr.weighted_sum(held, [high - last for _, _, high in here]) + last)
+            model.add(60 * hours >= latest - earliest)
+            objective.append(weight * hours)
+        self.total = cp_model.LinearExpr.sum(objective)
+        model.minimize(self.total)
+        self.columns = columns
+        self.patterns = [key for key in columns if isinstance(key, tuple)]
+
+    def solve(self, work: float, deadline: float | None, core: bool, below: int | None) -> WholeFloor:
+        from ortools.sat.python import cp_model
+
+        from trainweek.scheduler.interrupt import search
+
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = work
+        if deadline is not None:
+            solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+        solver.parameters.linearization_level = 2
+        solver.parameters.max_presolve_iterations = 1
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.optimize_with_core = core
+        status = search(solver, self.model)
+        if status == cp_model.INFEASIBLE and below is not None:
+            return WholeFloor(float(below), solver.deterministic_time)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return WholeFloor(0.0, solver.deterministic_time)
+        days = tuple(pattern for pattern in self.patterns if solver.value(self.columns[pattern]))
+        return WholeFloor(solver.best_objective_bound, solver.deterministic_time, days)

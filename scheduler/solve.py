@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.checking import RuleBroken, finished_week
-from trainweek.scheduler.day_floor import Pattern, day_floor, placed_floor, whole_floor
+from trainweek.scheduler.day_floor import OutsideUnion, Pattern, day_floor, whole_floor
 from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler.interrupt import search
@@ -82,15 +82,18 @@ WHOLE_FLOOR_SHARE = 0.3
 # its work: large-05 is proven by it in 0.19 det s; where it finds nothing (large-04) it is lost.
 SPANS_FLOOR_WORK = 0.5
 # A week on day patterns whose search starts from no known week (dense weeks: 16-20
-# sessions, no `near`) gets no floor beyond the LP's before it. Where its search ends
-# unproven, the floor with each way placed exactly (`day_floor.placed_floor`) runs on the
-# patterns the week found leaves, with WHOLE_FLOOR_WORK kept back from a one-worker search
-# for it where that is at most PLACED_FLOOR_SHARE of the budget (a time limit of about 53 s
-# or more; the default 60 s): dense-02, open at 123.2 against the LP's 110, gets 122.4 in
-# 3.3 det s. With less, the search needs all of it: at 20 s, with 1.5 det s kept back, it
-# found 158.1 rather than 133.2 and the floor nothing (docs/model.md). A week the search
-# proves never pays for it.
-PLACED_FLOOR_SHARE = 0.3
+# sessions, no `near`) gets no floor beyond the LP's before it. Its one-worker search gets
+# UNION_SEARCH_WORK, which proves the dense weeks that can be (0.6-1.0 det s); where it ends
+# unproven, the rest of the budget goes to the best week over a union of the spans' floor's
+# cheapest choices of days (`_best_over_union`): dense-02, open at 123.2 against the LP's
+# 110 after the whole 15 det s of a 60 s search, is found in about 1.5 det s that way and
+# proven in about 10 (docs/model.md, sixteenth round). A week the search proves never pays
+# for it; with more than one worker there is no budget of work to share, and no such step.
+UNION_SEARCH_WORK = 2.0
+# Rounds of the floor outside the union between two searches of the week over it, and the
+# most work kept for the last search of the union (dense-02's: 0.86 det s).
+UNION_ROUNDS = 10
+UNION_LAST_WORK = 1.0
 # From this many sessions a week on session pairs gets three presolve passes, every other
 # week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
@@ -404,8 +407,9 @@ def solve(
     never built): on 26 big weeks the proofs came sooner in
     sum and the weeks found were better on most (docs/model.md). One worker's budget of
     work is for both. `callback` sees both searches' weeks. A week on day patterns with no
-    week known before its search (dense weeks) gets the floor placed exactly after a search
-    that ends unproven, from work kept back for it (`_kept_for_placed_floor`).
+    week known before its search (dense weeks) gets a short search, and where that ends
+    unproven the best week over the union of the floor's cheapest choices of days, from the
+    rest of the budget (`_kept_for_union`, `_best_over_union`).
 
     When the search ends without any week (out of time or work), the week is the one it
     started from (on the whole floor's days if that was cheaper, else the pairs' first
@@ -452,11 +456,19 @@ def solve(
             work += near_work + narrowing
         first_week = cheaper or first_week  # the week to give if the search ends without one
         solver = configured_solver(m, options, deadline)
-        kept_back = _kept_for_placed_floor(m, solver.parameters.max_deterministic_time - work) if first_week is None and not near else 0.0
-        solver.parameters.max_deterministic_time = max(0.0, solver.parameters.max_deterministic_time - work - kept_back)
+        budget = max(0.0, solver.parameters.max_deterministic_time - work)
+        kept_back = _kept_for_union(m, budget, options.workers) if first_week is None and not near else 0.0
+        solver.parameters.max_deterministic_time = min(budget, UNION_SEARCH_WORK) if kept_back else budget
         status = search(solver, m.model, callback)
-        if status == cp_model.FEASIBLE and kept_back:
-            _placed_floor_after(m, solver, weights, kept_back, deadline)
+        over_union = _best_over_union(m, solver, weights, kept_back, deadline, started) if status == cp_model.FEASIBLE and kept_back else None
+        if kept_back and over_union is None and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
+            if status == cp_model.FEASIBLE:
+                _hint_solution(m, solver)
+            solver.parameters.max_deterministic_time = kept_back  # no union to search: the search goes on
+            solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+            status = search(solver, m.model, callback)
+    if over_union is not None:
+        return _proven_if_at_its_bound(over_union)
     elapsed = time.perf_counter() - started
     if first_week is not None:
         first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
@@ -574,27 +586,84 @@ def _narrow_to_cheaper_weeks(
     return work + completion_work, cheaper
 
 
-def _kept_for_placed_floor(m: WeekModel, budget: float) -> float:
+def _kept_for_union(m: WeekModel, budget: float, workers: int) -> float:
     """The work kept back from the search of a week with no week known before it, for
-    `_placed_floor_after`: WHOLE_FLOOR_WORK where that is at most PLACED_FLOOR_SHARE of the
-    `budget`; none without a day floor on patterns, or with no budget of work (more than
-    one worker)."""
-    if m.day_floor is None or not m.uses_day_patterns or not math.isfinite(budget) or PLACED_FLOOR_SHARE * budget < WHOLE_FLOOR_WORK:
+    `_best_over_union`: all but UNION_SEARCH_WORK of the `budget` (all of it where the
+    budget is lifted: the benchmark's wall limit ends it); none without a day floor on
+    patterns, or with more than one worker (their search is not one worker's budget)."""
+    if m.day_floor is None or not m.uses_day_patterns or workers != 1:
         return 0.0
-    return WHOLE_FLOOR_WORK
+    return max(0.0, budget - UNION_SEARCH_WORK)
 
 
-def _placed_floor_after(m: WeekModel, solver: cp_model.CpSolver, weights: dict[str, float], work: float, deadline: float) -> None:
-    """Raise the model's floor by `day_floor.placed_floor` over the patterns the search's week
-    leaves (at most WHOLE_FLOOR_PATTERNS), from the search's bound: at the week's cost it is proven."""
+def _best_over_union(m: WeekModel, solver: cp_model.CpSolver, weights: dict[str, float], work: float, deadline: float, started: float) -> Week | None:
+    """The best week of an unproven search, or a cheaper one, by turns of the spans' floor
+    outside a union of day patterns (`day_floor.OutsideUnion`) and a search of the week model
+    restricted to that union, in `work` deterministic seconds; None where the floor cannot be
+    made on the patterns the search's week leaves (more than WHOLE_FLOOR_PATTERNS).
+
+    The union starts as the search's week's days. Each floor round adds its cheapest choice
+    outside it; every UNION_ROUNDS rounds, and at the end, the union's best week is searched
+    for below the best known. Once the floor has no choice outside the union below the best
+    week, and the union's search none inside it, that week is optimal; cut short, its bound is
+    the lower of the floor outside the union and the union's own (docs/model.md)."""
     cost = round(solver.objective_value)
-    if cost <= m.floor:
-        return
-    dearer = m.day_floor.ruled_out(cost)  # only read: the search they would be fixed off in is over
+    dearer = m.day_floor.ruled_out(cost)
     if len(m.day_patterns) - len(dearer) > WHOLE_FLOOR_PATTERNS:
-        return
-    at_least = max(m.floor, math.ceil(solver.best_objective_bound - 1e-6))
-    _raise_floor(m, placed_floor(m, scaled_weights(weights), dearer, at_least, work, below=cost, deadline=deadline).bound, cost)
+        return None
+    best = solved_week(m, solver, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=search_bound(m, solver))
+    pricing = OutsideUnion(m, scaled_weights(weights), dearer)
+    pricing.take({(pattern.day, pattern.specs) for pattern in m.day_patterns if solver.value(pattern.chosen)})
+    _hint_solution(m, solver)
+    known = outside = at_least = max(m.floor, math.ceil(solver.best_objective_bound - 1e-6))
+    left, rounds, searched = work, 0, False
+    # The last search of the union, which the bound needs, keeps a fifth of the work and time.
+    reserve, floors_end = min(UNION_LAST_WORK, 0.2 * work), deadline - 0.2 * max(0.0, deadline - time.monotonic())
+    while left > reserve and outside < cost and time.monotonic() < floors_end:
+        found = pricing.cheapest(at_least, cost, min(left - reserve, WHOLE_FLOOR_WORK), floors_end)
+        left -= found.work
+        outside = max(outside, math.ceil(found.bound - 1e-6))
+        if not found.days:
+            break
+        at_least, rounds, searched = outside, rounds + 1, False
+        if rounds % UNION_ROUNDS == 0 and left > reserve:
+            inside, searched, spent, cheaper = _search_union(m, pricing.union, cost, weights, left - reserve, floors_end, started)
+            left -= spent
+            best, cost = (cheaper, round(cheaper.objective * WEIGHT_SCALE)) if cheaper is not None else (best, cost)
+    if not searched and left > 0:
+        inside, searched, spent, cheaper = _search_union(m, pricing.union, cost, weights, left, deadline, started)
+        left -= spent
+        best, cost = (cheaper, round(cheaper.objective * WEIGHT_SCALE)) if cheaper is not None else (best, cost)
+    bound = min(outside, inside if searched else known, cost)
+    m.floor = max(m.floor, bound)
+    # Unproven with work left (or none to count): the clock ended it, and another run may differ.
+    clock_stopped = bound < cost and (not math.isfinite(work) or left > 0.05 * work)
+    return dataclasses.replace(best, bound=max(best.bound or 0, bound / WEIGHT_SCALE), solve_seconds=time.perf_counter() - started, clock_stopped=clock_stopped)
+
+
+def _search_union(
+    m: WeekModel, union: set[Pattern], cost: int, weights: dict[str, float], work: float, deadline: float, started: float
+) -> tuple[int, bool, float, Week | None]:
+    """The best week on the `union`'s day patterns below `cost` (scaled), in a copy of the
+    model started from the model's hint: (its bound on the union's weeks, whether the search
+    settled that bound, its work, the cheaper week or None)."""
+    copy = m.model.clone()
+    for pattern in m.day_patterns:
+        if (pattern.day, pattern.specs) not in union:
+            copy.add(pattern.chosen == 0)
+    copy.add(m.objective <= cost - 1)
+    search_ = _short_search(work, deadline)
+    _tune(search_.parameters, m)
+    status = search(search_, copy)
+    if status == cp_model.INFEASIBLE:
+        return cost, True, search_.deterministic_time, None
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return 0, False, search_.deterministic_time, None
+    _hint_solution(m, search_)
+    # Optimal on the union only: the week is proven, if at all, by its bound (`_proven_if_at_its_bound`).
+    week = solved_week(m, search_, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=m.floor)
+    found = round(search_.objective_value)
+    return (found if status == cp_model.OPTIMAL else math.ceil(search_.best_objective_bound - 1e-6)), status == cp_model.OPTIMAL, search_.deterministic_time, week
 
 
 def _raise_floor(m: WeekModel, bound: float, cost: int) -> None:
