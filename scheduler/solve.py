@@ -81,8 +81,9 @@ WHOLE_FLOOR_SHARE = 0.3
 # exactly (`day_floor.whole_floor(in_spans=True)`) gets at most this much of what is left of
 # its work: large-05 is proven by it in 0.19 det s; where it finds nothing (large-04) it is lost.
 SPANS_FLOOR_WORK = 0.5
-# A week on day patterns whose search starts from no known week (dense weeks: 16-20
-# sessions, no `near`) gets no floor beyond the LP's before it. Its one-worker search gets
+# A week on day patterns whose search starts from no week the floors made (dense weeks:
+# 16-20 sessions; with `near`, a re-solve of one from its earlier calendar, too, so it is
+# proven as the first solve was) gets no floor beyond the LP's before it. Its one-worker search gets
 # UNION_SEARCH_WORK, which proves the dense weeks that can be (0.6-1.0 det s); where it ends
 # unproven, the rest of the budget goes to the best week over a union of the spans' floor's
 # cheapest choices of days (`_best_over_union`): dense-02, open at 123.2 against the LP's
@@ -457,7 +458,7 @@ def solve(
         first_week = cheaper or first_week  # the week to give if the search ends without one
         solver = configured_solver(m, options, deadline)
         budget = max(0.0, solver.parameters.max_deterministic_time - work)
-        kept_back = _kept_for_union(m, budget, options.workers) if first_week is None and not near else 0.0
+        kept_back = _kept_for_union(m, budget, options.workers) if first_week is None else 0.0
         solver.parameters.max_deterministic_time = min(budget, UNION_SEARCH_WORK) if kept_back else budget
         status = search(solver, m.model, callback)
         over_union = _best_over_union(m, solver, weights, kept_back, deadline, started) if status == cp_model.FEASIBLE and kept_back else None

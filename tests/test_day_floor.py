@@ -542,7 +542,8 @@ def test_dense_02_is_proven_optimal_over_the_union_of_the_floors_choices():
 
 
 def test_a_dense_search_keeps_the_rest_of_its_budget_for_the_union_and_a_proven_week_never_uses_it(monkeypatch):
-    """dense-2027-11 (19 sessions) is proven in its search's 2 det s at any limit."""
+    """dense-2027-11 (19 sessions) is proven in its search's 2 det s at any limit, and when
+    re-solved from its own week."""
     from pathlib import Path
 
     from trainweek.scheduler import solve as solve_module
@@ -562,6 +563,9 @@ def test_a_dense_search_keeps_the_rest_of_its_budget_for_the_union_and_a_proven_
     for limit in (60, 20):
         week = solve_module.solve(plan, SolveOptions(time_limit=limit))
         assert week.status == "OPTIMAL" and budgets.pop() == pytest.approx(2.0)
+    # Re-solved from its own calendar (`near`), the same: proven as the first solve was.
+    again = solve_module.solve(plan, SolveOptions(time_limit=60), near={p.occurrence.index: p.local_start for p in week.placements})
+    assert again.status == "OPTIMAL" and again.starts() == week.starts() and budgets.pop() == pytest.approx(2.0)
     assert not unions, "a proven week needs no union"
     framed, frame = frame_for(plan, SolveOptions())
     m = build(framed, frame, framed.effective_weights())
