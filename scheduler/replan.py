@@ -315,26 +315,18 @@ def _clear_of_done(plan: Plan, the_week: _TheWeek, occurrences: list[Occurrence]
         return the_week
     only = _with_occurrences(plan, done)
     placed = Week.from_starts(only, the_week.frame(only), {o.index: o.fixed_at for o in only.occurrences}, {}).placements
-    rules = plan.rules
-
-    def clash(earlier: Placement, later: Placement) -> str | None:
-        return next(iter(week_boundary.clashes(rules, earlier, later)), None)
-
-    before = []
-    for p in the_week.before:
-        problem = next(filter(None, (clash(p, q) for q in placed)), None)
+    kept: dict[bool, list[Placement]] = {True: [], False: []}  # by whether it is last week's
+    for p in (*the_week.before, *the_week.after):
+        last_week = p.day < 0
+        pairs = ((p, q) if last_week else (q, p) for q in placed)
+        problem = next((text for earlier, later in pairs for text in week_boundary.clashes(plan.rules, earlier, later)), None)
         if problem is None:
-            before.append(p)
-        else:
+            kept[last_week].append(p)
+        elif last_week:
             notes.append(f"last week's {p.occurrence.label} is not counted as planned, as what was done this week breaks a rule after it: {problem}")
-    after = []
-    for p in the_week.after:
-        problem = next(filter(None, (clash(q, p) for q in placed)), None)
-        if problem is None:
-            after.append(p)
         else:
             notes.append(f"re-plan next week too: {problem}")
-    return dataclasses.replace(the_week, before=tuple(before), after=tuple(after))
+    return dataclasses.replace(the_week, before=tuple(kept[True]), after=tuple(kept[False]))
 
 
 def _leave_out_order(status):
