@@ -109,7 +109,7 @@ def hard_days(week: Week) -> set[int]:
 
 
 def rows(week: Week, length: int) -> list[tuple[int, ...]]:
-    """The runs of `length` consecutive hard days (reaching into a real week before)."""
+    """The runs of `length` consecutive hard days (reaching into the real weeks around)."""
     hard = hard_days(week) | hard_around(week.frame)
     return [days for days in runs(week.plan, length, week.frame) if all(day in hard for day in days)]
 
