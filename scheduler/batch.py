@@ -391,8 +391,13 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _in_pool(jobs: Iterator[Job], executor: concurrent.futures.Executor, window: int) -> Iterator[JobDone]:
-    """Each job's result as it finishes, with at most `window` jobs handed out at a time."""
+def _in_pool(jobs: Iterator[Job], executor: concurrent.futures.Executor, window: int, cancel: bool = True) -> Iterator[JobDone]:
+    """Each job's result as it finishes, with at most `window` jobs handed out at a time.
+
+    On Ctrl+C or a failure the jobs not begun are cancelled, unless `cancel` is off: a
+    process pool whose workers are ended (`_end_workers`) fails them itself, and cancelling
+    them as well races its own thread, which on Python 3.11 then prints an InvalidStateError
+    traceback (setting a cancelled future's exception)."""
     pending: set[concurrent.futures.Future] = set()
     try:
         for job in jobs:
@@ -402,8 +407,8 @@ def _in_pool(jobs: Iterator[Job], executor: concurrent.futures.Executor, window:
                 yield from (future.result() for future in done)
         for future in concurrent.futures.as_completed(pending):
             yield future.result()
-    except BaseException:  # Ctrl+C, or a failure: the jobs not begun are not begun
-        for future in pending:
+    except BaseException:
+        for future in pending if cancel else ():
             future.cancel()
         raise
 
@@ -525,9 +530,12 @@ def solve_many(
             # spawn: the same on every platform, and safe with the solver's threads.
             with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, max(1, len(plans))), mp_context=multiprocessing.get_context("spawn")) as pool:
                 try:
-                    yield from finished(_in_pool(prepared(), pool, 2 * workers))
+                    yield from finished(_in_pool(prepared(), pool, 2 * workers, cancel=False))
                 except KeyboardInterrupt:
                     _end_workers(pool)
+                    raise
+                except BaseException:  # a failure: the jobs not begun are not begun
+                    pool.shutdown(wait=False, cancel_futures=True)
                     raise
         else:
             yield from finished(_in_pool(prepared(), executor, 2 * workers))
