@@ -178,7 +178,7 @@ def _block_sessions(plan: Plan, events: Earlier, monday: dt.date) -> tuple[tuple
     found = []
     for occurrence in plan.occurrences:
         event = events.get(slot_uid(plan.athlete, monday, occurrence))
-        if event is None or str(event.get(BLOCK_PROPERTY, "")) != monday.isoformat() or str(event.get("STATUS", "")).upper() == "CANCELLED":
+        if event is None or str(event.get(BLOCK_PROPERTY, "")) != monday.isoformat() or _is_cancelled(event):
             continue
         start, end = _decoded(event, "DTSTART"), _decoded(event, "DTEND")
         if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) and start.tzinfo and end.tzinfo:

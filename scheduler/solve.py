@@ -616,17 +616,17 @@ def _best_over_union(m: WeekModel, solver: cp_model.CpSolver, weights: dict[str,
     pricing = OutsideUnion(m, scaled_weights(weights), dearer)
     pricing.take({(pattern.day, pattern.specs) for pattern in m.day_patterns if solver.value(pattern.chosen)})
     _hint_solution(m, solver)
-    known = outside = at_least = max(m.floor, math.ceil(solver.best_objective_bound - 1e-6))
+    known = outside = max(m.floor, math.ceil(solver.best_objective_bound - 1e-6))
     left, rounds, searched = work, 0, False
     # The last search of the union, which the bound needs, keeps a fifth of the work and time.
     reserve, floors_end = min(UNION_LAST_WORK, 0.2 * work), deadline - 0.2 * max(0.0, deadline - time.monotonic())
     while left > reserve and outside < cost and time.monotonic() < floors_end:
-        found = pricing.cheapest(at_least, cost, min(left - reserve, WHOLE_FLOOR_WORK), floors_end)
+        found = pricing.cheapest(outside, cost, min(left - reserve, WHOLE_FLOOR_WORK), floors_end)
         left -= found.work
         outside = max(outside, math.ceil(found.bound - 1e-6))
         if not found.days:
             break
-        at_least, rounds, searched = outside, rounds + 1, False
+        rounds, searched = rounds + 1, False
         if rounds % UNION_ROUNDS == 0 and left > reserve:
             inside, searched, spent, cheaper = _search_union(m, pricing.union, cost, weights, left - reserve, floors_end, started)
             left -= spent
