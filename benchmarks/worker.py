@@ -48,7 +48,8 @@ class FirstSolution(cp_model.CpSolverSolutionCallback):
 
 @contextlib.contextmanager
 def watched_solvers(det_limit: float | None, time_limit: float):
-    """Every `cp_model.CpSolver` made inside, in order. The budget of work a one-worker solve
+    """Every `cp_model.CpSolver` made inside, in order, each with the `work` of all its
+    searches. The budget of work a one-worker solve
     gets (`scheduler.solve.WORK_PER_SECOND`) becomes `det_limit` for the whole solve, or with
     None is lifted, so the wall limit alone stops the search and the benchmark times it up
     to the limit it names. The short searches with budgets of their own (session pairs
@@ -58,9 +59,20 @@ def watched_solvers(det_limit: float | None, time_limit: float):
     original = cp_model.CpSolver
 
     class Watched(original):
+        """A solver that adds up the work of every search it runs (`work`): `solve` searches
+        one solver again after its first search (a fallback, the search after the union's
+        turns), and `deterministic_time` holds the last search's only."""
+
         def __init__(self) -> None:
             super().__init__()
+            self.work = 0.0
             made.append(self)
+
+        def solve(self, *args, **kwargs):
+            try:
+                return super().solve(*args, **kwargs)
+            finally:
+                self.work += self.deterministic_time
 
     cp_model.CpSolver = Watched
     saved = solve_module.WORK_PER_SECOND
@@ -115,7 +127,7 @@ def one_run(plan, options: SolveOptions, det_limit: float | None = None) -> dict
     # Every search of the solve counts (session pairs first, a hint's completion, the search,
     # a fallback); diagnosing an infeasible plan makes more solvers, which do not.
     searches = made[:1] if result["status"] == "INFEASIBLE" else made
-    result["det"] = sum(solver.deterministic_time for solver in searches)
+    result["det"] = sum(solver.work for solver in searches)
     result["first_det"] = callback.first_det
     return result
 

@@ -74,6 +74,20 @@ def test_worker_measures_a_solve_and_the_report_renders(tmp_path):
     assert instance.name in text and "## Targets" in text
 
 
+def test_the_work_of_a_solve_counts_every_search_of_a_solver_searched_twice(monkeypatch):
+    """dense-02 with no union to make: its search (2 det s) goes on with the 1 det s kept back
+    on the same solver, whose `deterministic_time` then holds the second search's only. The
+    benchmark counted 1; the solve did 3."""
+    from benchmarks.worker import one_run
+    from trainweek.scheduler import solve as solve_module
+    from trainweek.scheduler.solve import SolveOptions
+    from tests.test_pattern_scale import _stored
+
+    monkeypatch.setattr(solve_module, "WHOLE_FLOOR_PATTERNS", 0)
+    result = one_run(_stored("dense-02"), SolveOptions(time_limit=30), det_limit=3.0)
+    assert result["status"] == "FEASIBLE" and result["det"] == pytest.approx(3.0, abs=0.05)
+
+
 def test_peak_memory_is_the_solves_not_the_runners():
     """Issue 21: a worker started straight from the runner reported the runner's peak (ru_maxrss is inherited)."""
     ballast = b"x" * (300 * 2**20)  # written, so resident: this process now peaks above 300 MiB
