@@ -95,6 +95,8 @@ UNION_SEARCH_WORK = 2.0
 # most work kept for the last search of the union (dense-02's: 0.86 det s).
 UNION_ROUNDS = 10
 UNION_LAST_WORK = 1.0
+# Work the union's turns leave, from this much, goes to the search of the whole week (`_search_on`).
+SEARCH_ON_FROM = 0.1
 # From this many sessions a week on session pairs gets three presolve passes, every other
 # week one (`_tune`).
 FULL_PRESOLVE_FROM = 21
@@ -461,15 +463,21 @@ def solve(
         kept_back = _kept_for_union(m, budget, options.workers) if first_week is None else 0.0
         solver.parameters.max_deterministic_time = min(budget, UNION_SEARCH_WORK) if kept_back else budget
         status = search(solver, m.model, callback)
-        over_union = _best_over_union(m, solver, weights, kept_back, deadline, started) if status == cp_model.FEASIBLE and kept_back else None
-        if kept_back and over_union is None and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
+        over_union = None
+        if status == cp_model.FEASIBLE and kept_back:
+            over_union, kept_back = _best_over_union(m, solver, weights, kept_back, deadline, started)
+        if over_union is not None:
+            over_union = _proven_if_at_its_bound(over_union)
+            if not over_union.proven_optimal and kept_back > SEARCH_ON_FROM:
+                over_union = _search_on(m, solver, over_union, kept_back, deadline, callback, weights, started)
+        elif kept_back and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
             if status == cp_model.FEASIBLE:
                 _hint_solution(m, solver)
             solver.parameters.max_deterministic_time = kept_back  # no union to search: the search goes on
             solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
             status = search(solver, m.model, callback)
     if over_union is not None:
-        return _proven_if_at_its_bound(over_union)
+        return over_union
     elapsed = time.perf_counter() - started
     if first_week is not None:
         first_week = dataclasses.replace(first_week, bound=max(first_week.bound or 0, m.floor / WEIGHT_SCALE))
@@ -597,11 +605,15 @@ def _kept_for_union(m: WeekModel, budget: float, workers: int) -> float:
     return max(0.0, budget - UNION_SEARCH_WORK)
 
 
-def _best_over_union(m: WeekModel, solver: cp_model.CpSolver, weights: dict[str, float], work: float, deadline: float, started: float) -> Week | None:
+def _best_over_union(
+    m: WeekModel, solver: cp_model.CpSolver, weights: dict[str, float], work: float, deadline: float, started: float
+) -> tuple[Week | None, float]:
     """The best week of an unproven search, or a cheaper one, by turns of the spans' floor
     outside a union of day patterns (`day_floor.OutsideUnion`) and a search of the week model
-    restricted to that union, in `work` deterministic seconds; None where the floor cannot be
-    made on the patterns the search's week leaves (more than WHOLE_FLOOR_PATTERNS).
+    restricted to that union, in `work` deterministic seconds, and the work left; None (and
+    all the work) where the floor cannot be made on the patterns the search's week leaves
+    (more than WHOLE_FLOOR_PATTERNS). Work is left where a floor round finds no answer
+    within its cap (WHOLE_FLOOR_WORK): the next would fare no better.
 
     The union starts as the search's week's days. Each floor round adds its cheapest choice
     outside it; every UNION_ROUNDS rounds, and at the end, the union's best week is searched
@@ -611,7 +623,7 @@ def _best_over_union(m: WeekModel, solver: cp_model.CpSolver, weights: dict[str,
     cost = round(solver.objective_value)
     dearer = m.day_floor.ruled_out(cost)
     if len(m.day_patterns) - len(dearer) > WHOLE_FLOOR_PATTERNS:
-        return None
+        return None, work
     best = solved_week(m, solver, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=search_bound(m, solver))
     pricing = OutsideUnion(m, scaled_weights(weights), dearer)
     pricing.take({(pattern.day, pattern.specs) for pattern in m.day_patterns if solver.value(pattern.chosen)})
@@ -639,7 +651,32 @@ def _best_over_union(m: WeekModel, solver: cp_model.CpSolver, weights: dict[str,
     m.floor = max(m.floor, bound)
     # Unproven with work left (or none to count): the clock ended it, and another run may differ.
     clock_stopped = bound < cost and (not math.isfinite(work) or left > 0.05 * work)
-    return dataclasses.replace(best, bound=max(best.bound or 0, bound / WEIGHT_SCALE), solve_seconds=time.perf_counter() - started, clock_stopped=clock_stopped)
+    return dataclasses.replace(best, bound=max(best.bound or 0, bound / WEIGHT_SCALE), solve_seconds=time.perf_counter() - started, clock_stopped=clock_stopped), left
+
+
+def _search_on(
+    m: WeekModel,
+    solver: cp_model.CpSolver,
+    best: Week,
+    work: float,
+    deadline: float,
+    callback: cp_model.CpSolverSolutionCallback | None,
+    weights: dict[str, float],
+    started: float,
+) -> Week:
+    """The week after the search of the whole week goes on with the `work` the union's turns
+    left, from their best week (the model's hint) and above their bound, which it posts: a
+    floor round with no answer in its cap ends the turns, and its work would otherwise be
+    lost (a third of the budget on one drawn dense week: docs/model.md)."""
+    cost = round(best.objective * WEIGHT_SCALE)
+    _raise_floor(m, best.bound * WEIGHT_SCALE, cost)
+    solver.parameters.max_deterministic_time = work
+    solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+    status = search(solver, m.model, callback)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(solver.objective_value) <= cost:
+        return _proven_if_at_its_bound(solved_week(m, solver, status, weights, time.perf_counter() - started, bound=search_bound(m, solver)))
+    stopped = math.isfinite(work) and solver.deterministic_time < 0.95 * work
+    return dataclasses.replace(best, bound=max(best.bound, search_bound(m, solver) / WEIGHT_SCALE), solve_seconds=time.perf_counter() - started, clock_stopped=stopped)
 
 
 def _search_union(

@@ -492,7 +492,7 @@ def union_best_of(plan) -> tuple[float, float, float] | None:
         def __getattr__(self, name):
             return getattr(start, name)
 
-    week = solve_module._best_over_union(m, Ended(), weights, 5.0, time.monotonic() + 60, time.perf_counter())
+    week, _ = solve_module._best_over_union(m, Ended(), weights, 5.0, time.monotonic() + 60, time.perf_counter())
     assert_keeps_every_hard_rule(week)
     return week.objective, week.bound, optimum.objective_value / WEIGHT_SCALE
 
@@ -593,6 +593,45 @@ def test_where_no_union_can_be_made_the_search_goes_on_with_the_work_kept_back(m
     week = solve_module.solve(_stored("dense-02"), SolveOptions(time_limit=30))
     assert budgets == [pytest.approx(2.0), pytest.approx(1.0)]
     assert week.status == "FEASIBLE" and not week.clock_stopped
+    assert_keeps_every_hard_rule(week)
+
+
+def test_work_the_unions_turns_leave_goes_to_the_search_of_the_whole_week(monkeypatch):
+    """dense-02 with a floor round too short to answer (as on drawn dense weeks whose floor
+    takes more than its cap): the turns end after one, the union's search settles the union,
+    and the search of the whole week goes on with the rest, from the union's week and above
+    its bound, so the solve uses its whole budget of work and gives no dearer week."""
+    from ortools.sat.python import cp_model
+
+    from trainweek.scheduler import solve as solve_module
+
+    searches = []
+    real_search = solve_module.search
+
+    def recorded(solver, model, callback=None):
+        status = real_search(solver, model, callback)
+        searches.append((solver.parameters.max_deterministic_time, solver.deterministic_time, solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None))
+        return status
+
+    unions = []
+    real_union = solve_module._best_over_union
+
+    def union(*args):
+        week, left = real_union(*args)
+        unions.append((week, left))
+        return week, left
+
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.1)  # 3 det s at 30 s
+    monkeypatch.setattr(solve_module, "WHOLE_FLOOR_WORK", 0.001)
+    monkeypatch.setattr(solve_module, "search", recorded)
+    monkeypatch.setattr(solve_module, "_best_over_union", union)
+    week = solve_module.solve(_stored("dense-02"), SolveOptions(time_limit=30))
+    (over_union, left), = unions
+    assert left > 0.5 and over_union.status == "FEASIBLE"
+    first, *union_search, (budget, work, _) = searches
+    assert first[0] == pytest.approx(2.0) and len(union_search) == 1
+    assert budget == pytest.approx(left) and first[1] + union_search[0][1] + work == pytest.approx(3.0, abs=0.1)
+    assert week.objective <= over_union.objective and week.bound >= over_union.bound
     assert_keeps_every_hard_rule(week)
 
 
