@@ -95,6 +95,11 @@ UNION_SEARCH_WORK = 2.0
 # most work kept for the last search of the union (dense-02's: 0.86 det s).
 UNION_ROUNDS = 10
 UNION_LAST_WORK = 1.0
+# The union's floor is made where at most this many patterns are left, more than the whole
+# floor's WHOLE_FLOOR_PATTERNS: on 34 drawn dense weeks (up to 4,244 patterns left) its rounds
+# answered within their cap, and the 5 weeks between 2,000 and 4,244 got cheaper weeks or
+# higher bounds than the search alone (docs/model.md, seventeenth round).
+UNION_PATTERNS = 5_000
 # Work the union's turns leave, from this much, goes to the search of the whole week (`_search_on`).
 SEARCH_ON_FROM = 0.1
 # From this many sessions a week on session pairs gets three presolve passes, every other
@@ -412,7 +417,8 @@ def solve(
     work is for both. `callback` sees both searches' weeks. A week on day patterns with no
     week known before its search (dense weeks) gets a short search, and where that ends
     unproven the best week over the union of the floor's cheapest choices of days, from the
-    rest of the budget (`_kept_for_union`, `_best_over_union`).
+    rest of the budget (`_kept_for_union`, `_best_over_union`); what that leaves goes back
+    to the search (`_search_on`).
 
     When the search ends without any week (out of time or work), the week is the one it
     started from (on the whole floor's days if that was cheaper, else the pairs' first
@@ -612,7 +618,7 @@ def _best_over_union(
     outside a union of day patterns (`day_floor.OutsideUnion`) and a search of the week model
     restricted to that union, in `work` deterministic seconds, and the work left; None (and
     all the work) where the floor cannot be made on the patterns the search's week leaves
-    (more than WHOLE_FLOOR_PATTERNS). Work is left where a floor round finds no answer
+    (more than UNION_PATTERNS). Work is left where a floor round finds no answer
     within its cap (WHOLE_FLOOR_WORK): the next would fare no better.
 
     The union starts as the search's week's days. Each floor round adds its cheapest choice
@@ -622,7 +628,7 @@ def _best_over_union(
     the lower of the floor outside the union and the union's own (docs/model.md)."""
     cost = round(solver.objective_value)
     dearer = m.day_floor.ruled_out(cost)
-    if len(m.day_patterns) - len(dearer) > WHOLE_FLOOR_PATTERNS:
+    if len(m.day_patterns) - len(dearer) > UNION_PATTERNS:
         return None, work
     best = solved_week(m, solver, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=search_bound(m, solver))
     pricing = OutsideUnion(m, scaled_weights(weights), dearer)

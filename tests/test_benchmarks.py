@@ -83,7 +83,7 @@ def test_the_work_of_a_solve_counts_every_search_of_a_solver_searched_twice(monk
     from trainweek.scheduler.solve import SolveOptions
     from tests.test_pattern_scale import _stored
 
-    monkeypatch.setattr(solve_module, "WHOLE_FLOOR_PATTERNS", 0)
+    monkeypatch.setattr(solve_module, "UNION_PATTERNS", 0)
     result = one_run(_stored("dense-02"), SolveOptions(time_limit=30), det_limit=3.0)
     assert result["status"] == "FEASIBLE" and result["det"] == pytest.approx(3.0, abs=0.05)
 

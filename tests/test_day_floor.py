@@ -588,12 +588,30 @@ def test_where_no_union_can_be_made_the_search_goes_on_with_the_work_kept_back(m
         return real_search(solver, model, callback)
 
     monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.1)
-    monkeypatch.setattr(solve_module, "WHOLE_FLOOR_PATTERNS", 0)
+    monkeypatch.setattr(solve_module, "UNION_PATTERNS", 0)
     monkeypatch.setattr(solve_module, "search", recorded)
     week = solve_module.solve(_stored("dense-02"), SolveOptions(time_limit=30))
     assert budgets == [pytest.approx(2.0), pytest.approx(1.0)]
     assert week.status == "FEASIBLE" and not week.clock_stopped
     assert_keeps_every_hard_rule(week)
+
+
+def test_a_dense_week_with_more_patterns_than_the_whole_floor_takes_gets_the_union(monkeypatch):
+    """A drawn dense week of 19 sessions leaves 4,000-odd patterns after its search, more
+    than the big weeks' whole floor is made on (2,000): at 20 s the union gives a cheaper
+    week with a higher bound than the search going on alone."""
+    from pathlib import Path
+
+    from trainweek.scheduler import solve as solve_module
+
+    plan = load_plan(Path(__file__).parent / "weeks" / "dense-108.yaml")
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.25)
+    over_union = solve_module.solve(plan, SolveOptions(time_limit=20))
+    monkeypatch.setattr(solve_module, "UNION_PATTERNS", 0)
+    alone = solve_module.solve(plan, SolveOptions(time_limit=20))
+    assert over_union.objective < alone.objective and over_union.bound > alone.bound
+    assert over_union.bound <= over_union.objective
+    assert_keeps_every_hard_rule(over_union)
 
 
 def test_work_the_unions_turns_leave_goes_to_the_search_of_the_whole_week(monkeypatch):
