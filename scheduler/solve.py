@@ -655,8 +655,9 @@ def _best_over_union(
         best, cost = (cheaper, round(cheaper.objective * WEIGHT_SCALE)) if cheaper is not None else (best, cost)
     bound = min(outside, inside if searched else known, cost)
     m.floor = max(m.floor, bound)
-    # Unproven with work left (or none to count): the clock ended it, and another run may differ.
-    clock_stopped = bound < cost and (not math.isfinite(work) or left > 0.05 * work)
+    # Unproven once the floors' share of the time is up (or with no work to count): the clock
+    # ended it, and another run may differ. Work left by a round with no answer is not the clock's.
+    clock_stopped = bound < cost and (not math.isfinite(work) or time.monotonic() >= floors_end)
     return dataclasses.replace(best, bound=max(best.bound or 0, bound / WEIGHT_SCALE), solve_seconds=time.perf_counter() - started, clock_stopped=clock_stopped), left
 
 
