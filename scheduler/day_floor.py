@@ -388,12 +388,9 @@ class OutsideUnion:
         """The floor's cheapest choice of days outside the union, from `at_least`, below
         `below`; its bound is `below` where there is none, 0 where the search was cut short.
         Its days join the union."""
-        program = self.program
-        if program is None:
+        if self.program is None:
             return WholeFloor(0.0, 0.0)
-        program.model.add(program.total >= at_least)
-        program.model.add(program.total <= below - 1)
-        found = program.solve(work, deadline, core=True, below=below)
+        found = self.program.cheapest(at_least, below, work, deadline, core=True)
         if found.days:
             self.take(found.days)
         return found
@@ -420,15 +417,11 @@ def _cheapest(
     columns keeping `rows`, at the ways' and terms' costs plus, for each (weight, {way: least
     and greatest start time of day}) in `reach`, the weight per started hour between the
     latest and earliest start; the work it did and the patterns of its best choice (`whole_floor`)."""
-    program = _FloorProgram(ways, rows, term_costs, reach)
-    program.model.add(program.total >= at_least)
-    if below is not None:
-        program.model.add(program.total <= below - 1)
-    return program.solve(work, deadline, core, below)
+    return _FloorProgram(ways, rows, term_costs, reach).cheapest(at_least, below, work, deadline, core)
 
 
 class _FloorProgram:
-    """`_cheapest`'s integer program, kept to be solved again with more rows (`OutsideUnion`)."""
+    """`_cheapest`'s integer program, kept to be asked again with more rows (`OutsideUnion`)."""
 
     def __init__(
         self,
@@ -472,11 +465,16 @@ class _FloorProgram:
         self.columns = columns
         self.patterns = [key for key in columns if isinstance(key, tuple)]
 
-    def solve(self, work: float, deadline: float | None, core: bool, below: int | None) -> WholeFloor:
+    def cheapest(self, at_least: int, below: int | None, work: float, deadline: float | None, core: bool) -> WholeFloor:
+        """Its cheapest choice from `at_least` and, with `below`, under it (its bound is then
+        `below` where there is none); the bounds stay in the program."""
         from ortools.sat.python import cp_model
 
         from trainweek.scheduler.interrupt import search
 
+        self.model.add(self.total >= at_least)
+        if below is not None:
+            self.model.add(self.total <= below - 1)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_deterministic_time = work
