@@ -479,9 +479,7 @@ def solve(
         elif kept_back and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
             if status == cp_model.FEASIBLE:
                 _hint_solution(m, solver)
-            solver.parameters.max_deterministic_time = kept_back  # no union to search: the search goes on
-            solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
-            status = search(solver, m.model, callback)
+            status = _search_again(solver, m, kept_back, deadline, callback)  # no union to search: the search goes on
     if over_union is not None:
         return over_union
     elapsed = time.perf_counter() - started
@@ -677,13 +675,19 @@ def _search_on(
     lost (a third of the budget on one drawn dense week: docs/model.md)."""
     cost = round(best.objective * WEIGHT_SCALE)
     _raise_floor(m, best.bound * WEIGHT_SCALE, cost)
-    solver.parameters.max_deterministic_time = work
-    solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
-    status = search(solver, m.model, callback)
+    status = _search_again(solver, m, work, deadline, callback)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(solver.objective_value) <= cost:
         return _proven_if_at_its_bound(solved_week(m, solver, status, weights, time.perf_counter() - started, bound=search_bound(m, solver)))
     stopped = math.isfinite(work) and solver.deterministic_time < 0.95 * work
     return dataclasses.replace(best, bound=max(best.bound, search_bound(m, solver) / WEIGHT_SCALE), solve_seconds=time.perf_counter() - started, clock_stopped=stopped)
+
+
+def _search_again(solver: cp_model.CpSolver, m: WeekModel, work: float, deadline: float, callback: cp_model.CpSolverSolutionCallback | None) -> int:
+    """The solver's search of the whole week once more, from the model's hint, with `work`
+    and the time left until `deadline`."""
+    solver.parameters.max_deterministic_time = work
+    solver.parameters.max_time_in_seconds = max(0.0, deadline - time.monotonic())
+    return search(solver, m.model, callback)
 
 
 def _search_union(
