@@ -515,13 +515,15 @@ def write_report(results: dict, path: Path, plot: Path | None) -> None:
         "all prove, `by seed` gives each one's outcome: on the big weeks the seed moves the week as much as a change "
         "of the model does, so one seed's figure is a draw.",
         "- **det s first / optimal**: the same in CP-SAT deterministic time (`deterministic_time` of the solution "
-        "callback and of the `CpSolver`), a count of work that does not grow when other programs share the cores; "
-        "`(stopped)` is the work done when the limit stopped the solve.",
+        "callback and of every search of every `CpSolver` the solve makes, the floors' searches in a child process "
+        "included: their outcome carries it back), a count of work that does not grow when other programs share the "
+        "cores; `(stopped)` is the work done when the limit stopped the solve.",
         "- **variables / constraints**: size of the model `scheduler.solve.build` makes, from `model.Proto()` (before presolve).",
         "- **peak MiB**: peak resident memory of the process that imported the project and ran the solves of one instance "
         "and worker count, one figure per worker count; measured as its parent sees it when reaping it (`ru_maxrss`, "
-        "like `/usr/bin/time -v`), where the parent is a small launcher (`benchmarks/launch.py`) and not the runner: "
-        "a process started straight from a larger one inherits that one's peak."
+        "like `/usr/bin/time -v`, which takes in the children it forked for the floors' searches), where the parent is "
+        "a small launcher (`benchmarks/launch.py`) and not the runner: a process started straight from a larger one "
+        "inherits that one's peak."
         + (f" The process peaks at {_median(baselines):.0f} MiB after imports alone (median), before any solve." if baselines else ""),
         "- **objective**: the weighted penalty of the solver's week, recomputed by the rules' plain-Python `penalty` "
         "functions; **greedy**: the same for the greedy baseline (`scheduler/greedy.py`: first fit in priority order, "

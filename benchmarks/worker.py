@@ -24,6 +24,7 @@ from pathlib import Path
 from ortools.sat.python import cp_model
 
 from trainweek.scheduler.errors import OutOfTime
+from trainweek.scheduler import interrupt
 from trainweek.scheduler import solve as solve_module
 from trainweek.scheduler.loading import parse_plan
 from trainweek.scheduler.model import NoRoom
@@ -56,7 +57,7 @@ def watched_solvers(det_limit: float | None, time_limit: float):
     before a big week's search, completing a hint) keep them; `solve` takes their work out
     of the search's budget, and `one_run` counts it."""
     made: list[cp_model.CpSolver] = []
-    original = cp_model.CpSolver
+    original, search_apart = cp_model.CpSolver, interrupt.search_apart
 
     class Watched(original):
         """A solver that adds up the work of every search it runs (`work`): `solve` searches
@@ -74,13 +75,21 @@ def watched_solvers(det_limit: float | None, time_limit: float):
             finally:
                 self.work += self.deterministic_time
 
-    cp_model.CpSolver = Watched
+    def apart(solver, *args, **kwargs):
+        """The floors search in a child process (`interrupt.search_apart`), where the solver's
+        own count stays: the work comes back in the outcome (where forking is used)."""
+        outcome = search_apart(solver, *args, **kwargs)
+        if interrupt.APART and isinstance(solver, Watched):
+            solver.work += outcome.work
+        return outcome
+
+    cp_model.CpSolver, interrupt.search_apart = Watched, apart
     saved = solve_module.WORK_PER_SECOND
     solve_module.WORK_PER_SECOND = math.inf if det_limit is None else det_limit / time_limit
     try:
         yield made
     finally:
-        cp_model.CpSolver = original
+        cp_model.CpSolver, interrupt.search_apart = original, search_apart
         solve_module.WORK_PER_SECOND = saved
 
 

@@ -307,6 +307,7 @@ def whole_floor(
     work: float,
     below: int | None = None,
     in_spans: bool = False,
+    deadline: float | None = None,
 ) -> WholeFloor:
     """A bound on every week the model still holds (the `ruled_out` patterns are fixed off)
     from whole patterns, which also sees the spread of repeated sessions' start times, the
@@ -318,12 +319,12 @@ def whole_floor(
     start time of day. Whole patterns split into their ways over the day's free spans can:
     a way gives each session the clock times its span allows, so the earliest start is at
     most, and the latest at least, what the chosen ways allow. CP-SAT solves that integer
-    program (one worker, at most `work` deterministic seconds), with ways that differ only
-    in where sessions without repeats go merged at their least cost. With `below`, the cost
-    of a week the model holds, it searches only for cheaper weeks: where there are none the
-    bound is `below`, and that week is the best (large-04, 40: docs/model.md). With
-    `in_spans`, the sessions sharing a span cost what they cost placed together (`_ways`). A
-    rule module may define
+    program (one worker, at most `work` deterministic seconds and until `deadline`), with
+    ways that differ only in where sessions without repeats go merged at their least cost.
+    With `below`, the cost of a week the model holds, it searches only for cheaper weeks:
+    where there are none the bound is `below`, and that week is the best (large-04, 40:
+    docs/model.md). With `in_spans`, the sessions sharing a span cost what they cost placed
+    together (`_ways`). A rule module may define
 
         start_spread(m) -> iterable of sessions of the file (training, with repeats)
             a cost per started hour between the earliest and latest start time of day of
@@ -335,7 +336,7 @@ def whole_floor(
         return WholeFloor(0.0, 0.0)
     # Core-based search suits the spans' floor (large-05 proven in 0.19 det s) and not the
     # first (huge-03: no bound in 4 det s, 8 without): docs/model.md.
-    return _cheapest(*columns, at_least, work, below, core=in_spans)
+    return _cheapest(*columns, at_least, work, below, core=in_spans, deadline=deadline)
 
 
 def _whole_columns(m: WeekModel, weights: dict[str, int], ruled_out: set[Pattern], in_spans: bool) -> tuple | None:
@@ -470,7 +471,7 @@ class _FloorProgram:
         `below` where there is none); the bounds stay in the program."""
         from ortools.sat.python import cp_model
 
-        from trainweek.scheduler.interrupt import search
+        from trainweek.scheduler.interrupt import search_apart
 
         self.model.add(self.total >= at_least)
         if below is not None:
@@ -484,10 +485,11 @@ class _FloorProgram:
         solver.parameters.max_presolve_iterations = 1
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.optimize_with_core = core
-        status = search(solver, self.model)
-        if status == cp_model.INFEASIBLE and below is not None:
-            return WholeFloor(float(below), solver.deterministic_time)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return WholeFloor(0.0, solver.deterministic_time)
-        days = tuple(pattern for pattern in self.patterns if solver.value(self.columns[pattern]))
-        return WholeFloor(solver.best_objective_bound, solver.deterministic_time, days)
+        # Apart: core-based search has aborted the process (docs/model.md, sixteenth round).
+        found = search_apart(solver, self.model, [self.columns[pattern] for pattern in self.patterns], "a lower bound on the week")
+        if found.status == cp_model.INFEASIBLE and below is not None:
+            return WholeFloor(float(below), found.work)
+        if found.values is None:
+            return WholeFloor(0.0, found.work)
+        days = tuple(pattern for pattern, chosen in zip(self.patterns, found.values) if chosen)
+        return WholeFloor(found.bound, found.work, days)

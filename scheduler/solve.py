@@ -583,14 +583,14 @@ def _narrow_to_cheaper_weeks(
     if cost <= m.floor or len(m.day_patterns) - len(dearer) > WHOLE_FLOOR_PATTERNS:
         return 0.0, None
     cap, scaled = min(WHOLE_FLOOR_WORK, WHOLE_FLOOR_SHARE * budget), scaled_weights(weights)
-    floor = whole_floor(m, scaled, dearer, m.floor, cap, below=cost)
+    floor = whole_floor(m, scaled, dearer, m.floor, cap, below=cost, deadline=deadline)
     work, days = floor.work, floor.days
     _raise_floor(m, floor.bound, cost)
     exact_work = min(SPANS_FLOOR_WORK, cap - work)
     if days and cost > m.floor and exact_work > 0:
         # Not proven: the sessions sharing a span, placed exactly, may cost more than their
         # ways say (large-05: 6.1, not 6). From the bound just found, a choice at it ends the search.
-        exact = whole_floor(m, scaled, dearer, m.floor, exact_work, below=cost, in_spans=True)
+        exact = whole_floor(m, scaled, dearer, m.floor, exact_work, below=cost, in_spans=True, deadline=deadline)
         _raise_floor(m, exact.bound, cost)
         work, days = work + exact.work, exact.days or days
     if not days or cost <= m.floor:
