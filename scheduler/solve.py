@@ -466,7 +466,7 @@ def solve(
         first_week = cheaper or first_week  # the week to give if the search ends without one
         solver = configured_solver(m, options, deadline)
         budget = max(0.0, solver.parameters.max_deterministic_time - work)
-        kept_back = _kept_for_union(m, budget, options.workers) if first_week is None else 0.0
+        kept_back = _kept_for_union(m, budget) if first_week is None else 0.0
         solver.parameters.max_deterministic_time = min(budget, UNION_SEARCH_WORK) if kept_back else budget
         status = search(solver, m.model, callback)
         over_union = None
@@ -599,12 +599,12 @@ def _narrow_to_cheaper_weeks(
     return work + completion_work, cheaper
 
 
-def _kept_for_union(m: WeekModel, budget: float, workers: int) -> float:
+def _kept_for_union(m: WeekModel, budget: float) -> float:
     """The work kept back from the search of a week with no week known before it, for
-    `_best_over_union`: all but UNION_SEARCH_WORK of the `budget` (all of it where the
-    budget is lifted: the benchmark's wall limit ends it); none without a day floor on
-    patterns, or with more than one worker (their search is not one worker's budget)."""
-    if m.day_floor is None or not m.uses_day_patterns or workers != 1:
+    `_best_over_union`: all but UNION_SEARCH_WORK of the `budget` (all of it where there is
+    no budget of work: with more than one worker, or the benchmark's lifted one, the time
+    limit ends it); none without a day floor on patterns."""
+    if m.day_floor is None or not m.uses_day_patterns:
         return 0.0
     return max(0.0, budget - UNION_SEARCH_WORK)
 
