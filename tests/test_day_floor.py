@@ -589,7 +589,7 @@ def test_with_two_workers_a_dense_week_left_open_by_its_short_search_gets_the_un
         return real_union(m, solver, weights, work, deadline, started)
 
     monkeypatch.setattr(solve_module, "_best_over_union", union)
-    week = solve_module.solve(_stored("dense-02"), SolveOptions(workers=2, time_limit=20))
+    week = solve_module.solve(_stored("dense-02"), SolveOptions(workers=2, time_limit=8))
     assert unions == [(2, math.inf)]
     assert week.bound <= week.objective
     assert_keeps_every_hard_rule(week)
