@@ -40,9 +40,10 @@ def _candidate_starts(plan: Plan, frame: WeekFrame, index: int) -> list[int]:
     """Grid starts where this one session alone passes the availability checker."""
     item = plan.occurrences[index]
     alone = plan.model_copy(update={"sessions": [item.spec.model_copy(update={"times": 1})]})
+    alone_frame = WeekFrame(alone, frame.week_start)
     found = []
     for minute in range(0, frame.length, plan.grid):
-        week = Week.from_starts(alone, WeekFrame(alone, frame.week_start), {0: minute}, {})
+        week = Week.from_starts(alone, alone_frame, {0: minute}, {})
         if not availability.check(week):
             found.append(minute)
     return found
