@@ -131,10 +131,10 @@ def search_apart(solver: cp_model.CpSolver, model: cp_model.CpModel, variables: 
     child: the search counts as cut short (status UNKNOWN, no work), its first line of
     complaint is logged, and trainweek goes on with what it had. The child gets a copy of
     the model and the solver's parameters, so the search and its result are those it
-    would have here. Ctrl+C and the thread's Stopper end the child at once."""
+    would have here. Ctrl+C and the thread's Stopper end the child at once. Where no child
+    can be forked (no memory or process left), the search runs here."""
     if not APART:
-        status = search(solver, model)
-        return _outcome(solver, status, variables)
+        return _outcome(solver, search(solver, model), variables)
     solver.parameters.catch_sigint_signal = False
     stopper: Stopper | None = getattr(_here, "stopper", None)
     if stopper is not None and stopper.stopped:
@@ -143,7 +143,12 @@ def search_apart(solver: cp_model.CpSolver, model: cp_model.CpModel, variables: 
     give_up = time.monotonic() + limit + APART_GRACE if limit < 1e9 else None
     with tempfile.TemporaryFile() as complaints:
         readable, writable = os.pipe()
-        child = os.fork()
+        try:
+            child = os.fork()
+        except OSError:  # no memory or process left for a child: search here, as elsewhere
+            os.close(readable)
+            os.close(writable)
+            return _outcome(solver, search(solver, model), variables)
         if child == 0:  # the child: search, send the outcome, and never return to the caller
             code = 1
             try:

@@ -109,6 +109,16 @@ def test_a_search_apart_finds_what_the_same_search_finds_here(children):
     assert len(children) == 1 and _gone(children[0])
 
 
+def test_where_no_child_can_be_forked_the_search_runs_here(monkeypatch):
+    def no_memory():
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(os, "fork", no_memory)
+    model, picks = _a_small_model()
+    found = search_apart(cp_model.CpSolver(), model, picks, "a test")
+    assert found.status == cp_model.OPTIMAL and found.values == (1, 1, 1, 0, 0, 0, 0, 0) and found.bound == 6
+
+
 def test_a_floor_searched_apart_is_the_floor_searched_here(monkeypatch):
     """dense-02's whole floors from its best week (123.2), with and without forking: the
     same bounds, work and days, to the bit."""
