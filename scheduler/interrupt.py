@@ -165,6 +165,8 @@ def search_apart(solver: cp_model.CpSolver, model: cp_model.CpModel, variables: 
                 with os.fdopen(writable, "wb") as out:
                     out.write(pickle.dumps(outcome))
                 code = 0
+            except BaseException as error:  # said in the parent's line, not as a traceback
+                os.write(2, f"{type(error).__name__}: {error}\n".encode(errors="replace"))
             finally:
                 os._exit(code)
         os.close(writable)
@@ -183,7 +185,7 @@ def search_apart(solver: cp_model.CpSolver, model: cp_model.CpModel, variables: 
                         sent += chunk
         finally:
             ended = _end(child, kill=not answered)
-        if hung:
+        if not answered:
             return _cut_short(what, f"gave no answer {limit + APART_GRACE:.0f} s after it began", complaints)
         try:
             return pickle.loads(sent)

@@ -109,6 +109,26 @@ def test_a_search_apart_finds_what_the_same_search_finds_here(children):
     assert len(children) == 1 and _gone(children[0])
 
 
+def test_a_python_error_in_the_child_is_named_in_the_line_and_the_search_cut_short(monkeypatch, caplog, children):
+    here, real_solve = os.getpid(), cp_model.CpSolver.solve
+
+    def solve(self, *args, **kwargs):
+        if os.getpid() != here:
+            raise MemoryError("no room for the search")
+        return real_solve(self, *args, **kwargs)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", solve)
+    model, picks = _a_small_model()
+    with caplog.at_level(logging.WARNING, logger="trainweek"):
+        found = search_apart(cp_model.CpSolver(), model, picks, "a test")
+    assert found == (cp_model.UNKNOWN, 0.0, 0.0, None)
+    assert [record.getMessage() for record in caplog.records] == [
+        "a test: CP-SAT's search ended with exit status 1 (MemoryError: no room for the search); going on without it"
+    ]
+    (child,) = children
+    assert _gone(child)
+
+
 def test_where_no_child_can_be_forked_the_search_runs_here(monkeypatch):
     def no_memory():
         raise OSError(12, "Cannot allocate memory")
