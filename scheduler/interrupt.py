@@ -84,11 +84,9 @@ def search(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: cp_mode
     The same search with the same result: one worker's search does not depend on the
     thread it runs on. Elsewhere (the floor beside a search) it runs where it is called."""
     solver.parameters.catch_sigint_signal = False
-    stopper: Stopper | None = getattr(_here, "stopper", None)
+    stopper = _stopper()
     if stopper is None and threading.current_thread() is not threading.main_thread():
         return solver.solve(model, callback)
-    if stopper is not None and stopper.stopped:
-        raise SearchStopped
     with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainweek-search") as pool:
         running = pool.submit(solver.solve, model, callback)
         try:
@@ -99,6 +97,14 @@ def search(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: cp_mode
         except (KeyboardInterrupt, SearchStopped):
             _stop(solver, running)
             raise
+
+
+def _stopper() -> Stopper | None:
+    """The Stopper of the work this thread runs, if any; SearchStopped if it is stopped already."""
+    stopper: Stopper | None = getattr(_here, "stopper", None)
+    if stopper is not None and stopper.stopped:
+        raise SearchStopped
+    return stopper
 
 
 def _stop(solver: cp_model.CpSolver, running: concurrent.futures.Future) -> None:
@@ -136,9 +142,7 @@ def search_apart(solver: cp_model.CpSolver, model: cp_model.CpModel, variables: 
     if not APART:
         return _outcome(solver, search(solver, model), variables)
     solver.parameters.catch_sigint_signal = False
-    stopper: Stopper | None = getattr(_here, "stopper", None)
-    if stopper is not None and stopper.stopped:
-        raise SearchStopped
+    stopper = _stopper()
     limit = solver.parameters.max_time_in_seconds
     give_up = time.monotonic() + limit + APART_GRACE if limit < 1e9 else None
     with tempfile.TemporaryFile() as complaints:
