@@ -400,7 +400,7 @@ class OutsideUnion:
         """Add these patterns to the union: the floor's next choice has a day outside it."""
         self.union.update(days)
         if self.program is not None:
-            self.program.model.add_bool_or([self.program.columns[pattern] for pattern in self.program.patterns if pattern not in self.union])
+            self.program.only_outside(self.union)
 
 
 def _cheapest(
@@ -463,8 +463,25 @@ class _FloorProgram:
             objective.append(weight * hours)
         self.total = cp_model.LinearExpr.sum(objective)
         model.minimize(self.total)
+        # The bounds asked for and the union to stay outside of are one row each, changed in
+        # place: a row added each round copied the whole objective or nearly every column,
+        # 133,581 terms in dense-02's 20th round, and CP-SAT's presolve read them all again
+        # in every later round (docs/model.md, nineteenth round).
+        self.within = model.add_linear_constraint(self.total, cp_model.INT_MIN, cp_model.INT_MAX)
+        self.outside: cp_model.Constraint | None = None
         self.columns = columns
         self.patterns = [key for key in columns if isinstance(key, tuple)]
+
+    def only_outside(self, union: set[Pattern]) -> None:
+        """From now on, a choice puts at least one day on a pattern outside `union`. The union
+        only grows, so this row implies every earlier one and takes its place."""
+        outside = [self.columns[pattern] for pattern in self.patterns if pattern not in union]
+        if self.outside is None:
+            self.outside = self.model.add_bool_or(outside)
+        else:
+            literals = self.outside.proto.bool_or.literals
+            literals.clear()
+            literals.extend([column.index for column in outside])
 
     def cheapest(self, at_least: int, below: int | None, work: float, deadline: float | None, core: bool) -> WholeFloor:
         """Its cheapest choice from `at_least` and, with `below`, under it (its bound is then
@@ -473,9 +490,10 @@ class _FloorProgram:
 
         from trainweek.scheduler.interrupt import search_apart
 
-        self.model.add(self.total >= at_least)
+        domain = self.within.proto.linear.domain
+        domain[0] = max(domain[0], at_least)
         if below is not None:
-            self.model.add(self.total <= below - 1)
+            domain[1] = min(domain[1], below - 1)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_deterministic_time = work

@@ -869,3 +869,29 @@ def test_a_week_at_its_bound_is_reported_proven_whichever_search_found_it():
     assert solve_module._proven_if_at_its_bound(below) == below
     first_fit = dataclasses.replace(unproven, status=FIRST_FIT)
     assert solve_module._proven_if_at_its_bound(first_fit) == first_fit  # greedy's week is not a search's
+
+
+def test_the_unions_floor_keeps_its_size_round_after_round():
+    """The floor outside the union changes its two rows (the bounds asked for, and the union
+    to stay outside of) in place: the program CP-SAT reads and presolves every round keeps
+    the rows it had after the first round, and no more terms, while each answer still puts a
+    day outside every earlier one at a bound that never falls (docs/model.md, nineteenth round)."""
+    from trainweek.scheduler.day_floor import OutsideUnion
+
+    plan, frame = frame_for(_stored("dense-02"), SolveOptions())
+    weights = plan.effective_weights()
+    m = build(plan, frame, weights)
+    pricing = OutsideUnion(m, scaled_weights(weights), set())
+    sizes, bound = [], 0
+    for _ in range(4):
+        earlier = set(pricing.union)
+        found = pricing.cheapest(bound, 12320, 4.0, time.monotonic() + 60)
+        assert found.days and not set(found.days) <= earlier
+        assert found.bound >= bound
+        bound = math.ceil(found.bound - 1e-6)
+        rows = pricing.program.model.proto.constraints
+        # (has_ first: reading a row's other kind would make it that kind, empty)
+        terms = sum(len(row.bool_or.literals) if row.has_bool_or() else len(row.linear.vars) if row.has_linear() else 0 for row in rows)
+        sizes.append((len(rows), terms))
+    assert len({rows for rows, _ in sizes}) == 1
+    assert [terms for _, terms in sizes] == sorted((terms for _, terms in sizes), reverse=True)
