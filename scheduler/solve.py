@@ -22,6 +22,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from trainweek.constraints import HARD_RULES, SOFT_OBJECTIVES
 from trainweek.scheduler.checking import RuleBroken, finished_week
+from trainweek.scheduler.day_moves import cheaper_by_days
 from trainweek.scheduler.day_floor import OutsideUnion, Pattern, day_floor, whole_floor
 from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
@@ -66,6 +67,10 @@ PAIRS_WORK = 2.0
 # docs/model.md).
 PAIRS_LEAD_FROM = 25
 PAIRS_LEAD_SHARE = 0.7
+# After it, the pairs' week is moved two days at a time (`day_moves`) for at most MOVES_SHARE
+# of the limit's work, which the patterns' search loses only where the moves keep finding
+# cheaper weeks (docs/model.md, twentieth round).
+MOVES_SHARE = 0.3
 # From this many sessions a week on day patterns gets the day floor (`build`); on session
 # pairs it comes from LNS_FROM, where listing its day sets is worth the seconds.
 FLOOR_FROM = 16
@@ -407,7 +412,8 @@ def solve(
     where several weeks score the same, the solver then tends to keep sessions there.
 
     On weeks of LNS_FROM sessions or more within reach of day patterns (unless `near` gives
-    a hint) a search on session pairs runs first (`search_on_pairs`, `_pairs_share`),
+    a hint) a search on session pairs runs first (`search_on_pairs`, `_pairs_share`; from
+    PAIRS_LEAD_FROM sessions its week is then moved two days at a time, `_moves_share`),
     while the patterns are listed on another thread (`_built_beside`, stopped if it
     proves the week), and the patterns' search starts from its week,
     completed, with the patterns only dearer weeks hold ruled out and, on the few left, the
@@ -444,7 +450,9 @@ def solve(
         beside = None
         if pairs_first:
             with _built_beside(plan, frame, weights) as (beside, stop):
-                first_week, work = search_on_pairs(on_pairs, weights, *_pairs_share(plan, options, deadline), 0, callback, seed=options.seed)
+                first_week, work = search_on_pairs(
+                    on_pairs, weights, *_pairs_share(plan, options, deadline), 0, callback, seed=options.seed, moves=_moves_share(plan, options, deadline)
+                )
                 if first_week is not None and first_week.proven_optimal:
                     stop.set()
             if stop.is_set():
@@ -522,6 +530,16 @@ def _pairs_share(plan: Plan, options: SolveOptions, deadline: float) -> tuple[fl
     return now + PAIRS_LEAD_SHARE * (deadline - now), max(PAIRS_WORK, PAIRS_LEAD_SHARE * options.time_limit * WORK_PER_SECOND)
 
 
+def _moves_share(plan: Plan, options: SolveOptions, deadline: float) -> tuple[float, float]:
+    """The deadline and the most work of moving the pairs' week two days at a time
+    (`day_moves`): from PAIRS_LEAD_FROM sessions, MOVES_SHARE of the limit's work, by the
+    time the lead and this share of the time left are over; none on smaller weeks."""
+    if len(plan.occurrences) < PAIRS_LEAD_FROM:
+        return deadline, 0.0
+    now = time.monotonic()
+    return now + (PAIRS_LEAD_SHARE + MOVES_SHARE) * (deadline - now), MOVES_SHARE * options.time_limit * WORK_PER_SECOND
+
+
 def search_on_pairs(
     m: WeekModel,
     weights: dict[str, float],
@@ -530,25 +548,44 @@ def search_on_pairs(
     bound: float,
     callback: cp_model.CpSolverSolutionCallback | None = None,
     seed: int = 0,
+    moves: tuple[float, float] = (0.0, 0.0),
 ) -> tuple[Week | None, float]:
     """The week of a search of `work` deterministic seconds (one worker, `seed`) on a model built
     with `pairs_only` (same-day costs on session pairs), or None if it finds none, and the
     work it did. `bound` (scaled, from the day floor or the patterns' search) is the
-    week's bound if the pairs' is lower.
+    week's bound if the pairs' is lower. `moves` (a deadline and the most work) is for
+    making an unproven week cheaper two days at a time (`day_moves`) after the search;
+    their weeks are not shown to `callback`, whose bound would be a move's, not the week's.
 
     On session pairs a big week's first week comes within 0.12 det s where the search on
     day patterns found none within 5 (28-30 sessions); at 2 det s the pairs' weeks cost
     4.2-204 there (docs/model.md).
     """
     m.floor = math.floor(bound)
-    solver = _short_search(work, deadline)
-    solver.parameters.random_seed = seed
-    _tune(solver.parameters, m)
+    solver = _seeded_search(m, work, deadline, seed)
     started = time.perf_counter()
     status = search(solver, m.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, solver.deterministic_time
-    return solved_week(m, solver, status, weights, time.perf_counter() - started, bound=search_bound(m, solver)), solver.deterministic_time
+    bound = search_bound(m, solver)
+    week = solved_week(m, solver, status, weights, time.perf_counter() - started, bound=bound)
+    moves_deadline, moves_work = moves
+    if week.proven_optimal or moves_work <= 0:
+        return week, solver.deterministic_time
+    moved, moving = cheaper_by_days(m, solver, moves_work, moves_deadline, functools.partial(_seeded_search, m, deadline=moves_deadline, seed=seed))
+    if moved is solver:
+        return week, solver.deterministic_time + moving
+    cheaper = solved_week(m, moved, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=bound)
+    clock_stopped = week.clock_stopped or (moving < moves_work and time.monotonic() >= moves_deadline)
+    return dataclasses.replace(cheaper, clock_stopped=clock_stopped), solver.deterministic_time + moving
+
+
+def _seeded_search(m: WeekModel, work: float, deadline: float, seed: int) -> cp_model.CpSolver:
+    """A one-worker solver tuned for the model, on `seed`, for `work` until `deadline`."""
+    solver = _short_search(work, deadline)
+    solver.parameters.random_seed = seed
+    _tune(solver.parameters, m)
+    return solver
 
 
 def _short_search(work: float, deadline: float) -> cp_model.CpSolver:

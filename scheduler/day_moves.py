@@ -1,0 +1,61 @@
+"""A big week made cheaper a few days at a time.
+
+The search on session pairs leaves 25-30 session weeks that moving the sessions of two or
+three days at once makes cheaper: every other session stays on its day (at any time of it),
+the chosen days' sessions may go to any day, and CP-SAT proves the best such week in a few
+hundredths of a deterministic second. CP-SAT's own neighbourhoods are drawn from variables
+and constraints, not cut along days. huge-04's week at the default limit went from 134.8 to
+123.4 this way, in the work the patterns' search had used (docs/model.md, twentieth round).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from trainweek.scheduler.interrupt import search
+from trainweek.scheduler.model import WeekModel
+
+# The days moved at once: all pairs, then (where no pair helps) all triples.
+DAY_SETS = (tuple(itertools.combinations(range(7), 2)), tuple(itertools.combinations(range(7), 3)))
+# The most work one move gets: most are proven in 0.02-0.1 det s, a few need far more.
+MOVE_WORK = 0.25
+
+
+def cheaper_by_days(
+    m: WeekModel, found: cp_model.CpSolver, work: float, deadline: float, search_for: Callable[[float], cp_model.CpSolver]
+) -> tuple[cp_model.CpSolver, float]:
+    """The solver holding the cheapest week reached from `found`'s, and the work spent.
+
+    Goes round the pairs of days, and once a whole round of them makes nothing cheaper the
+    triples, back to the pairs after each cheaper week (a variable neighbourhood descent),
+    until a whole round of triples makes nothing cheaper, `work` is spent or `deadline` (a
+    time.monotonic() instant) comes. Each move searches a copy of the model with every
+    session off the chosen days kept on its day, from the best week so far;
+    `search_for(work)` gives its solver (one worker, so the same week comes every run)."""
+    best, cost, spent = found, round(found.objective_value), 0.0
+    size, turn, unimproved = 0, 0, 0
+    while size < len(DAY_SETS) and spent < work and time.monotonic() < deadline:
+        days = DAY_SETS[size][turn % len(DAY_SETS[size])]
+        turn += 1
+        moved = m.model.clone()
+        moved.clear_hints()
+        for index in range(len(moved.proto.variables)):
+            variable = moved.get_int_var_from_proto_index(index)
+            moved.add_hint(variable, best.value(variable))
+        moved.add_bool_and([flag for by_day in m.on_day.values() for day, flag in by_day.items() if day not in days and best.boolean_value(flag)])
+        move = search_for(min(MOVE_WORK, work - spent))
+        status = search(move, moved)
+        spent += move.deterministic_time
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(move.objective_value) < cost:
+            best, cost, unimproved = move, round(move.objective_value), 0
+            if size:
+                size, turn = 0, 0
+        else:
+            unimproved += 1
+            if unimproved == len(DAY_SETS[size]):
+                size, turn, unimproved = size + 1, 0, 0
+    return best, spent
