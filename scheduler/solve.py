@@ -67,9 +67,9 @@ PAIRS_WORK = 2.0
 # docs/model.md).
 PAIRS_LEAD_FROM = 25
 PAIRS_LEAD_SHARE = 0.7
-# After it, the pairs' week is moved two days at a time (`day_moves`) for at most MOVES_SHARE
-# of the limit's work, which the patterns' search loses only where the moves keep finding
-# cheaper weeks (docs/model.md, twentieth round).
+# After it, the pairs' week is moved two or three days at a time (`day_moves`) for at most
+# MOVES_SHARE of the limit's work, and the patterns' search gets what the moves leave
+# (docs/model.md, twentieth round).
 MOVES_SHARE = 0.3
 # From this many sessions a week on day patterns gets the day floor (`build`); on session
 # pairs it comes from LNS_FROM, where listing its day sets is worth the seconds.
@@ -413,7 +413,7 @@ def solve(
 
     On weeks of LNS_FROM sessions or more within reach of day patterns (unless `near` gives
     a hint) a search on session pairs runs first (`search_on_pairs`, `_pairs_share`; from
-    PAIRS_LEAD_FROM sessions its week is then moved two days at a time, `_moves_share`),
+    PAIRS_LEAD_FROM sessions its week is then moved a few days at a time, `_moves_share`),
     while the patterns are listed on another thread (`_built_beside`, stopped if it
     proves the week), and the patterns' search starts from its week,
     completed, with the patterns only dearer weeks hold ruled out and, on the few left, the
@@ -531,7 +531,7 @@ def _pairs_share(plan: Plan, options: SolveOptions, deadline: float) -> tuple[fl
 
 
 def _moves_share(plan: Plan, options: SolveOptions, deadline: float) -> tuple[float, float]:
-    """The deadline and the most work of moving the pairs' week two days at a time
+    """The deadline and the most work of moving the pairs' week a few days at a time
     (`day_moves`): from PAIRS_LEAD_FROM sessions, MOVES_SHARE of the limit's work, by the
     time the lead and this share of the time left are over; none on smaller weeks."""
     if len(plan.occurrences) < PAIRS_LEAD_FROM:
@@ -554,7 +554,7 @@ def search_on_pairs(
     with `pairs_only` (same-day costs on session pairs), or None if it finds none, and the
     work it did. `bound` (scaled, from the day floor or the patterns' search) is the
     week's bound if the pairs' is lower. `moves` (a deadline and the most work) is for
-    making an unproven week cheaper two days at a time (`day_moves`) after the search;
+    making an unproven week cheaper a few days at a time (`day_moves`) after the search;
     their weeks are not shown to `callback`, whose bound would be a move's, not the week's.
 
     On session pairs a big week's first week comes within 0.12 det s where the search on

@@ -1,6 +1,6 @@
-"""Moving a week's sessions two days at a time (scheduler/day_moves.py): from the dearest
-valid week of each tiny week, the week reached keeps every hard rule, and brute force finds
-no cheaper week that keeps the sessions of any five days where they are."""
+"""Moving a week's sessions two or three days at a time (scheduler/day_moves.py): from the
+dearest valid week of each tiny week, the week reached keeps every hard rule, and brute force
+finds no cheaper week that keeps the sessions of any four days where they are."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def _moved(plan):
     return dearest, solved_week(m, moved, cp_model.FEASIBLE, weights, 0.0, bound=0), weeks, frame
 
 
-def test_moves_reach_a_week_no_two_days_can_improve_on_the_fixed_tiny_weeks():
+def test_moves_reach_a_week_no_three_days_can_improve_on_the_fixed_tiny_weeks():
     improved = 0
     for name, plan in FIXED.items():
         dearest, reached, weeks, frame = _moved(plan)
@@ -57,11 +57,10 @@ def test_moves_reach_a_week_no_two_days_can_improve_on_the_fixed_tiny_weeks():
         assert objective(reached) <= objective(dearest), name
         improved += objective(reached) < objective(dearest)
         days = _days(frame, reached)
-        for pair in DAY_SETS[-1]:
-            kept = {index: day for index, day in days.items() if day not in pair}
+        for chosen in DAY_SETS[-1]:  # the triples: a week no triple improves, no pair does
+            kept = {index: day for index, day in days.items() if day not in chosen}
             for week in weeks:
                 week_days = _days(frame, week)
                 if all(week_days[index] == day for index, day in kept.items()):
-                    assert objective(week) >= objective(reached) - 1e-9, (name, pair)
+                    assert objective(week) >= objective(reached) - 1e-9, (name, chosen)
     assert improved >= 3  # not a week that was cheapest already
-

@@ -209,7 +209,7 @@ class PairsSearched(Exception):
 @pytest.fixture
 def pairs_asked(monkeypatch):
     """The time left (s), the work (det s) and the seed `solve` gives its first search on pairs,
-    and the time left and most work for moving its week two days at a time."""
+    and the time left and most work for moving its week a few days at a time."""
     asked = []
 
     def stop(m, weights, deadline, work, bound, callback=None, seed=0, moves=(0.0, 0.0)):
@@ -224,7 +224,7 @@ def pairs_asked(monkeypatch):
 def test_from_25_sessions_the_search_on_pairs_gets_most_of_the_time_and_work(pairs_asked, limit):
     """Below PAIRS_LEAD_FROM sessions it gets PAIRS_WORK and its week is not moved; from there
     PAIRS_LEAD_SHARE of the limit's work (at least PAIRS_WORK) and of the time left, moving
-    its week two days at a time at most MOVES_SHARE of both, the patterns' search the rest."""
+    its week a few days at a time at most MOVES_SHARE of both, the patterns' search the rest."""
     with pytest.raises(PairsSearched):
         solve(load_plan(BIG_WEEK), SolveOptions(time_limit=limit))
     with pytest.raises(PairsSearched):
