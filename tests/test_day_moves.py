@@ -7,13 +7,16 @@ from __future__ import annotations
 import functools
 import time
 
+import pytest
 from ortools.sat.python import cp_model
 
+from trainweek.scheduler import solve as solve_module
 from trainweek.scheduler.day_moves import DAY_SETS, cheaper_by_days
 from trainweek.scheduler.solve import SolveOptions, _seeded_search, build, frame_for, solved_week
-from tests.helpers import objective, valid_weeks
+from trainweek.scheduler.loading import load_plan
+from tests.helpers import objective, same_day_form, valid_weeks
 from tests.test_bruteforce import FIXED
-from tests.test_first_fit import assert_keeps_every_hard_rule
+from tests.test_first_fit import BIG_PAIR_WEEK, assert_keeps_every_hard_rule
 
 
 def _days(week) -> dict[int, int]:
@@ -60,3 +63,42 @@ def test_moves_reach_a_week_no_three_days_can_improve_on_the_fixed_tiny_weeks():
                 if all(week_days[index] == day for index, day in kept.items()):
                     assert objective(week) >= objective(reached) - 1e-9, (name, chosen)
     assert improved >= 3  # not a week that was cheapest already
+
+
+def test_a_big_week_on_session_pairs_leaves_its_one_search_room_for_the_moves(monkeypatch):
+    """From PAIRS_LEAD_FROM sessions a week too big for day patterns has one search and no
+    lead on pairs: with one worker that search gets 1 - MOVES_SHARE of the work, the moves
+    what it leaves, and the week given is the moves' (cheaper here), with the search's bound."""
+    found = []
+
+    def recorded(m, solver, work, deadline, search_for):
+        moved, spent = cheaper_by_days(m, solver, work, deadline, search_for)
+        found.append((solver.parameters.max_deterministic_time, solver.deterministic_time, work, solver.objective_value, moved.objective_value))
+        return moved, spent
+
+    monkeypatch.setattr(solve_module, "cheaper_by_days", recorded)
+    monkeypatch.setattr(solve_module, "WORK_PER_SECOND", 0.05)  # 1 det s at 20 s
+    plan = load_plan(BIG_PAIR_WEEK)
+    assert len(plan.occurrences) >= solve_module.PAIRS_LEAD_FROM
+    with same_day_form(patterns=False):
+        week = solve_module.solve(plan, SolveOptions(time_limit=20))
+    [(search_work, searched, moves_work, searched_cost, moved_cost)] = found
+    assert search_work == pytest.approx(1 - solve_module.MOVES_SHARE)
+    assert moves_work == pytest.approx(1.0 - searched) and moves_work == pytest.approx(solve_module.MOVES_SHARE, abs=0.01)
+    assert moved_cost < searched_cost
+    assert week.objective == pytest.approx(moved_cost / solve_module.WEIGHT_SCALE)
+    assert_keeps_every_hard_rule(week)
+    assert week.bound is not None and week.bound <= week.objective and not week.proven_optimal
+
+
+def test_two_workers_on_a_big_week_on_session_pairs_keep_their_whole_search():
+    """Two workers: one runs CP-SAT's own neighbourhoods beside the search; no moves after it."""
+    plan, frame = frame_for(load_plan(BIG_PAIR_WEEK), SolveOptions())
+    with same_day_form(patterns=False):
+        m = build(plan, frame, plan.effective_weights())
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 20
+    assert not solve_module._leave_room_for_moves(m, SolveOptions(workers=2), solver)
+    assert solver.parameters.max_time_in_seconds == 20
+    assert solve_module._leave_room_for_moves(m, SolveOptions(), solver)
+    assert solver.parameters.max_time_in_seconds == pytest.approx(20 * (1 - solve_module.MOVES_SHARE))
