@@ -1,6 +1,7 @@
 """Moving a week's sessions two or three days at a time (scheduler/day_moves.py): from the
 dearest valid week of each tiny week, the week reached keeps every hard rule, and brute force
-finds no cheaper week that keeps the sessions of any four days where they are."""
+finds no cheaper week that keeps the sessions of any four days where they are. A big week
+out of reach of day patterns leaves the moves a share of its one search and gets their week."""
 
 from __future__ import annotations
 
