@@ -5,7 +5,7 @@ three days at once makes cheaper: every other session stays on its day (at any t
 the chosen days' sessions may go to any day, and CP-SAT proves the best such week in a few
 hundredths of a deterministic second. CP-SAT's own neighbourhoods are drawn from variables
 and constraints, not cut along days. huge-04's week at the default limit went from 134.8 to
-120.6 this way, in the work the patterns' search had used (docs/model.md, twentieth round).
+123.4 this way, in the work the patterns' search had used (docs/model.md, twentieth round).
 """
 
 from __future__ import annotations
@@ -63,9 +63,8 @@ def cheaper_by_days(
 
 
 def _lean(parameters) -> None:
-    """One presolve pass and one search, not the interleaved ones: each move is a CP-SAT
-    start, and their setup, not the move's search, took most of the wall time (huge-04's
-    moves: the whole solve 45.3 s against 53.6 s; on 20 big runs the same weeks or cheaper)."""
+    """One presolve pass, not three: each move is a CP-SAT start, and on a copy with most
+    days kept the later passes find little (drawn 9 on seed 2: its moves took 26.5 s of wall
+    time against 31.1). The interleaved searches stay: with one plain search instead, that
+    week ended at 156.1 against 104.5 (docs/model.md, twenty-first round)."""
     parameters.max_presolve_iterations = 1
-    parameters.interleave_search = False
-    parameters.subsolvers.clear()

@@ -602,8 +602,8 @@ def _leave_room_for_moves(m: WeekModel, options: SolveOptions, solver: cp_model.
     """Whether the week's one search is followed by moves (`day_moves`), and if so it is
     cut to leave them MOVES_SHARE of its work and time: on weeks of PAIRS_LEAD_FROM
     sessions or more too big for day patterns, with one worker, as after the lead on pairs.
-    On huge-02 and four drawn such weeks (seeds 0 and 1) five of ten weeks came out cheaper
-    (huge-02: 91.4 to 89.6, 90.2 to 84.2), one dearer, four the same (docs/model.md)."""
+    On huge-02 and four drawn such weeks (seeds 0-2) seven of fifteen weeks came out cheaper
+    (huge-02: 91.4 to 89.6, 90.2 to 85.4), one dearer, seven the same (docs/model.md)."""
     if len(m.items) < PAIRS_LEAD_FROM or m.uses_day_patterns or options.workers != 1:
         return False
     solver.parameters.max_deterministic_time *= 1 - MOVES_SHARE
