@@ -48,7 +48,11 @@ def cheaper_by_days(
             moved.add_hint(variable, best.value(variable))
         moved.add_bool_and([flag for by_day in m.on_day.values() for day, flag in by_day.items() if day not in days and best.boolean_value(flag)])
         move = search_for(min(MOVE_WORK, work - spent))
-        _lean(move.parameters)
+        # One presolve pass, not three: each move is a CP-SAT start, and on a copy with most
+        # days kept the later passes find little (drawn 9 on seed 2: its moves took 26.5 s of
+        # wall time against 31.1). The interleaved searches stay: with one plain search
+        # instead, that week ended at 156.1 against 104.5 (docs/model.md, twenty-first round).
+        move.parameters.max_presolve_iterations = 1
         status = search(move, moved)
         spent += move.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(move.objective_value) < cost:
@@ -61,10 +65,3 @@ def cheaper_by_days(
                 size, turn, unimproved = size + 1, 0, 0
     return best, spent
 
-
-def _lean(parameters) -> None:
-    """One presolve pass, not three: each move is a CP-SAT start, and on a copy with most
-    days kept the later passes find little (drawn 9 on seed 2: its moves took 26.5 s of wall
-    time against 31.1). The interleaved searches stay: with one plain search instead, that
-    week ended at 156.1 against 104.5 (docs/model.md, twenty-first round)."""
-    parameters.max_presolve_iterations = 1
