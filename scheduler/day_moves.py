@@ -64,4 +64,3 @@ def cheaper_by_days(
             if unimproved == len(DAY_SETS[size]):
                 size, turn, unimproved = size + 1, 0, 0
     return best, spent
-

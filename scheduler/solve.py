@@ -520,10 +520,11 @@ def solve(
             clock_stopped=math.isfinite(budget) and solver.deterministic_time < 0.95 * budget,
         )
         return _proven_if_at_its_bound(week)
-    week = _proven_if_at_its_bound(solved_week(m, solver, status, weights, elapsed, bound=search_bound(m, solver)))
+    bound = search_bound(m, solver)
+    week = _proven_if_at_its_bound(solved_week(m, solver, status, weights, elapsed, bound=bound))
     if moves_follow and not week.proven_optimal:
         moves = (deadline, budget - solver.deterministic_time)
-        week = _proven_if_at_its_bound(_moved_by_days(m, solver, week, search_bound(m, solver), weights, moves, options.seed, started)[0])
+        week = _proven_if_at_its_bound(_moved_by_days(m, solver, week, bound, weights, moves, options.seed, started)[0])
     return week
 
 
