@@ -69,7 +69,8 @@ PAIRS_LEAD_FROM = 25
 PAIRS_LEAD_SHARE = 0.7
 # After it, the pairs' week is moved two or three days at a time (`day_moves`) for at most
 # MOVES_SHARE of the limit's work, and the patterns' search gets what the moves leave
-# (docs/model.md, twentieth round).
+# (docs/model.md, twentieth round). A big week on pairs keeps that share of its one search
+# for moves of up to four days (`_leave_room_for_moves`).
 MOVES_SHARE = 0.3
 # From this many sessions a week on day patterns gets the day floor (`build`); on session
 # pairs it comes from LNS_FROM, where listing its day sets is worth the seconds.
@@ -420,8 +421,8 @@ def solve(
     floor on whole patterns posted (or it is the answer, if proven, and the patterns are
     never built): on 26 big weeks the proofs came sooner in
     sum and the weeks found were better on most (docs/model.md). A week as big but out of
-    reach of patterns has one search, on pairs, whose week is moved the same way
-    (`_leave_room_for_moves`). One worker's budget of
+    reach of patterns has one search, on pairs, whose week is moved the same way, up to four
+    days at a time (`_leave_room_for_moves`). One worker's budget of
     work is for both. `callback` sees both searches' weeks. A week on day patterns with no
     week known before its search (dense weeks) gets a short search, and where that ends
     unproven the best week over the union of the floor's cheapest choices of days, from the
@@ -524,7 +525,7 @@ def solve(
     week = _proven_if_at_its_bound(solved_week(m, solver, status, weights, elapsed, bound=bound))
     if moves_follow and not week.proven_optimal:
         moves = (deadline, budget - solver.deterministic_time)
-        week = _proven_if_at_its_bound(_moved_by_days(m, solver, week, bound, weights, moves, options.seed, started)[0])
+        week = _proven_if_at_its_bound(_moved_by_days(m, solver, week, bound, weights, moves, options.seed, started, most_days=4)[0])
     return week
 
 
@@ -580,18 +581,27 @@ def search_on_pairs(
     moves_deadline, moves_work = moves
     if week.proven_optimal or moves_work <= 0:
         return week, solver.deterministic_time
-    moved, moving = _moved_by_days(m, solver, week, bound, weights, moves, seed, started)
+    moved, moving = _moved_by_days(m, solver, week, bound, weights, moves, seed, started, most_days=3)  # the patterns' search follows
     return moved, solver.deterministic_time + moving
 
 
 def _moved_by_days(
-    m: WeekModel, solver: cp_model.CpSolver, week: Week, bound: float, weights: dict[str, float], moves: tuple[float, float], seed: int, started: float
+    m: WeekModel,
+    solver: cp_model.CpSolver,
+    week: Week,
+    bound: float,
+    weights: dict[str, float],
+    moves: tuple[float, float],
+    seed: int,
+    started: float,
+    most_days: int,
 ) -> tuple[Week, float]:
-    """`week`, the unproven week `solver` found, made cheaper a few days at a time
+    """`week`, the unproven week `solver` found, made cheaper up to `most_days` days at a time
     (`day_moves`, on `seed`) with `moves` (a deadline and the most work), and the work
     that took. The week keeps `bound` (scaled), its search's: a move's bound is the move's."""
     moves_deadline, moves_work = moves
-    moved, moving = cheaper_by_days(m, solver, moves_work, moves_deadline, functools.partial(_seeded_search, m, deadline=moves_deadline, seed=seed))
+    search_for = functools.partial(_seeded_search, m, deadline=moves_deadline, seed=seed)
+    moved, moving = cheaper_by_days(m, solver, moves_work, moves_deadline, search_for, most_days)
     if moved is solver:
         return week, moving
     cheaper = solved_week(m, moved, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=bound)
@@ -604,7 +614,8 @@ def _leave_room_for_moves(m: WeekModel, options: SolveOptions, solver: cp_model.
     cut to leave them MOVES_SHARE of its work and time: on weeks of PAIRS_LEAD_FROM
     sessions or more too big for day patterns, with one worker, as after the lead on pairs.
     On huge-02 and four drawn such weeks (seeds 0-2) seven of fifteen weeks came out cheaper
-    (huge-02: 91.4 to 89.6, 90.2 to 85.4), one dearer, seven the same (docs/model.md)."""
+    (huge-02: 91.4 to 89.6, 90.2 to 85.4), one dearer, seven the same (docs/model.md). Two
+    workers keep their whole search: moves after it made two of four such weeks dearer."""
     if len(m.items) < PAIRS_LEAD_FROM or m.uses_day_patterns or options.workers != 1:
         return False
     solver.parameters.max_deterministic_time *= 1 - MOVES_SHARE

@@ -1,7 +1,8 @@
-"""Moving a week's sessions two or three days at a time (scheduler/day_moves.py): from the
-dearest valid week of each tiny week, the week reached keeps every hard rule, and brute force
-finds no cheaper week that keeps the sessions of any four days where they are. A big week
-out of reach of day patterns leaves the moves a share of its one search and gets their week."""
+"""Moving a week's sessions two, three or four days at a time (scheduler/day_moves.py): from
+the dearest valid week of each tiny week, the week reached keeps every hard rule, and brute
+force finds no cheaper week that keeps the sessions of the other days where they are. A big
+week out of reach of day patterns leaves the moves a share of its one search and gets their
+week, moved up to four days at a time."""
 
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ def _holding(m, starts: dict[int, int]) -> cp_model.CpSolver:
     return solver
 
 
-def _moved(plan):
-    """(the dearest valid week, the week the moves reach from it, every valid week)."""
+def _moved(plan, most_days: int):
+    """(the dearest valid week, the week the moves of up to `most_days` days reach from it, every valid week)."""
     plan, frame = frame_for(plan, SolveOptions())
     weights = plan.effective_weights()
     weeks = list(valid_weeks(plan))
@@ -44,20 +45,21 @@ def _moved(plan):
     m = build(plan, frame, weights, pairs_only=True)
     start = _holding(m, dearest.starts())
     deadline = time.monotonic() + 60
-    moved, work = cheaper_by_days(m, start, 10.0, deadline, functools.partial(_seeded_search, m, deadline=deadline, seed=0))
+    moved, work = cheaper_by_days(m, start, 10.0, deadline, functools.partial(_seeded_search, m, deadline=deadline, seed=0), most_days)
     assert 0 < work < 10.0  # stopped by a round without a cheaper week, not by its budget
     return dearest, solved_week(m, moved, cp_model.FEASIBLE, weights, 0.0, bound=0), weeks
 
 
-def test_moves_reach_a_week_no_three_days_can_improve_on_the_fixed_tiny_weeks():
+@pytest.mark.parametrize("most_days", [3, 4])
+def test_moves_reach_a_week_that_moving_most_days_at_once_cannot_improve_on_the_fixed_tiny_weeks(most_days):
     improved = 0
     for name, plan in FIXED.items():
-        dearest, reached, weeks = _moved(plan)
+        dearest, reached, weeks = _moved(plan, most_days)
         assert_keeps_every_hard_rule(reached)
         assert objective(reached) <= objective(dearest), name
         improved += objective(reached) < objective(dearest)
         days = _days(reached)
-        for chosen in DAY_SETS[-1]:  # the triples: a week no triple improves, no pair does
+        for chosen in DAY_SETS[most_days - 2]:  # the largest sets: what none improves, no smaller one does
             kept = {index: day for index, day in days.items() if day not in chosen}
             for week in weeks:
                 week_days = _days(week)
@@ -69,12 +71,13 @@ def test_moves_reach_a_week_no_three_days_can_improve_on_the_fixed_tiny_weeks():
 def test_a_big_week_on_session_pairs_leaves_its_one_search_room_for_the_moves(monkeypatch):
     """From PAIRS_LEAD_FROM sessions a week too big for day patterns has one search and no
     lead on pairs: with one worker that search gets 1 - MOVES_SHARE of the work, the moves
-    what it leaves, and the week given is the moves' (cheaper here), with the search's bound."""
+    what it leaves, up to four days at a time (no search follows them), and the week given is
+    the moves' (cheaper here), with the search's bound."""
     found = []
 
-    def recorded(m, solver, work, deadline, search_for):
-        moved, spent = cheaper_by_days(m, solver, work, deadline, search_for)
-        found.append((solver.parameters.max_deterministic_time, solver.deterministic_time, work, solver.objective_value, moved.objective_value))
+    def recorded(m, solver, work, deadline, search_for, most_days):
+        moved, spent = cheaper_by_days(m, solver, work, deadline, search_for, most_days)
+        found.append((solver.parameters.max_deterministic_time, solver.deterministic_time, work, most_days, solver.objective_value, moved.objective_value))
         return moved, spent
 
     monkeypatch.setattr(solve_module, "cheaper_by_days", recorded)
@@ -83,7 +86,8 @@ def test_a_big_week_on_session_pairs_leaves_its_one_search_room_for_the_moves(mo
     assert len(plan.occurrences) >= solve_module.PAIRS_LEAD_FROM
     with same_day_form(patterns=False):
         week = solve_module.solve(plan, SolveOptions(time_limit=20))
-    [(search_work, searched, moves_work, searched_cost, moved_cost)] = found
+    [(search_work, searched, moves_work, most_days, searched_cost, moved_cost)] = found
+    assert most_days == 4
     assert search_work == pytest.approx(1 - solve_module.MOVES_SHARE)
     assert moves_work == pytest.approx(1.0 - searched) and moves_work == pytest.approx(solve_module.MOVES_SHARE, abs=0.01)
     assert moved_cost < searched_cost
@@ -103,3 +107,23 @@ def test_two_workers_on_a_big_week_on_session_pairs_keep_their_whole_search():
     assert solver.parameters.max_time_in_seconds == 20
     assert solve_module._leave_room_for_moves(m, SolveOptions(), solver)
     assert solver.parameters.max_time_in_seconds == pytest.approx(20 * (1 - solve_module.MOVES_SHARE))
+
+
+def test_moves_before_the_patterns_search_go_up_to_three_days_at_a_time(monkeypatch):
+    """The lead on pairs (`search_on_pairs` with moves) is followed by the patterns' search,
+    which takes what the moves leave: its moves stop at triples of days."""
+    asked = []
+
+    def recorded(m, solver, work, deadline, search_for, most_days):
+        asked.append(most_days)
+        return cheaper_by_days(m, solver, work, deadline, search_for, most_days)
+
+    monkeypatch.setattr(solve_module, "cheaper_by_days", recorded)
+    plan, frame = frame_for(load_plan(BIG_PAIR_WEEK), SolveOptions())
+    weights = plan.effective_weights()
+    m = build(plan, frame, weights, pairs_only=True)
+    deadline = time.monotonic() + 60
+    week, work = solve_module.search_on_pairs(m, weights, deadline, 0.7, 0, moves=(deadline, 0.3))
+    assert asked == [3]
+    assert week is not None and 0.7 < work < 1.05  # the search's 0.7 and at most the moves' 0.3, and what CP-SAT runs over
+    assert_keeps_every_hard_rule(week)
