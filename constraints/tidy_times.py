@@ -112,7 +112,7 @@ def span_floor(m: WeekModel, day: int, span: tuple[int, int], items: list[Occurr
 def _starts_by_cost(m: WeekModel, item: Occurrence, day: int, span: tuple[int, int]) -> dict[int, cp_model.Domain]:
     """The session's starts inside `span` by their cost, cheapest first (kept on the model:
     the day floor asks for the same session in the same span in many groups)."""
-    cache = m.__dict__.setdefault("_tidy_starts", {})
+    cache = m.rule_caches.setdefault(__name__, {})
     key = (item.index, day, span)
     if key not in cache:
         starts: dict[int, list[int]] = {}

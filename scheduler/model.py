@@ -72,6 +72,13 @@ class WeekModel:
         self.training_days_at_most: int | None = None
         # (sessions of the file, most of them on one day) from `limit_chosen_a_day`.
         self._chosen_a_day_at_most: list[tuple[frozenset[int], int]] = []
+        # Per day, once asked: the day's sets of sessions (`_day_specs`), and its free spans
+        # with the ways each set splits over them (`day_layouts`).
+        self._day_specs_cache: dict[int, list[tuple[int, ...]]] = {}
+        self._layouts_cache: dict[int, tuple[list[list[int]], dict[tuple[int, ...], list[tuple[int, ...]]]]] = {}
+        # What a rule module keeps between calls on this model, under its name (tidy_times:
+        # a session's starts in a span by cost, asked for by many of the day floor's groups).
+        self.rule_caches: dict[str, dict] = {}
         for item in self.items:
             self._place(item)
 
@@ -293,7 +300,7 @@ class WeekModel:
         `_packing` and `_apart_across_spans` allow. With `most`, stops once there
         are more than that (the caller then keeps the pair form). Cached per day.
         """
-        cache = self.__dict__.setdefault("_day_specs_cache", {})
+        cache = self._day_specs_cache
         if day in cache:
             return cache[day]
         copies = self.training_copies
@@ -341,14 +348,14 @@ class WeekModel:
         if grow((), 0, 0):
             found.sort(key=len)
             cache[day] = found
-            self.__dict__.setdefault("_layouts_cache", {})[day] = (spans, layouts_of)
+            self._layouts_cache[day] = (spans, layouts_of)
         return found
 
     def day_layouts(self, day: int) -> tuple[list[list[int]], dict[tuple[int, ...], list[tuple[int, ...]]]]:
         """The day's free spans ([first, end) real minutes) and, for each of its patterns' sets, the
         ways the set splits over them (a span number per session) that `_packing` allows."""
         self._day_specs(day)
-        return self.__dict__["_layouts_cache"][day]
+        return self._layouts_cache[day]
 
     def same_day_cost(
         self,
