@@ -15,7 +15,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NamedTuple, Optional
 
 from ortools.sat.python import cp_model
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
@@ -524,8 +524,8 @@ def solve(
     bound = search_bound(m, solver)
     week = _proven_if_at_its_bound(solved_week(m, solver, status, weights, elapsed, bound=bound))
     if moves_follow and not week.proven_optimal:
-        moves = (deadline, budget - solver.deterministic_time)
-        week = _proven_if_at_its_bound(_moved_by_days(m, solver, week, bound, weights, moves, options.seed, started, most_days=4)[0])
+        moves = Moves(deadline, budget - solver.deterministic_time, most_days=4)  # no search follows them
+        week = _proven_if_at_its_bound(_moved_by_days(m, solver, week, bound, weights, moves, options.seed, started)[0])
     return week
 
 
@@ -539,14 +539,25 @@ def _pairs_share(plan: Plan, options: SolveOptions, deadline: float) -> tuple[fl
     return now + PAIRS_LEAD_SHARE * (deadline - now), max(PAIRS_WORK, PAIRS_LEAD_SHARE * options.time_limit * WORK_PER_SECOND)
 
 
-def _moves_share(plan: Plan, options: SolveOptions, deadline: float) -> tuple[float, float]:
-    """The deadline and the most work of moving the pairs' week a few days at a time
-    (`day_moves`): from PAIRS_LEAD_FROM sessions, MOVES_SHARE of the limit's work, by the
-    time the lead and this share of the time left are over; none on smaller weeks."""
+class Moves(NamedTuple):
+    """What moving a week a few days at a time (`day_moves`) may take: until `deadline` (a
+    time.monotonic() instant), at most `work` deterministic seconds, and up to `most_days`
+    days at once."""
+
+    deadline: float
+    work: float
+    most_days: int = 3
+
+
+def _moves_share(plan: Plan, options: SolveOptions, deadline: float) -> Moves:
+    """What moving the pairs' week a few days at a time (`day_moves`) before the patterns'
+    search may take: from PAIRS_LEAD_FROM sessions, MOVES_SHARE of the limit's work, by the
+    time the lead and this share of the time left are over, up to three days at once (the
+    patterns' search takes what they leave); none on smaller weeks."""
     if len(plan.occurrences) < PAIRS_LEAD_FROM:
-        return deadline, 0.0
+        return Moves(deadline, 0.0)
     now = time.monotonic()
-    return now + (PAIRS_LEAD_SHARE + MOVES_SHARE) * (deadline - now), MOVES_SHARE * options.time_limit * WORK_PER_SECOND
+    return Moves(now + (PAIRS_LEAD_SHARE + MOVES_SHARE) * (deadline - now), MOVES_SHARE * options.time_limit * WORK_PER_SECOND, most_days=3)
 
 
 def search_on_pairs(
@@ -557,13 +568,13 @@ def search_on_pairs(
     bound: float,
     callback: cp_model.CpSolverSolutionCallback | None = None,
     seed: int = 0,
-    moves: tuple[float, float] = (0.0, 0.0),
+    moves: Moves = Moves(0.0, 0.0),
 ) -> tuple[Week | None, float]:
     """The week of a search of `work` deterministic seconds (one worker, `seed`) on a model built
     with `pairs_only` (same-day costs on session pairs), or None if it finds none, and the
     work it did. `bound` (scaled, from the day floor or the patterns' search) is the
-    week's bound if the pairs' is lower. `moves` (a deadline and the most work) is for
-    making an unproven week cheaper a few days at a time (`day_moves`) after the search;
+    week's bound if the pairs' is lower. `moves` is for making an unproven week cheaper a
+    few days at a time (`day_moves`) after the search;
     their weeks are not shown to `callback`, whose bound would be a move's, not the week's.
 
     On session pairs a big week's first week comes within 0.12 det s where the search on
@@ -578,10 +589,9 @@ def search_on_pairs(
         return None, solver.deterministic_time
     bound = search_bound(m, solver)
     week = solved_week(m, solver, status, weights, time.perf_counter() - started, bound=bound)
-    moves_deadline, moves_work = moves
-    if week.proven_optimal or moves_work <= 0:
+    if week.proven_optimal or moves.work <= 0:
         return week, solver.deterministic_time
-    moved, moving = _moved_by_days(m, solver, week, bound, weights, moves, seed, started, most_days=3)  # the patterns' search follows
+    moved, moving = _moved_by_days(m, solver, week, bound, weights, moves, seed, started)
     return moved, solver.deterministic_time + moving
 
 
@@ -591,21 +601,19 @@ def _moved_by_days(
     week: Week,
     bound: float,
     weights: dict[str, float],
-    moves: tuple[float, float],
+    moves: Moves,
     seed: int,
     started: float,
-    most_days: int,
 ) -> tuple[Week, float]:
-    """`week`, the unproven week `solver` found, made cheaper up to `most_days` days at a time
-    (`day_moves`, on `seed`) with `moves` (a deadline and the most work), and the work
-    that took. The week keeps `bound` (scaled), its search's: a move's bound is the move's."""
-    moves_deadline, moves_work = moves
-    search_for = functools.partial(_seeded_search, m, deadline=moves_deadline, seed=seed)
-    moved, moving = cheaper_by_days(m, solver, moves_work, moves_deadline, search_for, most_days)
+    """`week`, the unproven week `solver` found, made cheaper a few days at a time
+    (`day_moves`, on `seed`) within `moves`, and the work that took. The week keeps
+    `bound` (scaled), its search's: a move's bound is the move's."""
+    search_for = functools.partial(_seeded_search, m, deadline=moves.deadline, seed=seed)
+    moved, moving = cheaper_by_days(m, solver, moves.work, moves.deadline, search_for, moves.most_days)
     if moved is solver:
         return week, moving
     cheaper = solved_week(m, moved, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=bound)
-    clock_stopped = week.clock_stopped or (moving < moves_work and time.monotonic() >= moves_deadline)
+    clock_stopped = week.clock_stopped or (moving < moves.work and time.monotonic() >= moves.deadline)
     return dataclasses.replace(cheaper, clock_stopped=clock_stopped), moving
 
 

@@ -108,22 +108,3 @@ def test_two_workers_on_a_big_week_on_session_pairs_keep_their_whole_search():
     assert solve_module._leave_room_for_moves(m, SolveOptions(), solver)
     assert solver.parameters.max_time_in_seconds == pytest.approx(20 * (1 - solve_module.MOVES_SHARE))
 
-
-def test_moves_before_the_patterns_search_go_up_to_three_days_at_a_time(monkeypatch):
-    """The lead on pairs (`search_on_pairs` with moves) is followed by the patterns' search,
-    which takes what the moves leave: its moves stop at triples of days."""
-    asked = []
-
-    def recorded(m, solver, work, deadline, search_for, most_days):
-        asked.append(most_days)
-        return cheaper_by_days(m, solver, work, deadline, search_for, most_days)
-
-    monkeypatch.setattr(solve_module, "cheaper_by_days", recorded)
-    plan, frame = frame_for(load_plan(BIG_PAIR_WEEK), SolveOptions())
-    weights = plan.effective_weights()
-    m = build(plan, frame, weights, pairs_only=True)
-    deadline = time.monotonic() + 60
-    week, work = solve_module.search_on_pairs(m, weights, deadline, 0.7, 0, moves=(deadline, 0.3))
-    assert asked == [3]
-    assert week is not None and 0.7 < work < 1.05  # the search's 0.7 and at most the moves' 0.3, and what CP-SAT runs over
-    assert_keeps_every_hard_rule(week)

@@ -209,11 +209,11 @@ class PairsSearched(Exception):
 @pytest.fixture
 def pairs_asked(monkeypatch):
     """The time left (s), the work (det s) and the seed `solve` gives its first search on pairs,
-    and the time left and most work for moving its week a few days at a time."""
+    and the time left, most work and most days at once for moving its week a few days at a time."""
     asked = []
 
-    def stop(m, weights, deadline, work, bound, callback=None, seed=0, moves=(0.0, 0.0)):
-        asked.append((deadline - time.monotonic(), work, seed, moves[0] - time.monotonic(), moves[1]))
+    def stop(m, weights, deadline, work, bound, callback=None, seed=0, moves=solve_module.Moves(0.0, 0.0)):
+        asked.append((deadline - time.monotonic(), work, seed, moves.deadline - time.monotonic(), moves.work, moves.most_days))
         raise PairsSearched
 
     monkeypatch.setattr(solve_module, "search_on_pairs", stop)
@@ -224,18 +224,20 @@ def pairs_asked(monkeypatch):
 def test_from_25_sessions_the_search_on_pairs_gets_most_of_the_time_and_work(pairs_asked, limit):
     """Below PAIRS_LEAD_FROM sessions it gets PAIRS_WORK and its week is not moved; from there
     PAIRS_LEAD_SHARE of the limit's work (at least PAIRS_WORK) and of the time left, moving
-    its week a few days at a time at most MOVES_SHARE of both, the patterns' search the rest."""
+    its week a few days at a time at most MOVES_SHARE of both, up to three days at once, the
+    patterns' search the rest."""
     with pytest.raises(PairsSearched):
         solve(load_plan(BIG_WEEK), SolveOptions(time_limit=limit))
     with pytest.raises(PairsSearched):
         solve(load_plan(PATTERNS_STUCK), SolveOptions(time_limit=limit))
-    (_, below, _, _, below_moves), (seconds, lead, _, moves_seconds, moves) = pairs_asked
+    (_, below, _, _, below_moves, _), (seconds, lead, _, moves_seconds, moves, most_days) = pairs_asked
     assert len(load_plan(BIG_WEEK).occurrences) < solve_module.PAIRS_LEAD_FROM <= len(load_plan(PATTERNS_STUCK).occurrences)
     assert below == solve_module.PAIRS_WORK == 2 and below_moves == 0
     assert lead == pytest.approx(0.7 * limit * solve_module.WORK_PER_SECOND) and lead > below
     assert 0.5 * limit < seconds <= 0.7 * limit  # less what building the pairs model took
     assert moves == pytest.approx(solve_module.MOVES_SHARE * limit * solve_module.WORK_PER_SECOND) and moves > 0
     assert seconds < moves_seconds <= (0.7 + solve_module.MOVES_SHARE) * limit
+    assert most_days == 3  # the patterns' search takes what the moves leave
 
 
 def test_the_search_on_pairs_has_the_solves_seed(pairs_asked):
@@ -243,7 +245,7 @@ def test_the_search_on_pairs_has_the_solves_seed(pairs_asked):
     for seed in (0, 7):
         with pytest.raises(PairsSearched):
             solve(load_plan(PATTERNS_STUCK), SolveOptions(seed=seed))
-    assert [seed for _, _, seed, _, _ in pairs_asked] == [0, 7]
+    assert [seed for _, _, seed, _, _, _ in pairs_asked] == [0, 7]
 
 
 def test_a_week_the_search_on_pairs_proves_is_the_answer(hints):
