@@ -1,11 +1,12 @@
 """A big week made cheaper a few days at a time.
 
 The search on session pairs leaves 25-30 session weeks that moving the sessions of two,
-three or four days at once makes cheaper: every other session stays on its day (at any time of it),
-the chosen days' sessions may go to any day, and CP-SAT proves the best such week in a few
-hundredths of a deterministic second. CP-SAT's own neighbourhoods are drawn from variables
-and constraints, not cut along days. huge-04's week at the default limit went from 134.8 to
-123.4 this way, in the work the patterns' search had used (docs/model.md, twentieth round).
+three or four days at once makes cheaper: every other session stays on its day (at any time
+of it), the chosen days' sessions may go to any day, and CP-SAT proves the best such week in
+a few hundredths of a deterministic second. CP-SAT's own neighbourhoods are drawn from
+variables and constraints, not cut along days. huge-04's week at the default limit went from
+134.8 to 123.4 this way, in the work the patterns' search had used (docs/model.md, twentieth
+round).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def cheaper_by_days(
     work: float,
     deadline: float,
     search_for: Callable[[float], cp_model.CpSolver],
-    most_days: int = 3,
+    most_days: int,
 ) -> tuple[cp_model.CpSolver, float]:
     """The solver holding the cheapest week reached from `found`'s, and the work spent.
 

@@ -107,4 +107,3 @@ def test_two_workers_on_a_big_week_on_session_pairs_keep_their_whole_search():
     assert solver.parameters.max_time_in_seconds == 20
     assert solve_module._leave_room_for_moves(m, SolveOptions(), solver)
     assert solver.parameters.max_time_in_seconds == pytest.approx(20 * (1 - solve_module.MOVES_SHARE))
-
