@@ -29,6 +29,11 @@ from benchmarks.report import solve_gap
 from trainweek.scheduler.greedy import greedy_week
 from trainweek.scheduler.solve import SolveOptions, frame_for
 
+# Rounds of the end-to-end timings, each running every command once (`interleaved`): with 3
+# commands timed one after another, hybrid-athlete's ratio to the bare import moved from
+# x1.48 to x1.57 between two reports of the same code (docs/model.md).
+E2E_ROUNDS = 9
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
@@ -36,8 +41,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--per-group", type=int, default=None, help="stored instances per group to run (default all, quick 1)")
     parser.add_argument("--instance", action="append", metavar="NAME", help="only this instance (repeatable; an example's or a stored instance's name)")
     parser.add_argument("--solver-seeds", type=int, default=None, metavar="N", help="solve each instance and worker count on solver seeds 0 to N-1; medians over all its solves are reported (default 3, quick 1)")
-    parser.add_argument("--runs", type=int, default=1, help="solves per seed, for wall-time noise; the same seed on one worker finds the same week (default 1)")
-    parser.add_argument("--repeat-under", type=float, default=5.0, help="with --runs: repeat only solves that took under this many seconds (default 5)")
+    parser.add_argument("--runs", type=int, default=None, help="solves per seed, for wall-time noise; the same seed on one worker finds the same week (default 3, quick 1)")
+    parser.add_argument("--repeat-under", type=float, default=1.0, help="with --runs: repeat only solves that took under this many seconds (default 1: a solve of milliseconds is mostly noise, a long one's noise is small)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="CP-SAT worker counts (default 1 2)")
     parser.add_argument("--time-limit", type=float, default=None, help="wall seconds per solve before it stops (default 20, quick 5)")
     parser.add_argument("--det-limit", type=float, default=None, help="also stop each solve after this much CP-SAT deterministic time (default none)")
@@ -57,6 +62,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.per_group = args.per_group if args.per_group is not None else (1 if args.quick else None)
     args.solver_seeds = args.solver_seeds if args.solver_seeds is not None else (1 if args.quick else 3)
     args.time_limit = args.time_limit if args.time_limit is not None else (5.0 if args.quick else 20.0)
+    args.runs = args.runs if args.runs is not None else (1 if args.quick else 3)
     for option, value in (("--solver-seeds", args.solver_seeds), ("--runs", args.runs), ("--time-limit", args.time_limit), ("--per-group", args.per_group)):
         if value is not None and value <= 0:
             parser.error(f"{option} must be above 0, not {value:g}")
@@ -222,39 +228,56 @@ def _installed_env(cache: str) -> dict[str, str]:
     return env
 
 
-def wall(command: list[str], runs: int, cache: str) -> dict:
-    """Median wall time of a command after one warm-up run (files in the page cache, bytecode compiled)."""
-    times, code = [], 0
-    for attempt in range(runs + 1):
-        started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, cwd=ROOT, env=_installed_env(cache))
-        elapsed = time.perf_counter() - started
-        code = code or done.returncode
-        if attempt:
-            times.append(elapsed)
-    return {"median": statistics.median(times), "min": min(times), "exit": code}
+def interleaved(commands: dict[str, list[str]], rounds: int, cache: str) -> dict[str, dict]:
+    """Wall time of each command in `rounds` rounds that run every command once, after one
+    warm-up round (files in the page cache, bytecode compiled): median, fastest, exit
+    status and each round's time. Each round goes through the commands in turn, every other
+    round backwards, so a load that drifts during the run slows them all alike, and a
+    command compared with another in the same round (`ratio_to`) is compared at one load."""
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    codes = dict.fromkeys(commands, 0)
+    for attempt in range(rounds + 1):
+        for label in list(commands)[:: -1 if attempt % 2 else 1]:
+            started = time.perf_counter()
+            done = subprocess.run(commands[label], capture_output=True, cwd=ROOT, env=_installed_env(cache))
+            elapsed = time.perf_counter() - started
+            codes[label] = codes[label] or done.returncode
+            if attempt:
+                times[label].append(elapsed)
+    return {label: {"median": statistics.median(t), "min": min(t), "exit": codes[label], "rounds": t} for label, t in times.items()}
 
 
-def end_to_end(runs: int, names: list[str]) -> dict:
-    """`trainweek solve` of each named example, and bare start-ups (`import cp_model` the yardstick)."""
+def ratio_to(measured: dict, yardstick: dict) -> float:
+    """The median over rounds of a command's wall time over the yardstick's in the same round."""
+    return statistics.median(a / b for a, b in zip(measured["rounds"], yardstick["rounds"]))
+
+
+def end_to_end(rounds: int, names: list[str]) -> dict:
+    """`trainweek solve` of each named example, and bare start-ups (`import cp_model` the
+    yardstick), timed in interleaved rounds (`interleaved`)."""
     trainweek = trainweek_command()
-    cache = tempfile.mkdtemp(prefix="trainweek-pycache-")
-    result = {"command": " ".join(["trainweek", "solve", "examples/<x>.yaml", "--no-ics"]), "examples": {}, "startup": {}}
-    for path in [ROOT / "examples" / f"{name}.yaml" for name in names]:
-        log(f"  e2e {path.stem}")
-        result["examples"][path.stem] = wall(trainweek + ["solve", str(path.relative_to(ROOT)), "--no-ics"], runs, cache)
     python = [sys.executable, "-c"]
-    for label, code in (
-        ("python start-up", "pass"),
-        ("import ortools cp_model", "from ortools.sat.python import cp_model"),
+    examples = {name: trainweek + ["solve", f"examples/{name}.yaml", "--no-ics"] for name in names}
+    startup = {
+        "python start-up": python + ["pass"],
+        "import ortools cp_model": python + ["from ortools.sat.python import cp_model"],
         # trainweek asks OpenBLAS for one thread (cli._program_start); the yardstick with the same setting:
-        ("import ortools cp_model, 1 OpenBLAS thread", "import os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); from ortools.sat.python import cp_model"),
-        ("import trainweek.scheduler.cli", "import trainweek.scheduler.cli"),
-        ("import trainweek.scheduler.solve", "import trainweek.scheduler.solve"),
-    ):
-        result["startup"][label] = wall(python + [code], runs, cache)
-    result["startup"]["trainweek --help"] = wall(trainweek + ["--help"], runs, cache)
-    shutil.rmtree(cache, ignore_errors=True)
+        "import ortools cp_model, 1 OpenBLAS thread": python
+        + ["import os; os.environ.setdefault('OPENBLAS_NUM_THREADS', '1'); from ortools.sat.python import cp_model"],
+        "import trainweek.scheduler.cli": python + ["import trainweek.scheduler.cli"],
+        "import trainweek.scheduler.solve": python + ["import trainweek.scheduler.solve"],
+        "trainweek --help": trainweek + ["--help"],
+    }
+    log(f"  e2e: {len(examples) + len(startup)} commands, {rounds} rounds after a warm-up")
+    cache = tempfile.mkdtemp(prefix="trainweek-pycache-")
+    try:
+        measured = interleaved({**{("example", k): v for k, v in examples.items()}, **{("startup", k): v for k, v in startup.items()}}, rounds, cache)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    result: dict = {"command": " ".join(["trainweek", "solve", "examples/<x>.yaml", "--no-ics"]), "rounds": rounds, "examples": {}, "startup": {}}
+    bare = measured[("startup", "import ortools cp_model")]
+    for (kind, label), m in measured.items():
+        result["examples" if kind == "example" else "startup"][label] = {**m, "ratio": ratio_to(m, bare)}
     return result
 
 
@@ -316,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             row["solver"][str(workers)] = summarise(run_solver(instance, workers, args), args.time_limit)
         rows.append(row)
     names = [i.name for i in suite if i.group == "examples"]
-    e2e = None if args.no_e2e or not names else end_to_end(1 if args.quick else 3, names)
+    e2e = None if args.no_e2e or not names else end_to_end(1 if args.quick else E2E_ROUNDS, names)
     results = {
         "machine": host,
         "load_after": list(os.getloadavg()),

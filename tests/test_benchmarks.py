@@ -9,6 +9,7 @@ import json
 import math
 import random
 import resource
+import sys
 
 import pytest
 from ruamel.yaml import YAML
@@ -18,7 +19,7 @@ pytest.importorskip("benchmarks.instances", reason="run from the repository root
 from benchmarks.instances import FEASIBLE_DET_LIMIT, GOALS, GROUPS, STORED, _sessions, draw, drawn, dump, generate, header, stored  # noqa: E402
 from trainweek.scheduler.loading import parse_plan  # noqa: E402
 from benchmarks.report import _under_load, _verdict, write_report  # noqa: E402
-from benchmarks.run import main, parse_args, run_greedy, run_solver, summarise  # noqa: E402
+from benchmarks.run import interleaved, main, parse_args, ratio_to, run_greedy, run_solver, summarise  # noqa: E402
 from benchmarks.worker import run  # noqa: E402
 
 SMALL = GROUPS[0]
@@ -154,7 +155,25 @@ def test_quick_run_writes_a_report_without_verdicts(tmp_path):
     verdicts = [line.rsplit("|", 2)[1].strip() for line in targets.splitlines() if line.startswith("| ") and "| verdict |" not in line and "---" not in line]
     assert len(verdicts) >= 3 and set(verdicts) == {"not judged (quick run)"}
     assert "Load average" in text and "| `trainweek solve examples/busy-professional.yaml --no-ics` |" in text
-    assert all(m["exit"] == 0 for m in [*results["e2e"]["examples"].values(), *results["e2e"]["startup"].values()])
+    timed = [*results["e2e"]["examples"].values(), *results["e2e"]["startup"].values()]
+    assert all(m["exit"] == 0 and len(m["rounds"]) == 1 and m["ratio"] > 0 for m in timed)
+    assert results["e2e"]["startup"]["import ortools cp_model"]["ratio"] == 1.0
+
+
+def test_end_to_end_rounds_run_every_command_in_turn_every_other_round_backwards(tmp_path):
+    """So a load that drifts through the run slows every command alike (issue 21: wall time
+    alone is noise here); the warm-up round is run and not kept."""
+    trace = tmp_path / "order.txt"
+    commands = {label: [sys.executable, "-c", f"open({str(trace)!r}, 'a').write({label!r})"] for label in "abc"}
+    measured = interleaved(commands, 2, str(tmp_path / "cache"))
+    assert trace.read_text() == "abc" + "cba" + "abc"
+    assert all(len(m["rounds"]) == 2 and m["exit"] == 0 and m["min"] <= m["median"] for m in measured.values())
+
+
+def test_a_ratio_to_the_yardstick_pairs_the_rounds():
+    """Each round's time over the yardstick's in that round: a slow round slows both."""
+    command, yardstick = {"rounds": [1.0, 5.0, 5.1]}, {"rounds": [2.0, 2.1, 5.0]}
+    assert ratio_to(command, yardstick) == pytest.approx(5.1 / 5.0)  # the medians' ratio would be 5.0 / 2.1
 
 
 def test_an_unknown_instance_is_refused(capsys):
