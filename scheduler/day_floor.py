@@ -402,6 +402,12 @@ class OutsideUnion:
         if self.program is not None:
             self.program.only_outside(self.union)
 
+    def rule_out(self, patterns: Collection[Pattern]) -> None:
+        """No choice holds these patterns from now on: a cheaper week found makes more of them
+        dearer than it (`DayFloor.ruled_out`)."""
+        if self.program is not None:
+            self.program.rule_out(patterns)
+
 
 def _cheapest(
     ways: dict[tuple[Pattern, tuple[int, ...]], int],
@@ -482,6 +488,14 @@ class _FloorProgram:
             literals = self.outside.proto.bool_or.literals
             literals.clear()
             literals.extend([column.index for column in outside])
+
+    def rule_out(self, patterns: Collection[Pattern]) -> None:
+        """Fix these patterns' columns off."""
+        for pattern in patterns:
+            if pattern in self.columns:
+                domain = self.model.proto.variables[self.columns[pattern].index].domain
+                domain.clear()
+                domain.extend([0, 0])
 
     def cheapest(self, at_least: int, below: int | None, work: float, deadline: float | None, core: bool) -> WholeFloor:
         """Its cheapest choice from `at_least` and, with `below`, under it (its bound is then
