@@ -269,7 +269,9 @@ def _ratios(results: dict) -> list[str]:
     if pace:
         lines.append(
             f"- **pace**: 1-worker solves of 50 ms or more did {statistics.median(pace):.2f} deterministic seconds of work per "
-            f"wall second on median (range {min(pace):.2f} to {max(pace):.2f}); a lower pace on the same machine means the cores were shared."
+            f"wall second of the call on median (range {min(pace):.2f} to {max(pace):.2f}; building the model and checking the week "
+            "take wall time and do no CP-SAT work, so weeks that search little have a low pace); a lower pace on the same machine "
+            "means the cores were shared."
         )
     proved = [(r, _best(r)) for r in rows if _best(r)["optimal"] is not None]
     failed = [r for r in rows if not r["greedy"]["found"]]
