@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Hashable
 from pathlib import Path
 
 from benchmarks.instances import GROUPS, ROOT, STORED, Instance, examples, regenerate, stored
@@ -228,13 +229,13 @@ def _installed_env(cache: str) -> dict[str, str]:
     return env
 
 
-def interleaved(commands: dict[str, list[str]], rounds: int, cache: str) -> dict[str, dict]:
+def interleaved(commands: dict[Hashable, list[str]], rounds: int, cache: str) -> dict[Hashable, dict]:
     """Wall time of each command in `rounds` rounds that run every command once, after one
     warm-up round (files in the page cache, bytecode compiled): median, fastest, exit
     status and each round's time. Each round goes through the commands in turn, every other
     round backwards, so a load that drifts during the run slows them all alike, and a
     command compared with another in the same round (`ratio_to`) is compared at one load."""
-    times: dict[str, list[float]] = {label: [] for label in commands}
+    times: dict[Hashable, list[float]] = {label: [] for label in commands}
     codes = dict.fromkeys(commands, 0)
     for attempt in range(rounds + 1):
         for label in list(commands)[:: -1 if attempt % 2 else 1]:
