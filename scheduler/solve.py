@@ -97,11 +97,12 @@ SPANS_FLOOR_WORK = 0.5
 # proven in about 10 (docs/model.md, sixteenth round). A week the search proves never pays
 # for it; with more than one worker there is no budget of work to share, and no such step.
 UNION_SEARCH_WORK = 2.0
-# Rounds of the floor outside the union between two searches of the week over it (and one
-# search after the first round: the short search's week is often far dearer than the union's,
-# dense-02's 217.4 against 124.2, and every cheaper week takes the patterns only dearer weeks
-# hold out of the floor's later rounds), and the most work kept for the last search of the
-# union (dense-02's: 0.86 det s).
+# Rounds of the floor outside the union between two searches of the week over it (and a
+# search after the first round, and after each round that follows one that found a cheaper
+# week: the short search's week is often far dearer than the union's, dense-02's 217.4
+# against 124.2, and every cheaper week takes the patterns only dearer weeks hold out of the
+# floor's later rounds), and the most work kept for the last search of the union (dense-02's:
+# 0.86 det s).
 UNION_ROUNDS = 10
 UNION_LAST_WORK = 1.0
 # The union's floor is made where at most this many patterns are left, more than the whole
@@ -711,12 +712,14 @@ def _best_over_union(
     within its cap (WHOLE_FLOOR_WORK): the next would fare no better.
 
     The union starts as the search's week's days. Each floor round adds its cheapest choice
-    outside it; after the first round, every UNION_ROUNDS rounds and at the end, the union's
-    best week is searched for below the best known, and each cheaper week found rules out the
-    day patterns only dearer weeks hold, in the model and in the floor's program, whose later
-    rounds are then smaller (dense-114 proven in 6.8 det s, not 12.4: docs/model.md). Once the floor has no choice outside the union below the best
-    week, and the union's search none inside it, that week is optimal; cut short, its bound is
-    the lower of the floor outside the union and the union's own (docs/model.md)."""
+    outside it. After the first round, after each round that follows a search that found a
+    cheaper week, every UNION_ROUNDS rounds and at the end, the union's best week is searched
+    for below the best known; each cheaper week found rules out the day patterns only dearer
+    weeks hold, in the model and in the floor's program, whose later rounds are then smaller
+    (dense-130 proven in 4.6 det s, not 11.8: docs/model.md). Once the floor has no choice
+    outside the union below the best week, and the union's search none inside it, that week
+    is optimal; cut short, its bound is the lower of the floor outside the union and the
+    union's own (docs/model.md)."""
     cost = round(solver.objective_value)
     dearer = m.day_floor.ruled_out(cost)
     if len(m.day_patterns) - len(dearer) > UNION_PATTERNS:
@@ -727,6 +730,7 @@ def _best_over_union(
     _hint_solution(m, solver)
     known = outside = max(m.floor, math.ceil(solver.best_objective_bound - 1e-6))
     left, rounds, searched = work, 0, False
+    productive = True  # the union is searched after the first round, and again while that finds cheaper weeks
     # The last search of the union, which the bound needs, keeps a fifth of the work and time.
     reserve, floors_end = min(UNION_LAST_WORK, 0.2 * work), deadline - 0.2 * max(0.0, deadline - time.monotonic())
     while left > reserve and outside < cost and time.monotonic() < floors_end:
@@ -736,9 +740,10 @@ def _best_over_union(
         if not found.days:
             break
         rounds, searched = rounds + 1, False
-        if (rounds == 1 or rounds % UNION_ROUNDS == 0) and left > reserve:
+        if (productive or rounds % UNION_ROUNDS == 0) and left > reserve:
             inside, searched, spent, cheaper = _search_union(m, pricing.union, cost, weights, left - reserve, floors_end, started)
             left -= spent
+            productive = cheaper is not None
             if cheaper is not None:
                 best, cost = cheaper, round(cheaper.objective * WEIGHT_SCALE)
                 pricing.rule_out(_rule_out_dearer(m, cost))
