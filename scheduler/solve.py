@@ -14,7 +14,7 @@ import functools
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Annotated, Any, NamedTuple, Optional
 
 from ortools.sat.python import cp_model
@@ -731,6 +731,7 @@ def _best_over_union(
     known = outside = max(m.floor, math.ceil(solver.best_objective_bound - 1e-6))
     left, rounds, searched = work, 0, False
     productive = True  # the union is searched after the first round, and again while that finds cheaper weeks
+    fixed_off: set[Pattern] = set()  # patterns cheaper weeks have fixed off in the model
     # The last search of the union, which the bound needs, keeps a fifth of the work and time.
     reserve, floors_end = min(UNION_LAST_WORK, 0.2 * work), deadline - 0.2 * max(0.0, deadline - time.monotonic())
     while left > reserve and outside < cost and time.monotonic() < floors_end:
@@ -746,7 +747,9 @@ def _best_over_union(
             productive = cheaper is not None
             if cheaper is not None:
                 best, cost = cheaper, round(cheaper.objective * WEIGHT_SCALE)
-                pricing.rule_out(_rule_out_dearer(m, cost))
+                newly = _rule_out_dearer(m, cost, fixed_off)
+                pricing.rule_out(newly)
+                fixed_off |= newly
     if not searched and left > 0:
         inside, searched, spent, cheaper = _search_union(m, pricing.union, cost, weights, left, deadline, started)
         left -= spent
@@ -822,9 +825,10 @@ def _raise_floor(m: WeekModel, bound: float, cost: int) -> None:
         m.model.add(m.objective >= m.floor)
 
 
-def _rule_out_dearer(m: WeekModel, cost: int) -> set[Pattern]:
-    """Fix off the day patterns no week of at most `cost` holds (`DayFloor.ruled_out`); returns them."""
-    dearer = m.day_floor.ruled_out(cost)
+def _rule_out_dearer(m: WeekModel, cost: int, already: Collection[Pattern] = frozenset()) -> set[Pattern]:
+    """Fix off the day patterns no week of at most `cost` holds (`DayFloor.ruled_out`) but
+    those `already` fixed off; returns the ones it fixed."""
+    dearer = m.day_floor.ruled_out(cost).difference(already)
     for pattern in m.day_patterns:
         if (pattern.day, pattern.specs) in dearer:
             m.model.add(pattern.chosen == 0)
