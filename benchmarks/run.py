@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Hashable
 from pathlib import Path
 
 from benchmarks.instances import GROUPS, ROOT, STORED, Instance, examples, regenerate, stored
@@ -229,13 +228,13 @@ def _installed_env(cache: str) -> dict[str, str]:
     return env
 
 
-def interleaved(commands: dict[Hashable, list[str]], rounds: int, cache: str) -> dict[Hashable, dict]:
+def interleaved(commands: dict[str, list[str]], rounds: int, cache: str) -> dict[str, dict]:
     """Wall time of each command in `rounds` rounds that run every command once, after one
     warm-up round (files in the page cache, bytecode compiled): median, fastest, exit
     status and each round's time. Each round goes through the commands in turn, every other
     round backwards, so a load that drifts during the run slows them all alike, and a
     command compared with another in the same round (`ratio_to`) is compared at one load."""
-    times: dict[Hashable, list[float]] = {label: [] for label in commands}
+    times: dict[str, list[float]] = {label: [] for label in commands}
     codes = dict.fromkeys(commands, 0)
     for attempt in range(rounds + 1):
         for label in list(commands)[:: -1 if attempt % 2 else 1]:
@@ -272,14 +271,17 @@ def end_to_end(rounds: int, names: list[str]) -> dict:
     log(f"  e2e: {len(examples) + len(startup)} commands, {rounds} rounds after a warm-up")
     cache = tempfile.mkdtemp(prefix="trainweek-pycache-")
     try:
-        measured = interleaved({**{("example", k): v for k, v in examples.items()}, **{("startup", k): v for k, v in startup.items()}}, rounds, cache)
+        measured = interleaved({**examples, **startup}, rounds, cache)  # an example's name is never a start-up label
     finally:
         shutil.rmtree(cache, ignore_errors=True)
-    result: dict = {"command": " ".join(["trainweek", "solve", "examples/<x>.yaml", "--no-ics"]), "rounds": rounds, "examples": {}, "startup": {}}
-    bare = measured[("startup", "import ortools cp_model")]
-    for (kind, label), m in measured.items():
-        result["examples" if kind == "example" else "startup"][label] = {**m, "ratio": ratio_to(m, bare)}
-    return result
+    bare = measured["import ortools cp_model"]
+    timed = {label: {**m, "ratio": ratio_to(m, bare)} for label, m in measured.items()}
+    return {
+        "command": " ".join(["trainweek", "solve", "examples/<x>.yaml", "--no-ics"]),
+        "rounds": rounds,
+        "examples": {name: timed[name] for name in examples},
+        "startup": {label: timed[label] for label in startup},
+    }
 
 
 def machine() -> dict:
