@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -50,6 +52,24 @@ def _program_start() -> None:
     gc.disable()
     atexit.register(gc.freeze)
     os.environ.setdefault(THREADS_VARIABLE, "1")
+
+
+def _import_beside(*modules: str) -> threading.Thread:
+    """Import `modules` on a second thread while the command goes on: where it then searches,
+    CP-SAT releases the GIL, and they load on the other core in the meantime (rich, for
+    the table: about 20-30 ms of `solve --no-ics`, issue 21). A later import of one of them
+    waits for this one to finish; where it fails, that import raises the error."""
+
+    def load() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                return
+
+    loading = threading.Thread(target=load, name="trainweek-import")
+    loading.start()
+    return loading
 
 
 def _loaded() -> None:
@@ -281,9 +301,6 @@ def _draw(week, pictures, replanned=None) -> None:
 @with_solve_options
 def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, svg_path, **solve_args):
     """Solve the week in PLAN_FILE, show it and write it as an .ics calendar."""
-    if not as_json:
-        from rich.console import Console  # rich: only for the table
-
     from trainweek.scheduler.api import EarlierCalendar, earlier_calendar, solve_plan_file
     from trainweek.scheduler.report import as_json as week_json, print_week
 
@@ -296,6 +313,8 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
     for note in earlier.notes:
         click.echo(f"Note: {note}", err=True)
+    if not as_json:
+        _import_beside("rich.console", "rich.table")  # rich: only for the table
     week = solve_plan_file(source, options, earlier.data)
     _draw(week, pictures)
     cancelled = 0
@@ -310,6 +329,8 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     if as_json:
         click.echo(json.dumps(week_json(week), indent=2), err=to_stderr)
     else:
+        from rich.console import Console
+
         print_week(week, Console(stderr=to_stderr))
         if calendar:
             events = len(week.placements)

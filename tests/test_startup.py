@@ -273,3 +273,16 @@ def test_a_mistake_further_down_is_said_before_the_readers_own(text, line, messa
     with pytest.raises(PlanError) as found:
         parse_plan(text, "plan.yaml")
     assert (found.value.line, found.value.message[: len(message)]) == (line, message)
+
+
+def test_modules_imported_beside_are_loaded_and_a_missing_one_is_left_to_the_later_import(capsys):
+    from trainweek.scheduler.cli import _import_beside
+
+    sys.modules.pop("colorsys", None)
+    _import_beside("trainweek_no_such_module", "colorsys").join()
+    assert "colorsys" not in sys.modules  # it stops at the first that fails
+    assert capsys.readouterr().err == ""  # no traceback from the thread
+    with pytest.raises(ModuleNotFoundError, match="trainweek_no_such_module"):
+        __import__("trainweek_no_such_module")
+    _import_beside("colorsys").join()
+    assert "colorsys" in sys.modules
