@@ -57,8 +57,9 @@ def _program_start() -> None:
 def _import_beside(*modules: str) -> threading.Thread:
     """Import `modules` on a second thread while the command goes on: where it then searches,
     CP-SAT releases the GIL, and they load on the other core in the meantime (rich, for
-    the table: about 20-30 ms of `solve --no-ics`, issue 21). A later import of one of them
-    waits for this one to finish; where it fails, that import raises the error."""
+    the table: about 20-30 ms of `solve --no-ics`, issue 21; icalendar about 40 ms more).
+    A later import of one of them waits for this one to finish; where it fails, that
+    import raises the error."""
 
     def load() -> None:
         for name in modules:
@@ -313,8 +314,7 @@ def solve(plan_file, output, as_json, no_ics, force, remind, weeks, html_path, s
     earlier = earlier_calendar(calendar.earlier, str(calendar.path)) if calendar else EarlierCalendar(None)
     for note in earlier.notes:
         click.echo(f"Note: {note}", err=True)
-    if not as_json:
-        _import_beside("rich.console", "rich.table")  # rich: only for the table
+    _import_beside(*(["rich.console", "rich.table"] if not as_json else []), *(["trainweek.scheduler.ics"] if calendar else []))
     week = solve_plan_file(source, options, earlier.data)
     _draw(week, pictures)
     cancelled = 0
