@@ -837,6 +837,20 @@ def test_sessions_a_full_window_leaves_no_round_start_cost_their_tidy_times_in_t
     assert brute_force(roomy)[0] == whole_floor_of(roomy, in_spans=True) == 0
 
 
+def _least_tidy_cost(m, frame, day: int, span, items) -> int:
+    """The least tidy_times cost of every placement of `items` in `span` the model allows."""
+    placements = itertools.product(*(m.starts_in_span(item, day, span) for item in items))
+    costs = [
+        sum(tidy_times.minute_cost(frame.at(start).minute) for start in starts)
+        for starts in placements
+        if all(
+            m.start_differences(a, b).contains(starts[y] - starts[x])
+            for (x, a), (y, b) in itertools.combinations(enumerate(items), 2)
+        )
+    ]
+    return min(costs) if costs else 3 * len(items)
+
+
 def test_a_spans_tidy_floor_is_the_least_cost_of_every_placement(seed=0):
     """`tidy_times.span_floor` against every placement of two or three sessions in one window
     (the model's own starts and spacing), on windows drawn to be tight and loose."""
@@ -858,19 +872,26 @@ def test_a_spans_tidy_floor_is_the_least_cost_of_every_placement(seed=0):
         m = build(plan, frame, plan.effective_weights())
         span = frame.free_spans(2)[0]
         items = list(m.items)
-        placements = itertools.product(*(m.starts_in_span(item, 2, span) for item in items))
-        costs = [
-            sum(tidy_times.minute_cost(frame.at(start).minute) for start in starts)
-            for starts in placements
-            if all(
-                m.start_differences(a, b).contains(starts[y] - starts[x])
-                for (x, a), (y, b) in itertools.combinations(enumerate(items), 2)
-            )
-        ]
-        expected = min(costs) if costs else 3 * len(items)
+        expected = _least_tidy_cost(m, frame, 2, span, items)
         assert tidy_times.span_floor(m, 2, span, items) == expected, (window, [s["name"] for s in chosen], gap)
         raised += expected > sum(min(tidy_times.minute_cost(frame.at(t).minute) for t in m.starts_in_span(i, 2, span)) for i in items)
     assert raised >= 1  # some windows are tight enough that the sessions together cost more than alone
+
+
+def test_a_spans_tidy_floor_is_searched_once_per_shape_and_right_on_every_day():
+    """Spans of one shape (the same length, the same round times inside) on other days or
+    hours share one search; a span half an hour later is another shape, with its own cost."""
+    swim = {"name": "Swim", "kind": "swim", "duration": "35m", "intensity": "easy"}
+    squat = {"name": "Squat", "kind": "strength", "duration": "55m", "intensity": "hard", "focus": "lower"}
+    windows = {"mon": ["06:10-08:30"], "wed": ["06:10-08:30"], "fri": ["09:10-11:30"], "sat": ["06:40-09:00"]}
+    plan = make_plan([swim, squat], availability=windows, rules={"modality_gap": "10m", "stack_gap": None}, grid="5m", version=2)
+    plan, frame = frame_for(plan, SolveOptions())
+    m = build(plan, frame, plan.effective_weights())
+    items = [m.training_copies[spec][0] for spec in sorted(m.training_copies)]
+    found = {day: tidy_times.span_floor(m, day, frame.free_spans(day)[0], items) for day in (0, 2, 4, 5)}
+    assert found == {day: _least_tidy_cost(m, frame, day, frame.free_spans(day)[0], items) for day in found}
+    assert found[0] == found[2] == found[4] != found[5]  # 140 minutes from :10 or :40: starts at :00 or at :30
+    assert len(m.rule_caches[f"{tidy_times.__name__}.span_floor"]) == 2
 
 
 def test_a_week_at_its_bound_is_reported_proven_whichever_search_found_it():
