@@ -893,11 +893,13 @@ def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> tuple[
 
 
 def _hint_solution(m: WeekModel, solver: cp_model.CpSolver) -> None:
-    """Start the search from the solver's whole solution."""
+    """Start the search from the solver's whole solution (of `m.model`, or of a copy with
+    the same variables), written into the hint at once: one `add_hint` a variable took 68 ms
+    on large-04's 10,386 variables."""
     m.model.clear_hints()
-    for index in range(len(m.model.proto.variables)):
-        variable = m.model.get_int_var_from_proto_index(index)
-        m.model.add_hint(variable, solver.value(variable))
+    hint = m.model.proto.solution_hint
+    hint.vars.extend(range(len(m.model.proto.variables)))
+    hint.values.extend(solver.response_proto.solution)
 
 
 def first_fit_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], deadline: float) -> Week | None:

@@ -757,6 +757,8 @@ def test_the_week_on_the_whole_floors_days_starts_the_search_where_it_is_cheaper
     assert week.status == "FEASIBLE" and week.bound == 0  # the best on those days only: the model's floor is its bound
     assert_keeps_every_hard_rule(week)
     assert len(m.model.proto.solution_hint.vars) == len(m.model.proto.variables)  # the whole week is the start
+    hinted = dict(zip(m.model.proto.solution_hint.vars, m.model.proto.solution_hint.values))
+    assert {index: hinted[start.index] * frame.step for index, start in m.start_step.items()} == week.starts()
     assert not m.model.proto.assumptions  # the days were fixed for that search only
 
 
