@@ -18,7 +18,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from trainweek.scheduler.interrupt import search
-from trainweek.scheduler.model import WeekModel
+from trainweek.scheduler.model import WeekModel, hint_solution
 
 # The days moved at once, fewest first: all pairs, then (where no pair helps) all triples,
 # then all sets of four, for moves that no other search follows (`cheaper_by_days`).
@@ -56,10 +56,7 @@ def cheaper_by_days(
         days = day_sets[size][turn % len(day_sets[size])]
         turn += 1
         moved = m.model.clone()
-        moved.clear_hints()
-        for index in range(len(moved.proto.variables)):
-            variable = moved.get_int_var_from_proto_index(index)
-            moved.add_hint(variable, best.value(variable))
+        hint_solution(moved, best)
         moved.add_bool_and([flag for by_day in m.on_day.values() for day, flag in by_day.items() if day not in days and best.boolean_value(flag)])
         move = search_for(min(MOVE_WORK, work - spent))
         # One presolve pass, not three: each move is a CP-SAT start, and on a copy with most

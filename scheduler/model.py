@@ -720,6 +720,16 @@ class NoRoom(Exception):
         self.item = item
 
 
+def hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Make the solver's whole solution (of `model`, or of a copy with the same variables) the
+    model's hint, written at once: one `add_hint` a variable took 68 ms on large-04's 10,386
+    variables, for every hint of a solve and every move of a big week (`day_moves`)."""
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(model.proto.variables)))
+    hint.values.extend(solver.response_proto.solution)
+
+
 def domain_values(domain: cp_model.Domain) -> Iterator[int]:
     """Every value of a domain, smallest first."""
     flat = domain.flattened_intervals()

@@ -28,7 +28,7 @@ from trainweek.scheduler.errors import BadOption, OutOfTime
 from trainweek.scheduler.frame import WeekFrame, resolve_week_start
 from trainweek.scheduler.interrupt import search
 from trainweek.scheduler import model as week_model
-from trainweek.scheduler.model import NoRoom, WeekModel
+from trainweek.scheduler.model import NoRoom, WeekModel, hint_solution
 from trainweek.scheduler.plan import Plan, WeekStart, parse_grid, weight_name, weight_value
 from trainweek.scheduler.week import Week
 
@@ -494,7 +494,7 @@ def solve(
                 over_union = _search_on(m, solver, over_union, kept_back, deadline, callback, weights, started)
         elif kept_back and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
             if status == cp_model.FEASIBLE:
-                _hint_solution(m, solver)
+                hint_solution(m.model, solver)
             status = _search_again(solver, m, kept_back, deadline, callback)  # no union to search: the search goes on
     if over_union is not None:
         return over_union
@@ -727,7 +727,7 @@ def _best_over_union(
     best = solved_week(m, solver, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=search_bound(m, solver))
     pricing = OutsideUnion(m, scaled_weights(weights), dearer)
     pricing.take({(pattern.day, pattern.specs) for pattern in m.day_patterns if solver.value(pattern.chosen)})
-    _hint_solution(m, solver)
+    hint_solution(m.model, solver)
     known = outside = max(m.floor, math.ceil(solver.best_objective_bound - 1e-6))
     left, rounds, searched = work, 0, False
     productive = True  # the union is searched after the first round, and again while that finds cheaper weeks
@@ -811,7 +811,7 @@ def _search_union(
         return cost, True, search_.deterministic_time, None
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return 0, False, search_.deterministic_time, None
-    _hint_solution(m, search_)
+    hint_solution(m.model, search_)
     # Optimal on the union only: the week is proven, if at all, by its bound (`_proven_if_at_its_bound`).
     week = solved_week(m, search_, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=m.floor)
     found = round(search_.objective_value)
@@ -858,7 +858,7 @@ def _complete_days(
         m.model.clear_assumptions()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or round(completion.objective_value) >= cost:
         return completion.deterministic_time, None
-    _hint_solution(m, completion)
+    hint_solution(m.model, completion)
     _rule_out_dearer(m, round(completion.objective_value))
     # CP-SAT's bound is that of the days it was given, not of the week: the model's floor is.
     week = solved_week(m, completion, cp_model.FEASIBLE, weights, time.perf_counter() - started, bound=m.floor)
@@ -888,18 +888,8 @@ def _start_near(m: WeekModel, starts: dict[int, int], deadline: float) -> tuple[
     completion.parameters.fix_variables_to_their_hinted_value = True
     if search(completion, m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return completion.deterministic_time, None
-    _hint_solution(m, completion)
+    hint_solution(m.model, completion)
     return completion.deterministic_time, round(completion.objective_value)
-
-
-def _hint_solution(m: WeekModel, solver: cp_model.CpSolver) -> None:
-    """Start the search from the solver's whole solution (of `m.model`, or of a copy with
-    the same variables), written into the hint at once: one `add_hint` a variable took 68 ms
-    on large-04's 10,386 variables."""
-    m.model.clear_hints()
-    hint = m.model.proto.solution_hint
-    hint.vars.extend(range(len(m.model.proto.variables)))
-    hint.values.extend(solver.response_proto.solution)
 
 
 def first_fit_week(plan: Plan, frame: WeekFrame, weights: dict[str, float], deadline: float) -> Week | None:
