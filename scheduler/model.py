@@ -77,8 +77,12 @@ class WeekModel:
         self._day_specs_cache: dict[int, list[tuple[int, ...]]] = {}
         self._layouts_cache: dict[int, tuple[list[list[int]], dict[tuple[int, ...], list[tuple[int, ...]]]]] = {}
         # What a rule module keeps between calls on this model, under its name (tidy_times:
-        # a session's starts in a span by cost, asked for by many of the day floor's groups).
+        # a session's starts in a span by cost, asked for by many of the day floor's groups,
+        # and each shape of group's least cost).
         self.rule_caches: dict[str, dict] = {}
+        # Day patterns (day, sessions) fixed off: only weeks dearer than one found hold them
+        # (`solve._rule_out_dearer`, which posts each once).
+        self.ruled_out: set[tuple[int, tuple[int, ...]]] = set()
         for item in self.items:
             self._place(item)
 

@@ -14,7 +14,7 @@ import functools
 import math
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, NamedTuple, Optional
 
 from ortools.sat.python import cp_model
@@ -731,7 +731,6 @@ def _best_over_union(
     known = outside = max(m.floor, math.ceil(solver.best_objective_bound - 1e-6))
     left, rounds, searched = work, 0, False
     productive = True  # the union is searched after the first round, and again while that finds cheaper weeks
-    fixed_off: set[Pattern] = set()  # patterns cheaper weeks have fixed off in the model
     # The last search of the union, which the bound needs, keeps a fifth of the work and time.
     reserve, floors_end = min(UNION_LAST_WORK, 0.2 * work), deadline - 0.2 * max(0.0, deadline - time.monotonic())
     while left > reserve and outside < cost and time.monotonic() < floors_end:
@@ -747,9 +746,7 @@ def _best_over_union(
             productive = cheaper is not None
             if cheaper is not None:
                 best, cost = cheaper, round(cheaper.objective * WEIGHT_SCALE)
-                newly = _rule_out_dearer(m, cost, fixed_off)
-                pricing.rule_out(newly)
-                fixed_off |= newly
+                pricing.rule_out(_rule_out_dearer(m, cost))
     if not searched and left > 0:
         inside, searched, spent, cheaper = _search_union(m, pricing.union, cost, weights, left, deadline, started)
         left -= spent
@@ -825,13 +822,14 @@ def _raise_floor(m: WeekModel, bound: float, cost: int) -> None:
         m.model.add(m.objective >= m.floor)
 
 
-def _rule_out_dearer(m: WeekModel, cost: int, already: Collection[Pattern] = frozenset()) -> set[Pattern]:
-    """Fix off the day patterns no week of at most `cost` holds (`DayFloor.ruled_out`) but
-    those `already` fixed off; returns the ones it fixed."""
-    dearer = m.day_floor.ruled_out(cost).difference(already)
+def _rule_out_dearer(m: WeekModel, cost: int) -> set[Pattern]:
+    """Fix off the day patterns no week of at most `cost` holds (`DayFloor.ruled_out`), each
+    once in the model (`m.ruled_out`); returns them all."""
+    dearer = m.day_floor.ruled_out(cost)
     for pattern in m.day_patterns:
-        if (pattern.day, pattern.specs) in dearer:
+        if (pattern.day, pattern.specs) in dearer and (pattern.day, pattern.specs) not in m.ruled_out:
             m.model.add(pattern.chosen == 0)
+    m.ruled_out |= dearer
     return dearer
 
 
